@@ -1,0 +1,57 @@
+# The course's commands. `make lab` and `make test` set everything up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+MODULES := $(notdir $(wildcard solutions/[0-9][0-9]_*))
+
+# Quiet TensorFlow (its stderr lines would zero graded cells) and reproducible hashing.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONHASHSEED := 0
+# nbgrader runs the `alembic` executable from PATH when it creates a gradebook.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+# Jupyter refuses to run as root unless told to.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
+
+.PHONY: help env lab test test-fast release validate bench clean-env
+
+help:
+	@echo "make lab        set up (first time) and open JupyterLab on course/"
+	@echo "make test       set up (first time) and run every test"
+	@echo "make test-fast  the tests that do not execute notebooks"
+	@echo "make release    regenerate course/ from solutions/ with nbgrader"
+	@echo "make validate   nbgrader-validate solutions/ (must pass) and course/ (must fail)"
+	@echo "make bench      run the benchmarks and rewrite benchmarks/RESULTS.md"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+env: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=course $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not notebook"
+
+release: $(STAMP)
+	for module in $(MODULES); do $(BIN)/nbgrader generate_assignment $$module --force || exit 1; done
+
+validate: $(STAMP)
+	$(BIN)/python autograder/validate.py solutions/*/*.ipynb
+	$(BIN)/python autograder/validate.py --invert course/*/*.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean-env:
+	rm -rf $(VENV)

@@ -1,0 +1,37 @@
+"""nbgrader configuration: solutions/ is the source, course/ the release.
+
+Found automatically when nbgrader runs from the repository root (the Makefile does so).
+"""
+import os
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# Kernels inherit these. TensorFlow's start-up lines on stderr would score a correct cell 0
+# (nbgrader counts any stderr in a test cell as a failure); a fixed hash seed keeps grades repeatable.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "course"
+# Grading work lives under autograder/work/ (git-ignored): the gradebook holds student data and
+# every hidden test, so it must never be committed.
+WORK = HERE / "autograder" / "work"
+WORK.mkdir(parents=True, exist_ok=True)
+c.CourseDirectory.db_url = f"sqlite:///{WORK / 'gradebook.db'}"
+c.CourseDirectory.submitted_directory = str(WORK / "submitted")
+c.CourseDirectory.autograded_directory = str(WORK / "autograded")
+c.CourseDirectory.feedback_directory = str(WORK / "feedback")
+
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.Execute.timeout = 120
+# Feedback must never show hidden tests (nbgrader includes them by default).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,135 @@
+"""Loss landscapes with analytic gradients, for watching optimizers move.
+
+Every landscape works on points of shape ``(..., dim)``: ``value`` returns shape ``(...)`` and
+``gradient`` returns shape ``(..., dim)``, so one call can evaluate a single point, a trajectory
+or a whole contour grid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["Landscape", "parabola", "scaled_bowl", "rosenbrock", "saddle"]
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A differentiable loss ``value(w)`` with its exact ``gradient(w)``.
+
+    ``bounds`` is the plotting window ``((x_min, x_max), (y_min, y_max))`` (one pair in 1-D),
+    ``minimum`` the location of the lowest point (``None`` when there is none, as on a saddle),
+    and ``start`` a starting point that makes a good demonstration.
+    """
+
+    name: str
+    formula: str
+    dim: int
+    value: Callable[[np.ndarray], np.ndarray]
+    gradient: Callable[[np.ndarray], np.ndarray]
+    bounds: tuple
+    start: tuple
+    minimum: tuple | None
+
+    def __call__(self, w) -> np.ndarray:
+        return self.value(w)
+
+
+def _split(w) -> tuple[np.ndarray, np.ndarray]:
+    w = np.asarray(w, dtype=float)
+    return w[..., 0], w[..., 1]
+
+
+def parabola(a: float = 1.0) -> Landscape:
+    """The 1-D bowl ``f(w) = a w² / 2`` with curvature ``a`` (gradient ``a w``).
+
+    Plain gradient descent is stable on it for ``0 < learning_rate < 2/a`` and fastest at ``1/a``.
+    """
+    if a <= 0:
+        raise ValueError(f"the curvature a must be positive, got {a}")
+    return Landscape(
+        name=f"parabola (a = {a:g})",
+        formula=rf"$f(w) = {a:g}\,w^2/2$",
+        dim=1,
+        value=lambda w: 0.5 * a * np.asarray(w, dtype=float)[..., 0] ** 2,
+        gradient=lambda w: a * np.asarray(w, dtype=float),
+        bounds=((-4.0, 4.0),),
+        start=(3.0,),
+        minimum=(0.0,),
+    )
+
+
+def scaled_bowl(a: float = 0.1, b: float = 2.0) -> Landscape:
+    """The badly scaled bowl ``f(x, y) = a x² + b y²`` (default ``0.1 x² + 2 y²``).
+
+    Its curvatures ``2a`` and ``2b`` differ by a factor of 20, so no single learning rate suits
+    both directions.
+    """
+
+    def value(w):
+        x, y = _split(w)
+        return a * x**2 + b * y**2
+
+    def gradient(w):
+        x, y = _split(w)
+        return np.stack([2 * a * x, 2 * b * y], axis=-1)
+
+    return Landscape(
+        name="badly scaled bowl",
+        formula=rf"$f(x, y) = {a:g}\,x^2 + {b:g}\,y^2$",
+        dim=2,
+        value=value,
+        gradient=gradient,
+        bounds=((-10.0, 10.0), (-3.0, 3.0)),
+        start=(-9.0, 2.0),
+        minimum=(0.0, 0.0),
+    )
+
+
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
+    """Rosenbrock's banana valley ``(a − x)² + b (y − x²)²``, lowest at ``(a, a²)``."""
+
+    def value(w):
+        x, y = _split(w)
+        return (a - x) ** 2 + b * (y - x**2) ** 2
+
+    def gradient(w):
+        x, y = _split(w)
+        dx = -2 * (a - x) - 4 * b * x * (y - x**2)
+        dy = 2 * b * (y - x**2)
+        return np.stack([dx, dy], axis=-1)
+
+    return Landscape(
+        name="Rosenbrock valley",
+        formula=rf"$f(x, y) = ({a:g} - x)^2 + {b:g}\,(y - x^2)^2$",
+        dim=2,
+        value=value,
+        gradient=gradient,
+        bounds=((-2.0, 2.0), (-1.0, 3.0)),
+        start=(-1.5, 2.0),
+        minimum=(a, a * a),
+    )
+
+
+def saddle() -> Landscape:
+    """The saddle ``f(x, y) = (x² − y²)/2``: a flat point at the origin that is not a minimum."""
+
+    def value(w):
+        x, y = _split(w)
+        return 0.5 * (x**2 - y**2)
+
+    def gradient(w):
+        x, y = _split(w)
+        return np.stack([x, -y], axis=-1)
+
+    return Landscape(
+        name="saddle",
+        formula=r"$f(x, y) = (x^2 - y^2)/2$",
+        dim=2,
+        value=value,
+        gradient=gradient,
+        bounds=((-2.0, 2.0), (-2.0, 2.0)),
+        start=(1.5, 1e-3),
+        minimum=None,
+    )

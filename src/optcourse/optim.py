@@ -1,0 +1,32 @@
+"""The one interface every update rule in the course follows.
+
+Each optimizer is a pair of pure functions::
+
+    state = <rule>_init(params)
+    new_params, new_state = <rule>_step(params, grads, state, *, learning_rate=..., ...)
+
+* ``params`` and ``grads`` are numpy arrays of the same shape.
+* ``state`` is a ``NamedTuple`` holding the optimizer's memory (velocity, accumulators, step
+  count ...). A step never changes its inputs: it returns new arrays and a new state.
+* Hyperparameters are keyword-only and carry the Keras names (``learning_rate``, ``momentum``,
+  ``rho``, ``epsilon``, ``beta_1``, ``beta_2`` ...), so a rule can be checked step by step
+  against ``tf.keras.optimizers``.
+
+Gradient descent keeps no memory, so its state is empty; later modules add fields.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["GDState", "gd_init"]
+
+
+class GDState(NamedTuple):
+    """Gradient descent remembers nothing between steps: the state has no fields."""
+
+
+def gd_init(params: np.ndarray) -> GDState:
+    """Return the (empty) state gradient descent starts with."""
+    return GDState()
