@@ -1,20 +1,18 @@
 """Slider explorers: thin shells that wire ipywidgets sliders to a ``plots`` drawing function.
 
-An explorer renders its matplotlib figure to PNG bytes and puts them into an ``ipywidgets.Image``,
-so a slider change costs one compute and one render, with no flicker and no figure pile-up.
+An explorer puts PNG bytes into an ``ipywidgets.Image``: a slider change costs one computation and
+one redraw of only what moved (see ``plots.RunView``), with no flicker and no pile-up of figures.
 While nbgrader executes a notebook (``NBGRADER_EXECUTION`` is set) nobody can move a slider, so an
 explorer shows one static picture of its starting values instead.
 """
 from __future__ import annotations
 
-import io
 import os
 from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
 from IPython.display import Image, display
-from matplotlib.figure import Figure
 
 from . import plots
 from .landscapes import Landscape
@@ -23,12 +21,11 @@ __all__ = ["Explorer", "learning_rate_explorer"]
 
 
 class Explorer:
-    """Redraws ``draw(figure, **values)`` whenever one of the named sliders moves."""
+    """Calls ``render(**values) -> PNG bytes`` whenever one of the named sliders moves."""
 
-    def __init__(self, draw: Callable, sliders: dict, *, figsize=(10, 4), dpi: int = 80):
-        self.draw = draw
+    def __init__(self, render: Callable[..., bytes], sliders: dict):
+        self.render = render
         self.sliders = sliders
-        self.figure = Figure(figsize=figsize, dpi=dpi)
         self.image = widgets.Image(format="png")
         for slider in sliders.values():
             slider.observe(self._on_change, names="value")
@@ -38,16 +35,8 @@ class Explorer:
     def values(self) -> dict:
         return {name: slider.value for name, slider in self.sliders.items()}
 
-    def render(self) -> bytes:
-        """Draw the current slider values and return the figure as PNG bytes."""
-        self.figure.clear()
-        self.draw(self.figure, **self.values())
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-
     def redraw(self) -> None:
-        self.image.value = self.render()
+        self.image.value = self.render(**self.values())
 
     def _on_change(self, _change) -> None:
         self.redraw()
@@ -77,7 +66,9 @@ def learning_rate_explorer(trajectory_fn: Callable, landscape: Landscape, *, lea
     """
     from .checks import run_learner  # local import: checks imports the landscapes, not widgets
 
-    def draw(figure, learning_rate):
+    view = plots.RunView(landscape, num_steps)
+
+    def render(learning_rate):
         try:
             trajectory = run_learner(
                 trajectory_fn, "your trajectory function",
@@ -86,8 +77,11 @@ def learning_rate_explorer(trajectory_fn: Callable, landscape: Landscape, *, lea
                 shape=(num_steps + 1, landscape.dim),
             )
         except AssertionError as problem:
-            figure.text(0.5, 0.5, str(problem), ha="center", va="center", wrap=True, color="#D55E00")
-            return
-        plots.plot_run(figure, landscape, trajectory, learning_rate=float(learning_rate))
+            view.show_message(str(problem))
+        else:
+            view.update(trajectory, learning_rate=float(learning_rate))
+        return view.png()
 
-    return Explorer(draw, {"learning_rate": _learning_rate_slider(low, high, learning_rate)})
+    explorer = Explorer(render, {"learning_rate": _learning_rate_slider(low, high, learning_rate)})
+    explorer.view = view
+    return explorer

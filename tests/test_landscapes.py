@@ -1,0 +1,57 @@
+"""Every analytic gradient agrees with central finite differences of its loss."""
+import numpy as np
+import pytest
+
+from optcourse import landscapes
+
+ALL = [landscapes.parabola(), landscapes.parabola(a=4.0), landscapes.scaled_bowl(),
+       landscapes.rosenbrock(), landscapes.saddle()]
+
+
+def finite_difference(landscape, w, h=1e-6):
+    grad = np.zeros_like(w)
+    for i in range(w.size):
+        step = np.zeros_like(w)
+        step[i] = h
+        grad[i] = (landscape.value(w + step) - landscape.value(w - step)) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("landscape", ALL, ids=lambda l: l.name)
+def test_gradient_matches_finite_differences(landscape):
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        w = np.array([rng.uniform(lo, hi) for lo, hi in landscape.bounds])
+        np.testing.assert_allclose(landscape.gradient(w), finite_difference(landscape, w), rtol=1e-6, atol=1e-5)
+
+
+@pytest.mark.parametrize("landscape", ALL, ids=lambda l: l.name)
+def test_batched_points_give_batched_results(landscape):
+    points = np.random.default_rng(2).normal(size=(4, 3, landscape.dim))
+    assert landscape.value(points).shape == (4, 3)
+    assert landscape.gradient(points).shape == (4, 3, landscape.dim)
+    np.testing.assert_allclose(landscape.value(points)[2, 1], landscape.value(points[2, 1]))
+
+
+@pytest.mark.parametrize("landscape", ALL, ids=lambda l: l.name)
+def test_gradient_vanishes_at_the_minimum_only_there(landscape):
+    flat_point = landscape.minimum or (0.0,) * landscape.dim
+    np.testing.assert_allclose(landscape.gradient(np.array(flat_point)), 0.0, atol=1e-12)
+    assert np.linalg.norm(landscape.gradient(np.array(landscape.start))) > 1e-4
+
+
+def test_scaled_bowl_is_the_curriculum_bowl():
+    bowl = landscapes.scaled_bowl()
+    assert bowl.value(np.array([1.0, 0.0])) == pytest.approx(0.1)
+    assert bowl.value(np.array([0.0, 1.0])) == pytest.approx(2.0)
+
+
+def test_saddle_has_no_minimum_and_falls_along_y():
+    saddle = landscapes.saddle()
+    assert saddle.minimum is None
+    assert saddle.value(np.array([0.0, 1.0])) < saddle.value(np.array([0.0, 0.0])) < saddle.value(np.array([1.0, 0.0]))
+
+
+def test_parabola_rejects_non_positive_curvature():
+    with pytest.raises(ValueError, match="positive"):
+        landscapes.parabola(a=0.0)

@@ -1,0 +1,131 @@
+"""The notebooks themselves: committed clean, released faithfully, executed, validated."""
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "autograder"))
+import validate  # noqa: E402  (autograder/validate.py, the CI wrapper around nbgrader's Validator)
+
+SOLUTIONS = sorted(ROOT.glob("solutions/[0-9][0-9]_*/*.ipynb"))
+MODULES = [path.parent.name for path in SOLUTIONS]
+ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+
+
+def nbgrader_cells(path: Path, **flags):
+    for cell in nbformat.read(path, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if all(meta.get(key) == value for key, value in flags.items()) and meta:
+            yield cell
+
+
+def test_every_module_is_released():
+    assert MODULES, "no solution notebooks found"
+    for module in MODULES:
+        assert (ROOT / "course" / module / f"{module}.ipynb").is_file()
+
+
+def test_notebooks_are_committed_without_outputs():
+    tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True, check=True)
+    paths = [ROOT / name for name in tracked.stdout.split()] or SOLUTIONS
+    for path in paths:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, f"{path.name}: outputs committed"
+
+
+def test_grade_ids_are_meaningful_and_unique():
+    for path in SOLUTIONS:
+        ids = [cell.metadata.nbgrader["grade_id"] for cell in nbgrader_cells(path)]
+        assert len(ids) == len(set(ids)), path
+        assert not any(grade_id.startswith("cell-") for grade_id in ids), path
+
+
+def test_every_module_has_the_required_parts():
+    for path in SOLUTIONS:
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(cell.source for cell in nb.cells)
+        for heading in ("## Key takeaways", "## Quiz", "## Exercise 1", "The Keras way"):
+            assert heading in text, f"{path.name} lacks {heading!r}"
+        assert "Predict" in text or "prediction" in text, f"{path.name} has no prediction prompt"
+        assert len([c for c in nbgrader_cells(path, grade=True) if "quiz.check" in c.source]) >= 3
+        assert any("widgets." in cell.source for cell in nb.cells if cell.cell_type == "code")
+        for cell in nbgrader_cells(path, grade=True):
+            assert cell.source.lstrip().startswith('"""Check'), f"test cell {cell.metadata.nbgrader['grade_id']} lacks its docstring"
+
+
+def test_release_regenerates_byte_for_byte(tmp_path):
+    release = tmp_path / "release"
+    for module in MODULES:
+        subprocess.run(
+            [sys.executable, "-m", "nbgrader", "generate_assignment", module, "--force",
+             f"--CourseDirectory.release_directory={release}",
+             f"--CourseDirectory.db_url=sqlite:///{tmp_path / 'gradebook.db'}"],
+            cwd=ROOT, env=ENV, check=True, capture_output=True,
+        )
+        comparison = filecmp.dircmp(release / module, ROOT / "course" / module)
+        assert not comparison.left_only and not comparison.right_only, module
+        for name in comparison.common_files:
+            assert (release / module / name).read_bytes() == (ROOT / "course" / module / name).read_bytes(), \
+                f"course/{module}/{name} differs from a fresh release: run `make release`"
+
+
+def solution_and_hidden_lines(cell) -> list[str]:
+    lines, inside = [], False
+    for line in cell.source.splitlines():
+        marker = line.strip()
+        if marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+            inside = True
+        elif marker in ("### END SOLUTION", "### END HIDDEN TESTS"):
+            inside = False
+        elif inside and len(marker) > 3:
+            lines.append(marker)
+    return lines
+
+
+def test_no_solution_code_or_hidden_test_in_the_release():
+    for path, module in zip(SOLUTIONS, MODULES):
+        released = (ROOT / "course" / module / path.name).read_text()
+        assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
+        secret = [line for cell in nbgrader_cells(path) for line in solution_and_hidden_lines(cell)]
+        assert secret, "expected solution lines in the solutions notebook"
+        leaked = [line for line in secret if line in released]
+        assert not leaked, f"{module}: released notebook shows {leaked[:3]}"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("module", MODULES)
+def test_solutions_validate_and_course_stubs_fail_every_graded_cell(module):
+    assert validate.validate(ROOT / "solutions" / module / f"{module}.ipynb") == []
+    assert validate.validate(ROOT / "course" / module / f"{module}.ipynb", invert=True) == []
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("module", MODULES)
+def test_solution_runs_cleanly_and_graded_cells_are_scored_safely(module):
+    """Runs as nbgrader does; checks the traps that give silent wrong grades."""
+    path = ROOT / "solutions" / module / f"{module}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    os.environ["NBGRADER_EXECUTION"] = "validate"
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        del os.environ["NBGRADER_EXECUTION"]
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kinds = [output.output_type for output in cell.outputs]
+        assert "error" not in kinds
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            grade_id = cell.metadata.nbgrader["grade_id"]
+            # Any stderr scores 0, and a last-line expression is scored from its text (trap 1 and 2).
+            assert not [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"], grade_id
+            assert "execute_result" not in kinds, f"{grade_id} ends with an expression"

@@ -1,0 +1,54 @@
+"""Quiz keys: exactly one accepted answer per question, and plain messages for malformed answers."""
+import pytest
+
+from optcourse import quiz
+from optcourse.feedback import CheckFailed
+
+
+def accepted(question_id, answer):
+    try:
+        quiz.check(question_id, answer)
+    except CheckFailed:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("question_id", [q for q, key in quiz.KEYS.items() if isinstance(key, quiz.Choice)])
+def test_each_choice_question_accepts_exactly_one_letter(question_id):
+    choices = quiz.KEYS[question_id].choices
+    assert sum(accepted(question_id, letter) for letter in choices) == 1
+
+
+def test_letters_are_accepted_in_any_reasonable_form():
+    right = next(letter for letter in "abcd" if accepted("gd_q1", letter))
+    for form in (right.upper(), f" {right} ", f"({right})", f"{right}."):
+        assert accepted("gd_q1", form), form
+
+
+def test_numeric_answers_compare_at_three_significant_digits():
+    assert accepted("gd_q2", 0.2) and accepted("gd_q2", 0.2000001) and accepted("gd_q2", 1 / 5)
+    assert not accepted("gd_q2", 0.21) and not accepted("gd_q2", 0.1) and not accepted("gd_q2", 2.0)
+
+
+@pytest.mark.parametrize("question_id, answer, message", [
+    ("gd_q1", 2, 'give one letter in quotes, such as "a"; you gave the int 2'),
+    ("gd_q1", None, "you gave nothing (None)"),
+    ("gd_q1", "e", '"e" is not one of the choices a, b, c, d'),
+    ("gd_q1", "ab", "is not one of the choices"),
+    ("gd_q1", True, "you gave the bool True"),
+    ("gd_q2", "0.2", "give a number without quotes"),
+    ("gd_q2", float("nan"), "give a finite number"),
+    ("gd_q2", [0.2], "you gave the list"),
+    ("no_such_question", "a", "There is no quiz question called 'no_such_question'"),
+])
+def test_malformed_answers_get_a_plain_message(question_id, answer, message):
+    with pytest.raises(CheckFailed) as failure:
+        quiz.check(question_id, answer)
+    assert message in str(failure.value)
+
+
+def test_a_wrong_answer_gets_a_hint_not_the_answer():
+    wrong = next(letter for letter in "abcd" if not accepted("gd_q1", letter))
+    with pytest.raises(CheckFailed) as failure:
+        quiz.check("gd_q1", wrong)
+    assert "not this one" in str(failure.value) and quiz.KEYS["gd_q1"].hint in str(failure.value)

@@ -1,0 +1,98 @@
+"""Run diagnosis (converged / diverged and when) and the slider explorer's behaviour."""
+import numpy as np
+import pytest
+
+from optcourse import landscapes, runs, widgets
+
+
+def gd_path(landscape, learning_rate, num_steps):
+    w = np.array(landscape.start, dtype=float)
+    rows = [w]
+    for _ in range(num_steps):
+        w = w - learning_rate * landscape.gradient(w)
+        rows.append(w)
+    return np.stack(rows)
+
+
+def test_diverging_parabola_is_flagged_at_the_first_step_above_the_start():
+    # a = 4, learning rate 0.6: w is multiplied by 1 - 2.4 = -1.4 each step, so the loss grows at step 1.
+    parabola = landscapes.parabola(a=4.0)
+    summary = runs.summarize(parabola.value(gd_path(parabola, 0.6, 20)))
+    assert (summary.status, summary.step) == ("diverged", 1)
+    assert "Diverged at step 1" in summary.describe()
+
+
+def test_slow_divergence_of_one_direction_is_flagged_when_the_loss_passes_its_start():
+    bowl = landscapes.scaled_bowl()
+    losses = bowl.value(gd_path(bowl, 0.52, 60))  # y factor |1 - 2.08| = 1.08: slow blow-up
+    summary = runs.summarize(losses)
+    assert summary.status == "diverged"
+    assert losses[summary.step] > losses[0] and np.all(losses[:summary.step] <= losses[0])
+
+
+def test_converging_and_still_descending_runs():
+    parabola = landscapes.parabola(a=4.0)
+    assert runs.summarize(parabola.value(gd_path(parabola, 0.25, 5))).status == "converged"
+    assert runs.summarize(parabola.value(gd_path(parabola, 0.01, 5))).status == "descending"
+
+
+def test_overflow_counts_as_divergence():
+    summary = runs.summarize([1.0, 0.5, np.inf, np.nan])
+    assert (summary.status, summary.step) == ("diverged", 2)
+
+
+def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):
+    rows = [np.array(w0, dtype=float)]
+    for _ in range(num_steps):
+        rows.append(rows[-1] - learning_rate * grad_fn(rows[-1]))
+    return np.stack(rows)
+
+
+@pytest.mark.parametrize("landscape", [landscapes.parabola(a=4.0), landscapes.scaled_bowl()], ids=["1-D", "2-D"])
+def test_moving_the_slider_redraws_the_figure(landscape):
+    explorer = widgets.learning_rate_explorer(gd_trajectory, landscape, learning_rate=0.05)
+    before = explorer.image.value
+    explorer.sliders["learning_rate"].value = 0.6
+    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert explorer.image.value != before
+
+
+def test_the_title_reports_divergence_and_its_step():
+    explorer = widgets.learning_rate_explorer(gd_trajectory, landscapes.parabola(a=4.0), learning_rate=0.6)
+    assert "Diverged at step 1" in explorer.view.title.get_text()
+    explorer.sliders["learning_rate"].value = 0.25
+    assert "Converged" in explorer.view.title.get_text()
+
+
+def test_the_path_panel_shows_the_learners_points():
+    bowl = landscapes.scaled_bowl()
+    explorer = widgets.learning_rate_explorer(gd_trajectory, bowl, learning_rate=0.1, num_steps=30)
+    x, y = explorer.view.path.get_data()
+    expected = gd_trajectory(bowl.gradient, bowl.start, learning_rate=0.1, num_steps=30)
+    np.testing.assert_allclose(np.column_stack([x, y]), expected)
+
+
+def test_a_broken_learner_function_is_reported_in_the_figure_not_raised():
+    def broken(grad_fn, w0, *, learning_rate, num_steps):
+        raise ValueError("oops")
+
+    explorer = widgets.learning_rate_explorer(broken, landscapes.scaled_bowl())
+    texts = [t.get_text() for t in explorer.view.figure.texts]
+    assert any("raised ValueError (oops)" in t for t in texts)
+
+
+def test_a_trajectory_of_the_wrong_shape_is_reported_in_the_figure():
+    explorer = widgets.learning_rate_explorer(lambda grad_fn, w0, **k: w0, landscapes.scaled_bowl())
+    assert any("should have shape (31, 2)" in t.get_text() for t in explorer.view.figure.texts)
+
+
+def test_under_nbgrader_the_explorer_shows_a_static_picture(monkeypatch):
+    shown = []
+    monkeypatch.setattr(widgets, "display", shown.append)
+    explorer = widgets.learning_rate_explorer(gd_trajectory, landscapes.scaled_bowl())
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    explorer._ipython_display_()
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    explorer._ipython_display_()
+    assert type(shown[0]).__name__ == "Image" and shown[0].data == explorer.image.value
+    assert shown[1] is explorer.widget
