@@ -1,0 +1,75 @@
+"""End to end through nbgrader: release, autograde submissions, feedback without hidden tests."""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULE = "01_gradient_descent"
+ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+pytestmark = pytest.mark.notebook
+
+
+def nbgrader(tmp: Path, *args: str) -> None:
+    directories = {"release": "release", "submitted": "submitted", "autograded": "autograded", "feedback": "feedback"}
+    overrides = [f"--CourseDirectory.{kind}_directory={tmp / name}" for kind, name in directories.items()]
+    subprocess.run([sys.executable, "-m", "nbgrader", *args, "--force", *overrides,
+                    f"--CourseDirectory.db_url=sqlite:///{tmp / 'gradebook.db'}"],
+                   cwd=ROOT, env=ENV, check=True, capture_output=True)
+
+
+def submit(tmp: Path, student: str, notebook) -> None:
+    folder = tmp / "submitted" / student / MODULE
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / f"{MODULE}.ipynb")
+
+
+def edited_solution(replacements: dict[str, str]):
+    """The solutions notebook with some answer cells rewritten, as a learner might have them."""
+    nb = nbformat.read(ROOT / "solutions" / MODULE / f"{MODULE}.ipynb", as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in replacements:
+            cell.source = replacements[grade_id]
+    return nb
+
+
+def feedback_text(tmp: Path, student: str) -> str:
+    """The feedback page as plain text (code in it is split into highlighting tags)."""
+    page = (tmp / "feedback" / student / MODULE / f"{MODULE}.html").read_text()
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_autograde_scores_and_feedback_hides_hidden_tests(tmp_path):
+    nbgrader(tmp_path, "generate_assignment", MODULE)
+    submit(tmp_path, "correct", edited_solution({}))
+    submit(tmp_path, "untouched", nbformat.read(ROOT / "course" / MODULE / f"{MODULE}.ipynb", as_version=4))
+    # Uphill step (so both exercises fail: the trajectory uses it) and one wrong quiz answer: 3 quiz points left.
+    submit(tmp_path, "mixed", edited_solution({
+        "gd_step": "def gd_step(params, grads, state, *, learning_rate):\n    return params + learning_rate * grads, state",
+        "answer_gd_q2": "answer_gd_q2 = 0.5",
+    }))
+    nbgrader(tmp_path, "autograde", MODULE)
+
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        scores = {student: gradebook.find_submission(MODULE, student).score
+                  for student in ("correct", "untouched", "mixed")}
+        max_score = gradebook.find_assignment(MODULE).max_score
+    assert max_score == 9
+    assert scores == {"correct": 9, "untouched": 0, "mixed": 3}
+
+    nbgrader(tmp_path, "generate_feedback", MODULE)
+    for student in scores:
+        text = feedback_text(tmp_path, student)
+        assert "checks.gd_step(gd_step)" in text  # the visible test is there, so the search below can find code
+        assert "seed=2718" not in text and "HIDDEN TESTS" not in text, f"{student}'s feedback shows hidden tests"
+    assert "goes uphill" in feedback_text(tmp_path, "mixed"), "feedback should name the mistake"
