@@ -20,7 +20,8 @@ from .feedback import fail
 from .landscapes import scaled_bowl
 from .optim import GDState
 
-__all__ = ["gd_step", "gd_trajectory", "run_learner"]
+__all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
+           "run_learner"]
 
 # Float32 inputs round at ~1e-7 relative; anything looser than this would let real mistakes by.
 RTOL = 1e-5
@@ -188,3 +189,260 @@ def gd_trajectory(fn: Callable, *, cases=((0.2, 6), (0.45, 3), (0.05, 1), (0.3, 
         row = int(np.argmax(np.any(~np.isclose(got, expected, rtol=RTOL, atol=ATOL), axis=1)))
         fail(f"`gd_trajectory` goes wrong at row {row} ({case}): it gives {np.round(got[row], 6)} "
               f"where {np.round(expected[row], 6)} is expected. Does it call gd_step with the gradient at the current point?")
+
+
+# ---------------------------------------------------------------- Module 2: mini-batches
+
+def _batches_of(fn: Callable, num_examples: int, batch_size: int, rng) -> list[np.ndarray]:
+    __tracebackhide__ = True
+    result = _call(fn, "minibatch_indices", (num_examples, batch_size, rng), {})
+    if result is None:
+        fail("`minibatch_indices` returned None; return a list of index arrays, one per batch.")
+    try:
+        batches = [np.asarray(batch) for batch in result]
+    except TypeError:
+        fail(f"`minibatch_indices` returned a {type(result).__name__}; return a list of index arrays, one per batch.")
+    for batch in batches:
+        if batch.ndim != 1 or (batch.size and not np.issubdtype(batch.dtype, np.integer)):
+            fail("`minibatch_indices` should give 1-D arrays of integer indices (such as the output of "
+                 f"rng.permutation); one batch was {batch.dtype} with shape {batch.shape}.")
+    return batches
+
+
+def _orders_equal(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def minibatch_indices(fn: Callable, *, sizes=((10, 3), (100, 32), (64, 16), (7, 7), (5, 8), (1000, 1))) -> None:
+    """Check ``fn(num_examples, batch_size, rng)``: one epoch of shuffled, seeded index batches."""
+    __tracebackhide__ = True
+    for num_examples, batch_size in sizes:
+        case = f"num_examples={num_examples}, batch_size={batch_size}"
+        batches = _batches_of(fn, num_examples, batch_size, np.random.default_rng(3))
+        seen = np.concatenate(batches) if batches else np.array([], dtype=int)
+        if seen.size and (seen.min() < 0 or seen.max() >= num_examples):
+            fail(f"`minibatch_indices` gave index {seen.max() if seen.max() >= num_examples else seen.min()}, "
+                 f"outside 0 … {num_examples - 1} ({case}).")
+        counts = np.bincount(seen.astype(int), minlength=num_examples)
+        if counts.max(initial=0) > 1:
+            fail(f"`minibatch_indices`: some examples appear twice in one epoch ({case}); an epoch uses every "
+                 "example exactly once, so shuffle a permutation rather than sampling with replacement.")
+        missing = int((counts == 0).sum())
+        if missing:
+            hint = ("it drops the last, smaller batch; keep it" if missing == num_examples % batch_size
+                    else "every example must appear once per epoch")
+            fail(f"`minibatch_indices` leaves out {missing} of {num_examples} examples ({case}): {hint}.")
+        expected = [batch_size] * (num_examples // batch_size) + ([num_examples % batch_size] if num_examples % batch_size else [])
+        if [len(b) for b in batches] != expected:
+            fail(f"`minibatch_indices` gives batches of sizes {[len(b) for b in batches][:6]}… ({case}); "
+                 f"every batch should hold batch_size examples except the last, which holds the remainder.")
+    n = 100
+    if np.array_equal(np.concatenate(_batches_of(fn, n, 10, np.random.default_rng(3))), np.arange(n)):
+        fail("`minibatch_indices` keeps the examples in their original order: shuffle them each epoch.")
+    saved = np.random.get_state()
+    try:
+        np.random.seed(1)
+        first = _batches_of(fn, n, 10, np.random.default_rng(11))
+        np.random.seed(2)
+        second = _batches_of(fn, n, 10, np.random.default_rng(11))
+    finally:
+        np.random.set_state(saved)
+    if not _orders_equal(first, second):
+        fail("`minibatch_indices` gives different batches for two generators with the same seed: draw the "
+             "shuffle from the `rng` argument (rng.permutation), not from np.random.")
+    if _orders_equal(first, _batches_of(fn, n, 10, np.random.default_rng(12))):
+        fail("`minibatch_indices` gives the same batches whatever generator it is given: use the `rng` argument.")
+    rng = np.random.default_rng(5)
+    if _orders_equal(_batches_of(fn, n, 10, rng), _batches_of(fn, n, 10, rng)):
+        fail("`minibatch_indices` gives the same order in two epochs from one generator: draw a fresh "
+             "permutation from `rng` on every call instead of making a new generator with a fixed seed.")
+
+
+def _sgd_epoch_cases(seed: int):
+    from .datasets import regression_data
+
+    rng = np.random.default_rng(seed)
+    for num_examples, num_features, batch_size, learning_rate in ((50, 3, 8, 0.3), (21, 2, 5, 0.05), (12, 4, 12, 0.7)):
+        data = regression_data(num_examples, num_features, seed=seed)
+        order = rng.permutation(num_examples)
+        batches = [order[i:i + batch_size] for i in range(0, num_examples, batch_size)]
+        yield data.X, data.y, rng.normal(size=num_features + 1), batches, learning_rate
+
+
+def _sgd_epoch_variants(params, X, y, batches, learning_rate):
+    """The correct epoch, then known mistakes, each as (params after, batch losses)."""
+    from .datasets import mse_gradient, mse_loss
+
+    def run(gradient_at, loss_at, rate=learning_rate, sign=-1.0):
+        w, losses = params.astype(float), []
+        for k, batch in enumerate(batches):
+            losses.append(loss_at(w, batch, k))
+            w = w + sign * rate * gradient_at(w, batch, k)
+        return w, np.array(losses)
+
+    on_batch = lambda w, b, k: mse_gradient(w, X[b], y[b])  # noqa: E731
+    batch_loss = lambda w, b, k: mse_loss(w, X[b], y[b])  # noqa: E731
+    correct = run(on_batch, batch_loss)
+    mistakes = [
+        (run(lambda w, b, k: mse_gradient(w, X, y), batch_loss), "every step uses the gradient of all the data; use only the batch's examples, X[batch] and y[batch]"),
+        (run(lambda w, b, k: mse_gradient(w, X[batches[0]], y[batches[0]]), batch_loss), "every step uses the first batch; loop over all the batches"),
+        (run(lambda w, b, k: mse_gradient(params, X[b], y[b]), batch_loss), "the gradient is taken at the starting parameters every time; recompute it at the current parameters"),
+        (run(on_batch, lambda w, b, k: mse_loss(w, X, y)), "the losses are measured on all the data; record the batch's loss, as Keras does"),
+        (run(on_batch, batch_loss, sign=1.0), "the steps go uphill; subtract learning_rate × gradient"),
+        (run(on_batch, batch_loss, rate=1.0), "`learning_rate` is not used"),
+    ]
+    return correct, mistakes
+
+
+def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
+    """Check ``fn(params, X, y, batches, *, learning_rate) -> (new_params, batch_losses)``."""
+    __tracebackhide__ = True
+    for X, y, params, batches, learning_rate in _sgd_epoch_cases(seed):
+        case = f"{len(y)} examples in {len(batches)} batches, learning_rate={learning_rate}"
+        before = params.copy()
+        result = _call(fn, "sgd_epoch", (params, X, y, batches), {"learning_rate": learning_rate})
+        if not np.array_equal(params, before):
+            fail("`sgd_epoch` changed `params` in place; work on a copy and return the new parameters.")
+        if not isinstance(result, tuple) or len(result) != 2:
+            fail("`sgd_epoch` should return a pair `(new_params, losses)`.")
+        (expected_params, expected_losses), mistakes = _sgd_epoch_variants(params, X, y, batches, learning_rate)
+        got_params = _as_array(result[0], name="sgd_epoch", what="the new parameters", shape=params.shape)
+        got_losses = _as_array(result[1], name="sgd_epoch", what="the losses", shape=(len(batches),))
+        if _close(got_params, expected_params) and _close(got_losses, expected_losses):
+            continue
+        for (mistake_params, mistake_losses), message in mistakes:
+            if _close(got_params, mistake_params) and _close(got_losses, mistake_losses):
+                fail(f"`sgd_epoch`: {message} (case: {case}).")
+        if _close(got_params, expected_params):
+            fail(f"`sgd_epoch` ends at the right parameters, but its losses are off ({case}): record each "
+                 "batch's loss before the step taken on that batch.")
+        fail(f"`sgd_epoch` ends at the wrong parameters ({case}): got {np.round(got_params, 5)}, "
+             f"expected {np.round(expected_params, 5)}.")
+
+
+# ---------------------------------------------------------------- Module 3: momentum and Nesterov
+
+class _MomentumCase(NamedTuple):
+    params: np.ndarray
+    velocity: np.ndarray
+    grads: list
+    learning_rate: float
+    momentum: float
+
+
+def _momentum_cases(seed: int, shapes, rates, momenta, num_steps: int = 6):
+    rng = np.random.default_rng(seed)
+    for shape, learning_rate, momentum in zip(shapes, rates, momenta):
+        for dtype in (np.float64, np.float32):
+            scale = 1e-3 if len(shape) > 1 else 1.0  # small gradients too: they expose a missing learning rate
+            yield _MomentumCase(
+                params=rng.uniform(-3, 3, size=shape).astype(dtype),
+                velocity=rng.normal(0, 0.5, size=shape).astype(dtype),
+                grads=[(scale * rng.normal(size=shape)).astype(dtype) for _ in range(num_steps)],
+                learning_rate=learning_rate, momentum=momentum,
+            )
+
+
+def _momentum_variant_runs(case: _MomentumCase, nesterov: bool):
+    """Known wrong rules run over the same gradients: [(params per step, velocity per step, message)]."""
+    lr, mu = case.learning_rate, case.momentum
+
+    def run(rule):
+        w, m, ws, ms = case.params.astype(float), case.velocity.astype(float), [], []
+        for g in case.grads:
+            w, m = rule(w, m, g.astype(float))
+            ws.append(w)
+            ms.append(m)
+        return np.array(ws), np.array(ms)
+
+    def move(w, m, new_m, ahead=nesterov):
+        """Keras's parameter move: classic w + m', or Nesterov w + μ m' + (the term added to m this step)."""
+        return w + mu * new_m + (new_m - mu * m) if ahead else w + new_m
+
+    def keras_with(velocity_rule):
+        return lambda w, m, g: (move(w, m, velocity_rule(m, g)), velocity_rule(m, g))
+
+    other = "classic momentum (w + velocity)" if nesterov else "Nesterov's look-ahead (w + momentum × velocity − learning_rate × g)"
+    right = lambda m, g: mu * m - lr * g  # noqa: E731
+    variants = [
+        (lambda w, m, g: (move(w, m, right(m, g), ahead=not nesterov), right(m, g)), f"this is {other}, not the rule asked for"),
+        (keras_with(lambda m, g: mu * m + lr * g), "the velocity adds learning_rate × gradient, which points uphill; subtract it"),
+        (keras_with(lambda m, g: -lr * g), "the velocity from `state` is ignored: each step starts from zero"),
+        (keras_with(lambda m, g: mu * m - g), "`learning_rate` is not used in the velocity update"),
+        (keras_with(lambda m, g: mu * m - lr * (1 - mu) * g),
+         "the gradient is damped by (1 − momentum), an exponential-average form; Keras uses learning_rate × gradient"),
+        (lambda w, m, g: (w - (move(w, m, right(m, g)) - w), right(m, g)),
+         "the parameters move against the velocity; Keras adds it (the velocity already points downhill)"),
+        (lambda w, m, g: (move(w, m, right(m, g)), m), "the parameters move, but the returned state still holds the old velocity"),
+        (lambda w, m, g: (w - lr * ((g + mu * (mu * m + g)) if nesterov else (mu * m + g)), mu * m + g),
+         "this is the PyTorch form (velocity = momentum × velocity + g, parameters − learning_rate × …). It takes "
+         "the same steps only from zero velocity with a constant learning rate; this course keeps Keras's state, "
+         "velocity = momentum × velocity − learning_rate × g"),
+        (lambda w, m, g: (w + lr * ((mu * (mu * m - g) - g) if nesterov else (mu * m - g)), mu * m - g),
+         "the velocity is stored without the learning rate (velocity = momentum × velocity − g); Keras's velocity "
+         "includes it: momentum × velocity − learning_rate × g"),
+    ]
+    if nesterov:
+        variants.append((lambda w, m, g: (w + mu * right(m, g), right(m, g)),
+                         "the look-ahead step is w + momentum × velocity − learning_rate × g; the − learning_rate × g term is missing"))
+    return [(*run(rule), message) for rule, message in variants]
+
+
+def _check_momentum_rule(fn: Callable, name: str, *, nesterov: bool, cases) -> None:
+    __tracebackhide__ = True
+    from .keras_bridge import keras_momentum_run
+    from .optim import MomentumState
+
+    for case in cases:
+        label = (f"learning_rate={case.learning_rate}, momentum={case.momentum}, shape {case.params.shape} "
+                 f"({case.params.dtype}), from a non-zero velocity")
+        expected_w, expected_m = keras_momentum_run(case.params, case.grads, case.velocity, learning_rate=case.learning_rate,
+                                                    momentum=case.momentum, nesterov=nesterov)
+        params, state = case.params.copy(), MomentumState(case.velocity.copy())
+        got_w, got_m = [], []
+        for grads in case.grads:
+            inputs = (params.copy(), grads.copy(), state.velocity.copy())
+            result = _call(fn, name, (params, grads, state), {"learning_rate": case.learning_rate, "momentum": case.momentum})
+            if not all(np.array_equal(a, b) for a, b in zip(inputs, (params, grads, state.velocity))):
+                fail(f"`{name}` changed its inputs in place (params, grads or state.velocity); return new arrays instead.")
+            if not isinstance(result, tuple) or len(result) != 2:
+                got = "None" if result is None else f"a {type(result).__name__}"
+                fail(f"`{name}` returned {got}; it should return a pair `(new_params, new_state)`.")
+            if not isinstance(result[1], MomentumState):
+                fail(f"`{name}` returned a state of type {type(result[1]).__name__}; return "
+                     "`MomentumState(velocity=...)` holding the new velocity.")
+            params = _as_array(result[0], name=name, what="the new parameters", shape=case.params.shape)
+            velocity = _as_array(result[1].velocity, name=name, what="the new velocity", shape=case.params.shape)
+            state = MomentumState(velocity)
+            got_w.append(params)
+            got_m.append(velocity)
+        got_w, got_m = np.array(got_w), np.array(got_m)
+        if _close(got_w, expected_w) and _close(got_m, expected_m):
+            continue
+        if case.momentum == 0 and not _close(got_w, expected_w):
+            fail(f"`{name}` with momentum=0 should be plain SGD, w − learning_rate × g, but it is not ({label}).")
+        for variant_w, variant_m, message in _momentum_variant_runs(case, nesterov):
+            if _close(got_w, variant_w) and _close(got_m, variant_m):
+                fail(f"`{name}`: {message} ({label}).")
+        if _close(got_w, expected_w):
+            fail(f"`{name}` moves the parameters correctly but returns the wrong velocity ({label}).")
+        step = int(np.argmax([not _close(a, b) for a, b in zip(got_w, expected_w)]))
+        fail(f"`{name}` differs from tf.keras.optimizers.SGD(momentum={case.momentum}, nesterov={nesterov}) "
+             f"from step {step + 1} on ({label}).")
+
+
+_MOMENTUM_DEFAULTS = dict(shapes=[(3,), (2, 4)], rates=[0.1, 0.05], momenta=[0.9, 0.7])
+
+
+def momentum_step(fn: Callable, *, seed: int = 0, shapes=None, rates=None, momenta=None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, momentum)`` against Keras's momentum step by step."""
+    __tracebackhide__ = True
+    options = {**_MOMENTUM_DEFAULTS, **{k: v for k, v in dict(shapes=shapes, rates=rates, momenta=momenta).items() if v}}
+    _check_momentum_rule(fn, "momentum_step", nesterov=False, cases=_momentum_cases(seed, **options))
+
+
+def nesterov_step(fn: Callable, *, seed: int = 0, shapes=None, rates=None, momenta=None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, momentum)`` against Keras's Nesterov step by step."""
+    __tracebackhide__ = True
+    options = {**_MOMENTUM_DEFAULTS, **{k: v for k, v in dict(shapes=shapes, rates=rates, momenta=momenta).items() if v}}
+    _check_momentum_rule(fn, "nesterov_step", nesterov=True, cases=_momentum_cases(seed, **options))

@@ -1,9 +1,13 @@
-"""TensorFlow, imported quietly, for the notebooks' "the Keras way" sections."""
+"""TensorFlow/Keras, for the "Keras way" sections and as the referee for the learner's rules."""
 from __future__ import annotations
 
 import os
+from typing import Callable
 
-__all__ = ["import_tensorflow"]
+import numpy as np
+
+__all__ = ["import_tensorflow", "keras_momentum_run", "small_regression_model", "train_with_rule",
+           "train_with_keras_optimizer"]
 
 
 def import_tensorflow():
@@ -17,3 +21,83 @@ def import_tensorflow():
     import tensorflow as tf
 
     return tf
+
+
+def keras_momentum_run(params, grads_sequence, velocity, *, learning_rate: float, momentum: float,
+                       nesterov: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Run ``tf.keras.optimizers.SGD(momentum=…, nesterov=…)`` on fixed gradients, in float64.
+
+    Starts from ``params`` with the momentum slot set to ``velocity``. Returns the parameters and
+    the velocity after every step, each of shape ``(num_steps, *params.shape)``.
+    """
+    tf = import_tensorflow()
+    variable = tf.Variable(np.asarray(params, dtype=np.float64))
+    optimizer = tf.keras.optimizers.SGD(learning_rate=float(learning_rate), momentum=float(momentum), nesterov=nesterov)
+    optimizer.build([variable])
+    if momentum:
+        optimizer.momentums[0].assign(np.asarray(velocity, dtype=np.float64))
+    params_after, velocity_after = [], []
+    for grads in grads_sequence:
+        before = variable.numpy()
+        optimizer.apply_gradients([(tf.constant(np.asarray(grads, dtype=np.float64)), variable)])
+        params_after.append(variable.numpy())
+        # Without momentum Keras keeps no slot; the step it took plays the velocity's part.
+        velocity_after.append(optimizer.momentums[0].numpy() if momentum else variable.numpy() - before)
+    return np.array(params_after), np.array(velocity_after)
+
+
+def small_regression_model(num_features: int, *, hidden: int = 16, seed: int = 0):
+    """A small Keras model for regression: input → Dense(ReLU) → Dense(1), seeded weights."""
+    tf = import_tensorflow()
+    tf.keras.utils.set_random_seed(seed)
+    return tf.keras.Sequential([
+        tf.keras.Input(shape=(num_features,)),
+        tf.keras.layers.Dense(hidden, activation="relu"),
+        tf.keras.layers.Dense(1),
+    ])
+
+
+def _batches(num_examples: int, batch_size: int, epochs: int, seed: int):
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(num_examples)
+        yield from (order[i:i + batch_size] for i in range(0, num_examples, batch_size))
+
+
+def _mse_and_gradients(tf, model, X, y):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((model(X, training=True)[:, 0] - y) ** 2)
+    return float(loss), tape.gradient(loss, model.trainable_variables)
+
+
+def train_with_rule(model, X, y, step: Callable, init: Callable, *, batch_size: int = 32, epochs: int = 2,
+                    seed: int = 0, **hyperparameters) -> np.ndarray:
+    """Train ``model`` (MSE) with a numpy update rule, one state per variable; return batch losses.
+
+    An eager ``tf.GradientTape`` loop: each step hands ``var.numpy()`` and ``grad.numpy()`` to
+    ``step(params, grads, state, **hyperparameters)`` and assigns the new parameters back.
+    """
+    tf = import_tensorflow()
+    X, y = tf.constant(X, tf.float32), tf.constant(y, tf.float32)
+    states = [init(variable.numpy()) for variable in model.trainable_variables]
+    losses = []
+    for batch in _batches(len(y), batch_size, epochs, seed):
+        loss, gradients = _mse_and_gradients(tf, model, tf.gather(X, batch), tf.gather(y, batch))
+        losses.append(loss)
+        for i, (variable, gradient) in enumerate(zip(model.trainable_variables, gradients)):
+            new_params, states[i] = step(variable.numpy(), gradient.numpy(), states[i], **hyperparameters)
+            variable.assign(np.asarray(new_params, dtype=np.float32))
+    return np.array(losses)
+
+
+def train_with_keras_optimizer(model, X, y, optimizer, *, batch_size: int = 32, epochs: int = 2,
+                               seed: int = 0) -> np.ndarray:
+    """The same loop and the same batches as ``train_with_rule``, stepped by a Keras optimizer."""
+    tf = import_tensorflow()
+    X, y = tf.constant(X, tf.float32), tf.constant(y, tf.float32)
+    losses = []
+    for batch in _batches(len(y), batch_size, epochs, seed):
+        loss, gradients = _mse_and_gradients(tf, model, tf.gather(X, batch), tf.gather(y, batch))
+        losses.append(loss)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return np.array(losses)

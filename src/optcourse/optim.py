@@ -12,7 +12,8 @@ Each optimizer is a pair of pure functions::
   ``rho``, ``epsilon``, ``beta_1``, ``beta_2`` ...), so a rule can be checked step by step
   against ``tf.keras.optimizers``.
 
-Gradient descent keeps no memory, so its state is empty; later modules add fields.
+Gradient descent keeps no memory, so its state is empty; momentum keeps a velocity, and later
+modules add more fields.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["GDState", "gd_init"]
+__all__ = ["GDState", "gd_init", "MomentumState", "momentum_init"]
 
 
 class GDState(NamedTuple):
@@ -30,3 +31,19 @@ class GDState(NamedTuple):
 def gd_init(params: np.ndarray) -> GDState:
     """Return the (empty) state gradient descent starts with."""
     return GDState()
+
+
+class MomentumState(NamedTuple):
+    """Momentum's memory, in the Keras convention: the velocity *includes* the learning rate.
+
+    Keras updates ``velocity = momentum * velocity - learning_rate * grads`` and then moves the
+    parameters by it, so ``velocity`` has the units of a step, not of a gradient (PyTorch stores
+    ``momentum * v + grads`` instead; see Module 3).
+    """
+
+    velocity: np.ndarray
+
+
+def momentum_init(params: np.ndarray) -> MomentumState:
+    """Momentum (and Nesterov) start at rest: a zero velocity of the parameters' shape."""
+    return MomentumState(velocity=np.zeros_like(np.asarray(params, dtype=float)))

@@ -45,17 +45,18 @@ def plot_landscape(ax, landscape: Landscape) -> None:
 
 
 class RunView:
-    """A fast, reusable picture of one run, for sliders: path panel and relative-loss panel.
+    """A fast, reusable picture of one or more runs, for sliders: path panel and relative-loss panel.
 
     Everything that does not change between runs (landscape, axes, ticks, legend) is drawn once
-    and kept as a bitmap; an update draws only the path, the loss curve and the title on top of
+    and kept as a bitmap; an update draws only the paths, the loss curves and the title on top of
     it. The loss is shown relative to its starting value on a fixed log axis, so the axes never
     move and the picture can be reused.
     """
 
     LOSS_RANGE = (1e-12, 1e6)
 
-    def __init__(self, landscape: Landscape, num_steps: int, *, figsize=(10, 4), dpi: int = 80):
+    def __init__(self, landscape: Landscape, x_max: float, *, labels=("optimizer path",), x_label: str = "step",
+                 figsize=(10, 4), dpi: int = 80):
         self.landscape = landscape
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
@@ -68,18 +69,20 @@ class RunView:
         else:
             top = float(landscape.value(np.array([x_hi])))
             path_ax.set_ylim(-0.05 * top, 1.05 * top)
-        self.path, = path_ax.plot([], [], marker="o", markersize=3, linewidth=1.2, color=COLORS[0], animated=True)
-        self.start, = path_ax.plot([], [], marker="s", markersize=6, color=COLORS[0], linestyle="none", animated=True)
-        handles, labels = path_ax.get_legend_handles_labels()
-        path_ax.legend(handles + [Line2D([], [], marker="o", color=COLORS[0])], labels + ["optimizer path"],
-                       loc="upper right", fontsize=8)
-        self.loss, = loss_ax.semilogy([], [], color=COLORS[0], animated=True)
-        loss_ax.set_xlim(0, num_steps)
+        self.paths, self.starts, self.losses = [], [], []
+        for color, _ in zip(COLORS, labels):
+            self.paths.append(path_ax.plot([], [], marker="o", markersize=3, linewidth=1.2, color=color, animated=True)[0])
+            self.starts.append(path_ax.plot([], [], marker="s", markersize=6, color=color, linestyle="none", animated=True)[0])
+            self.losses.append(loss_ax.semilogy([], [], color=color, animated=True)[0])
+        handles, names = path_ax.get_legend_handles_labels()
+        handles += [Line2D([], [], marker="o", color=color) for color, _ in zip(COLORS, labels)]
+        path_ax.legend(handles, names + list(labels), loc="upper right", fontsize=8)
+        loss_ax.set_xlim(0, x_max)
         loss_ax.set_ylim(*self.LOSS_RANGE)
         loss_ax.axhline(1.0, color="0.6", linewidth=0.8, linestyle="--")
-        loss_ax.set_xlabel("step")
+        loss_ax.set_xlabel(x_label)
         loss_ax.set_ylabel("loss ÷ starting loss (log scale)")
-        loss_ax.set_title("Loss per step")
+        loss_ax.set_title("Loss")
         self.title = self.figure.suptitle(" ", fontsize=11, animated=True)
         self.message = self.figure.text(0.5, 0.5, "", ha="center", va="center", wrap=True, color=COLORS[4],
                                         animated=True, bbox={"facecolor": "white", "edgecolor": COLORS[4]})
@@ -87,23 +90,34 @@ class RunView:
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
 
-    def update(self, trajectory, *, learning_rate: float) -> RunSummary:
-        """Show a new run; return its summary."""
-        trajectory = np.asarray(trajectory, dtype=float)
-        with np.errstate(all="ignore"):
-            losses = self.landscape.value(trajectory)
-            relative = losses / losses[0]
-        summary = summarize(losses)
-        x = trajectory[:, 0]
-        y = losses if self.landscape.dim == 1 else trajectory[:, 1]
-        self.path.set_data(x, y)
-        self.start.set_data(x[:1], y[:1])
-        self.loss.set_data(np.arange(len(losses)), np.where(relative > 0, relative, np.nan))
-        self.title.set_text(f"learning rate {learning_rate:.3g}, {len(trajectory) - 1} steps. {summary.describe()}")
-        self.title.set_color(COLORS[4] if summary.status == "diverged" else "black")
+    @property
+    def path(self):
+        """The first run's path line (the only one when there is a single run)."""
+        return self.paths[0]
+
+    def update(self, trajectories, *, title: str, x=None) -> list[RunSummary]:
+        """Show new runs (one trajectory per label) under ``title``; return their summaries.
+
+        ``x`` gives the loss panel's horizontal positions (default: the step number).
+        """
+        summaries = []
+        for trajectory, path, start, loss in zip(trajectories, self.paths, self.starts, self.losses):
+            trajectory = np.asarray(trajectory, dtype=float)
+            with np.errstate(all="ignore"):
+                losses = self.landscape.value(trajectory)
+                relative = losses / losses[0]
+            summaries.append(summarize(losses))
+            along = trajectory[:, 0]
+            across = losses if self.landscape.dim == 1 else trajectory[:, 1]
+            path.set_data(along, across)
+            start.set_data(along[:1], across[:1])
+            loss.set_data(np.arange(len(losses)) if x is None else x, np.where(relative > 0, relative, np.nan))
+        self.title.set_text(title)
+        diverged = any(summary.status == "diverged" for summary in summaries)
+        self.title.set_color(COLORS[4] if diverged else "black")
         self.message.set_text("")
-        self._blit(self.path, self.start, self.loss, self.title)
-        return summary
+        self._blit(*self.paths[:len(summaries)], *self.starts[:len(summaries)], *self.losses[:len(summaries)], self.title)
+        return summaries
 
     def show_message(self, text: str) -> None:
         """Show a problem (for example, the learner's function failed) instead of a run."""

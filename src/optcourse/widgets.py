@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 from IPython.display import Image, display
 
-from . import plots
+from . import plots, runs
 from .landscapes import Landscape
 
 __all__ = ["Explorer", "learning_rate_explorer"]
@@ -79,7 +79,9 @@ def learning_rate_explorer(trajectory_fn: Callable, landscape: Landscape, *, lea
         except AssertionError as problem:
             view.show_message(str(problem))
         else:
-            view.update(trajectory, learning_rate=float(learning_rate))
+            with np.errstate(all="ignore"):
+                summary = runs.summarize(landscape.value(trajectory))
+            view.update([trajectory], title=f"learning rate {learning_rate:.3g}, {num_steps} steps. {summary.describe()}")
         return view.png()
 
     explorer = Explorer(render, {"learning_rate": _learning_rate_slider(low, high, learning_rate)})

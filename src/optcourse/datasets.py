@@ -1,0 +1,83 @@
+"""Small regression problems made locally (no downloads), with their loss and exact gradient.
+
+A linear model's parameters are one vector ``params = [w_1, ..., w_d, b]``: the weights, then
+the bias. The loss is the mean squared error over the examples given, so passing a mini-batch
+``X[batch], y[batch]`` gives the mini-batch loss and gradient.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .landscapes import Landscape
+
+__all__ = ["Regression", "regression_data", "line_data", "min_max_scale", "predict", "mse_loss",
+           "mse_gradient", "regression_landscape"]
+
+
+class Regression(NamedTuple):
+    X: np.ndarray             # (num_examples, num_features), every feature scaled to [0, 1]
+    y: np.ndarray             # (num_examples,)
+    true_params: np.ndarray   # (num_features + 1,): the weights and bias that made y (before noise)
+
+
+def min_max_scale(X: np.ndarray) -> np.ndarray:
+    """Scale each column to [0, 1]: subtract its minimum, divide by its range."""
+    X = np.asarray(X, dtype=float)
+    low, high = X.min(axis=0), X.max(axis=0)
+    return (X - low) / np.where(high > low, high - low, 1.0)
+
+
+def regression_data(num_examples: int = 1000, num_features: int = 10, *, noise: float = 0.1, seed: int = 0) -> Regression:
+    """A linear regression problem whose raw features have very different scales, min-max scaled."""
+    rng = np.random.default_rng(seed)
+    raw = rng.normal(size=(num_examples, num_features)) * np.geomspace(0.1, 100.0, num_features)
+    X = min_max_scale(raw)
+    true_params = np.append(rng.normal(size=num_features), 0.5)
+    y = predict(true_params, X) + noise * rng.normal(size=num_examples)
+    return Regression(X, y, true_params)
+
+
+def line_data(num_examples: int = 200, *, noise: float = 0.3, seed: int = 0) -> Regression:
+    """One feature in [0, 1] and ``y ≈ 2x − 1``: two parameters (slope, intercept) to draw in a plane."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(0, 1, size=(num_examples, 1))
+    true_params = np.array([2.0, -1.0])
+    y = predict(true_params, X) + noise * rng.normal(size=num_examples)
+    return Regression(X, y, true_params)
+
+
+def predict(params, X) -> np.ndarray:
+    """Predictions ``X @ w + b``; ``params`` may carry leading batch axes ``(..., d + 1)``."""
+    params = np.asarray(params, dtype=float)
+    return np.einsum("nd,...d->...n", X, params[..., :-1]) + params[..., -1:]
+
+
+def mse_loss(params, X, y) -> np.ndarray:
+    """Mean squared error of the linear model over the given examples."""
+    return np.mean((predict(params, X) - y) ** 2, axis=-1)
+
+
+def mse_gradient(params, X, y) -> np.ndarray:
+    """Exact gradient of ``mse_loss`` with respect to ``params`` (weights, then bias)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} examples but y has {y.shape[0]}: index both with the same batch")
+    residual = predict(params, X) - y
+    return np.append(2 * X.T @ residual, 2 * residual.sum()) / len(y)
+
+
+def regression_landscape(data: Regression) -> Landscape:
+    """The full-data loss of a one-feature problem as a 2-D landscape over (slope, intercept)."""
+    if data.X.shape[1] != 1:
+        raise ValueError("regression_landscape draws one-feature problems (two parameters) only")
+    best = np.linalg.lstsq(np.column_stack([data.X, np.ones(len(data.y))]), data.y, rcond=None)[0]
+    return Landscape(
+        name="line fit", formula=r"mean $(a\,x + b - y)^2$", dim=2,
+        value=lambda w: mse_loss(w, data.X, data.y),
+        gradient=lambda w: mse_gradient(w, data.X, data.y),
+        bounds=((best[0] - 4.0, best[0] + 4.0), (best[1] - 2.5, best[1] + 2.5)),
+        start=(best[0] - 3.0, best[1] + 2.0),
+        minimum=tuple(best),
+    )
