@@ -96,3 +96,69 @@ def test_under_nbgrader_the_explorer_shows_a_static_picture(monkeypatch):
     explorer._ipython_display_()
     assert type(shown[0]).__name__ == "Image" and shown[0].data == explorer.image.value
     assert shown[1] is explorer.widget
+
+
+# ---------------------------------------------------------------- Modules 2 and 3
+from optcourse import datasets  # noqa: E402
+from optcourse.optim import MomentumState  # noqa: E402
+
+
+def momentum_step(params, grads, state, *, learning_rate, momentum):
+    velocity = momentum * state.velocity - learning_rate * grads
+    return params + velocity, MomentumState(velocity)
+
+
+@pytest.mark.parametrize("learning_rate, momentum, expected", [
+    (0.1, 0.0, runs.SMOOTH),         # 0 < 1 - ηa < 1
+    (1.5, 0.0, runs.OSCILLATING),    # -1 < 1 - ηa < 0: crosses the minimum every step
+    (2.5, 0.0, runs.DIVERGED),       # ηa > 2
+    (3.5, 0.9, runs.OSCILLATING),    # momentum stretches the limit to 2(1 + μ) = 3.8
+    (3.9, 0.9, runs.DIVERGED),
+    (0.01, 0.5, runs.SMOOTH),        # ηa below (1 - √μ)² ≈ 0.086
+])
+def test_stability_grid_agrees_with_the_theory_away_from_the_boundaries(learning_rate, momentum, expected):
+    grid = runs.stability_grid(momentum_step, curvature=1.0, learning_rates=[learning_rate], momenta=[momentum], num_steps=300)
+    assert grid[0, 0] == expected
+
+
+def test_momentum_race_with_zero_momentum_gives_identical_paths():
+    explorer = widgets.momentum_explorer(momentum_step, landscapes.scaled_bowl(), nesterov_step=momentum_step, momentum=0.0)
+    first, *others = [np.column_stack(path.get_data()) for path in explorer.view.paths]
+    for other in others:
+        np.testing.assert_array_equal(first, other)
+    explorer.sliders["momentum"].value = 0.9
+    assert not np.allclose(np.column_stack(explorer.view.paths[0].get_data()), np.column_stack(explorer.view.paths[1].get_data()))
+
+
+def test_momentum_race_reports_a_broken_rule_in_the_figure():
+    explorer = widgets.momentum_explorer(lambda params, grads, state, **k: params, landscapes.scaled_bowl())
+    assert any("should return a pair" in t.get_text() for t in explorer.view.figure.texts)
+
+
+def slicing_batches(n, b, rng):
+    order = rng.permutation(n)
+    return [order[i:i + b] for i in range(0, n, b)]
+
+
+def one_epoch(params, X, y, batches, *, learning_rate):
+    for batch in batches:
+        params = params - learning_rate * datasets.mse_gradient(params, X[batch], y[batch])
+    return params, np.zeros(len(batches))
+
+
+@pytest.mark.parametrize("batch_size, points", [(200, 3 + 1), (50, 12 + 1), (1, 600 + 1)])
+def test_minibatch_explorer_takes_one_step_per_batch(batch_size, points):
+    explorer = widgets.minibatch_explorer(slicing_batches, one_epoch, datasets.line_data(), epochs=3, batch_size=batch_size)
+    x, _ = explorer.view.path.get_data()
+    assert len(x) == points
+    assert f"batch size {batch_size}:" in explorer.view.title.get_text()
+
+
+def test_full_batch_path_in_the_explorer_is_plain_gradient_descent():
+    data = datasets.line_data()
+    explorer = widgets.minibatch_explorer(slicing_batches, one_epoch, data, epochs=3, batch_size=200, learning_rate=0.3)
+    landscape = datasets.regression_landscape(data)
+    w = np.array(landscape.start)
+    for _ in range(3):
+        w = w - 0.3 * landscape.gradient(w)
+    np.testing.assert_allclose(np.column_stack(explorer.view.path.get_data())[-1], w)

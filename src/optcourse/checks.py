@@ -68,14 +68,18 @@ def _as_array(value, *, name: str, what: str, shape: tuple, finite: bool = True)
     return array
 
 
-def run_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, shape: tuple) -> np.ndarray:
+def run_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, shape: tuple | None):
     """Run learner code for a demonstration: quiet, and any problem raised as one sentence.
 
     Unlike the graded checks it accepts infinite or NaN values, since a diverging run is a
-    legitimate thing to show.
+    legitimate thing to show. With ``shape=None`` the result is returned as it is (not None).
     """
     __tracebackhide__ = True
     result = _call(fn, name, args, kwargs)
+    if shape is None:  # structured results (tuples, lists of batches) are the caller's to read
+        if result is None:
+            fail(f"`{name}` returned None; did you forget a `return`?")
+        return result
     return _as_array(result, name=name, what="its result", shape=shape, finite=False)
 
 

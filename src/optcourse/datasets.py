@@ -79,5 +79,6 @@ def regression_landscape(data: Regression) -> Landscape:
         gradient=lambda w: mse_gradient(w, data.X, data.y),
         bounds=((best[0] - 4.0, best[0] + 4.0), (best[1] - 2.5, best[1] + 2.5)),
         start=(best[0] - 3.0, best[1] + 2.0),
-        minimum=tuple(best),
+        minimum=tuple(float(v) for v in best),
+        axis_labels=("slope a", "intercept b"),
     )

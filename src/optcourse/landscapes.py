@@ -20,7 +20,8 @@ class Landscape:
 
     ``bounds`` is the plotting window ``((x_min, x_max), (y_min, y_max))`` (one pair in 1-D),
     ``minimum`` the location of the lowest point (``None`` when there is none, as on a saddle),
-    and ``start`` a starting point that makes a good demonstration.
+    ``start`` a starting point that makes a good demonstration, and ``axis_labels`` the names of
+    the coordinates in plots.
     """
 
     name: str
@@ -31,6 +32,7 @@ class Landscape:
     bounds: tuple
     start: tuple
     minimum: tuple | None
+    axis_labels: tuple = ("x", "y")
 
     def __call__(self, w) -> np.ndarray:
         return self.value(w)
@@ -57,6 +59,7 @@ def parabola(a: float = 1.0) -> Landscape:
         bounds=((-4.0, 4.0),),
         start=(3.0,),
         minimum=(0.0,),
+        axis_labels=("w",),
     )
 
 

@@ -9,14 +9,16 @@ import io
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from PIL import Image
 
 from .landscapes import Landscape
 from .runs import RunSummary, summarize
 
-__all__ = ["COLORS", "plot_landscape", "RunView"]
+__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "RunView"]
 
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 _GRID = 120
@@ -28,20 +30,42 @@ def plot_landscape(ax, landscape: Landscape) -> None:
         (lo, hi), = landscape.bounds
         w = np.linspace(lo, hi, _GRID)
         ax.plot(w, landscape.value(w[:, None]), color="0.55", linewidth=1.5, label="loss")
-        ax.set_xlabel("w")
-        ax.set_ylabel("loss f(w)")
+        ax.set_xlabel(landscape.axis_labels[0])
+        ax.set_ylabel(f"loss f({landscape.axis_labels[0]})")
     else:
         (x_lo, x_hi), (y_lo, y_hi) = landscape.bounds
         x, y = np.meshgrid(np.linspace(x_lo, x_hi, _GRID), np.linspace(y_lo, y_hi, _GRID))
         z = landscape.value(np.stack([x, y], axis=-1))
         z = z - z.min() + 1e-3
         ax.contour(x, y, z, levels=np.geomspace(z.min() * 10, z.max(), 14), colors="0.7", linewidths=0.8)
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
+        ax.set_xlabel(landscape.axis_labels[0])
+        ax.set_ylabel(landscape.axis_labels[1])
     if landscape.minimum is not None:
         point = landscape.minimum if landscape.dim == 2 else (landscape.minimum[0], 0.0)
         ax.plot(*point, marker="*", markersize=12, color="black", linestyle="none", label="minimum")
     ax.set_title(f"{landscape.name}: {landscape.formula}")
+
+
+def plot_stability_map(ax, grid, learning_rates, momenta, *, curvature: float) -> None:
+    """Colour a ``runs.stability_grid`` and draw the boundaries theory predicts for classic momentum.
+
+    On ``f(w) = a w²/2`` momentum is smooth while ``η a ≤ (1 − √μ)²``, oscillates beyond that, and
+    diverges once ``η a ≥ 2 (1 + μ)``.
+    """
+    colors = ["#009E73", "#E69F00", "#D55E00"]
+    ax.pcolormesh(learning_rates, momenta, grid, cmap=ListedColormap(colors), vmin=-0.5, vmax=2.5, shading="nearest")
+    mu = np.linspace(0, max(momenta), 200)
+    ax.plot(2 * (1 + mu) / curvature, mu, color="black", linewidth=2, label="theory: divergence, η = 2(1 + μ)/a")
+    ax.plot((1 - np.sqrt(mu)) ** 2 / curvature, mu, color="black", linestyle="--", linewidth=1.5,
+            label="theory: oscillation starts, η = (1 − √μ)²/a")
+    ax.set_xscale("log")
+    ax.set_xlim(min(learning_rates), max(learning_rates))
+    ax.set_ylim(min(momenta), max(momenta))
+    ax.set_xlabel("learning rate η (log scale)")
+    ax.set_ylabel("momentum μ")
+    ax.set_title(f"Momentum on f(w) = {curvature:g} w²/2: how each (η, μ) run ends")
+    patches = [Patch(color=c, label=name) for c, name in zip(colors, ["converges smoothly", "oscillates, converges", "diverges"])]
+    ax.legend(handles=patches + ax.get_legend_handles_labels()[0], loc="lower left", fontsize=8, framealpha=0.9)
 
 
 class RunView:
@@ -49,14 +73,12 @@ class RunView:
 
     Everything that does not change between runs (landscape, axes, ticks, legend) is drawn once
     and kept as a bitmap; an update draws only the paths, the loss curves and the title on top of
-    it. The loss is shown relative to its starting value on a fixed log axis, so the axes never
-    move and the picture can be reused.
+    it. The loss is shown relative to its starting value on a fixed log axis (``loss_range``), so
+    the axes never move and the picture can be reused.
     """
 
-    LOSS_RANGE = (1e-12, 1e6)
-
     def __init__(self, landscape: Landscape, x_max: float, *, labels=("optimizer path",), x_label: str = "step",
-                 figsize=(10, 4), dpi: int = 80):
+                 loss_range=(1e-12, 1e6), figsize=(10, 4), dpi: int = 80):
         self.landscape = landscape
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
@@ -78,7 +100,7 @@ class RunView:
         handles += [Line2D([], [], marker="o", color=color) for color, _ in zip(COLORS, labels)]
         path_ax.legend(handles, names + list(labels), loc="upper right", fontsize=8)
         loss_ax.set_xlim(0, x_max)
-        loss_ax.set_ylim(*self.LOSS_RANGE)
+        loss_ax.set_ylim(*loss_range)
         loss_ax.axhline(1.0, color="0.6", linewidth=0.8, linestyle="--")
         loss_ax.set_xlabel(x_label)
         loss_ax.set_ylabel("loss ÷ starting loss (log scale)")

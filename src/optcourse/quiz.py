@@ -74,6 +74,24 @@ KEYS: dict[str, Choice | Number] = {
                     "Compare the two curvatures of the badly scaled bowl with the limit 2/a."),
     "gd_q4": Choice("abcd", "1bf9a98177231da8f3baced914b3333130c87af533a1d3332b5b8509b6afec62",
                     "Recall what the slider showed just below and just above the stability limit."),
+    # Module 2
+    "sgd_q1": Choice("abcd", "52b504d4661c166a846c791adc2d96f53f1e6228da933d8bb908375bca21e8b2",
+                     "Count the examples behind one update in the table at the top of the module."),
+    "sgd_q2": Number(3, "e408688c634754f7a8b4e05b18d0ebd225e173400378e921677df027c554fb4b",
+                     "Divide, then round up: the smaller last batch is one more update."),
+    "sgd_q3": Choice("abcd", "1bfd0c5d9d638f0fba7bd85e1e9c1e23ef2ac34e0b874bc567f72f2f53e914d8",
+                     "How many batches does one epoch have when a batch holds all the data?"),
+    "sgd_q4": Choice("abcd", "6b34101d8104cf19308f969a56b5524b9124052da7f93debcfaa7f719b4cd8e6",
+                     "Think about what the batches would look like in every epoch without it."),
+    # Module 3
+    "mom_q1": Choice("abcd", "02318f76594f11ddbe8d1c7aee9f09e4da62ed39df426384f8553e7af1273109",
+                     "Which of these is something momentum keeps between steps?"),
+    "mom_q2": Number(3, "d4793bf7e29ed6b2cb6f473a603eece5e6207154217f5e9ea833793bb5aaeb0f",
+                     "Add up the geometric series 1 + μ + μ² + … ."),
+    "mom_q3": Choice("abcd", "41ff881c9c87a1e40b7394fceb4e52d3ec4bd8ef143a940a82bc3bc22ec5e909",
+                     "Re-read the two traps in the Keras section."),
+    "mom_q4": Number(3, "2415b3969f0f455e92c2836436050dfae3fb55485e51669c5a88796335073f41",
+                     "Use the divergence line of the stability map: η a = 2(1 + μ)."),
 }
 
 

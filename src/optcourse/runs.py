@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["RunSummary", "summarize"]
+__all__ = ["RunSummary", "summarize", "SMOOTH", "OSCILLATING", "DIVERGED", "stability_grid"]
 
 
 class RunSummary(NamedTuple):
@@ -42,3 +42,35 @@ def summarize(losses, *, converged_fraction: float = 1e-6) -> RunSummary:
     if abs(final) <= converged_fraction * abs(start):
         return RunSummary("converged", None, float(final))
     return RunSummary("descending", None, float(final))
+
+
+SMOOTH, OSCILLATING, DIVERGED = 0, 1, 2
+
+
+def stability_grid(step, *, curvature: float, learning_rates, momenta, num_steps: int = 100) -> np.ndarray:
+    """Run a momentum-style ``step`` on ``f(w) = curvature · w² / 2`` for every (learning rate, momentum).
+
+    Each run starts at ``w = 1`` at rest. Returns an int array of shape
+    ``(len(momenta), len(learning_rates))``: ``DIVERGED`` if ``|w|`` ends no smaller than it
+    started, ``OSCILLATING`` if it converges but crosses the minimum more than once, else
+    ``SMOOTH``. The learner's function is called as in the checks: quietly, and any error becomes
+    one plain sentence.
+    """
+    from .checks import run_learner
+    from .optim import MomentumState
+
+    grid = np.empty((len(momenta), len(learning_rates)), dtype=int)
+    for i, momentum in enumerate(momenta):
+        for j, learning_rate in enumerate(learning_rates):
+            w, state, path = np.array([1.0]), MomentumState(np.zeros(1)), [1.0]
+            for _ in range(num_steps):
+                w, state = run_learner(step, getattr(step, "__name__", "step"), (w, curvature * w, state),
+                                       {"learning_rate": float(learning_rate), "momentum": float(momentum)}, shape=None)
+                w = np.asarray(w, dtype=float)
+                path.append(float(w[0]))
+                if not abs(path[-1]) < 1e6:
+                    break
+            path = np.array(path)
+            crossings = np.count_nonzero(np.diff(np.sign(path[path != 0])))
+            grid[i, j] = DIVERGED if not abs(path[-1]) < 1.0 else OSCILLATING if crossings > 1 else SMOOTH
+    return grid
