@@ -104,6 +104,11 @@ def bank(nesterov):
         "returns None": (lambda params, grads, state, **k: None, "returned None"),
         "returns a dict state": (lambda params, grads, state, **k: (params, {"velocity": state.velocity}), "state of type dict"),
         "NaN velocity": (rule(lambda w, m, g, lr, mu: (w, m * np.nan)), "NaN"),
+        "infinite parameters": (rule(lambda w, m, g, lr, mu: (w * np.inf, mu * m - lr * g)), "NaN or infinite"),
+        "returns a triple": (lambda params, grads, state, **k: (params, state, 0), "returned a tuple"),
+        "wrong velocity shape": (rule(lambda w, m, g, lr, mu: (w, (mu * m - lr * g).ravel()[:1])), "should have shape"),
+        "raises": (lambda params, grads, state, *, learning_rate, momentum: params @ np.ones(99), "raised ValueError"),
+        "keyword missing": (lambda params, grads, state, *, learning_rate: (params, state), "raised TypeError"),
     }
 
 

@@ -216,6 +216,8 @@ WRONG_EPOCHS = {
     "uphill": (uphill, "go uphill"),
     "no losses": (lambda params, X, y, batches, *, learning_rate: (params, None), "returned None for the losses"),
     "returns params only": (lambda params, X, y, batches, *, learning_rate: params, "should return a pair"),
+    "losses of the wrong length": (lambda params, X, y, batches, *, learning_rate: epoch_functional(params, X, y, batches[:-1], learning_rate=learning_rate), "the losses of shape"),
+    "NaN parameters": (lambda params, X, y, batches, *, learning_rate: (params * np.nan, np.zeros(len(batches))), "NaN or infinite"),
 }
 
 

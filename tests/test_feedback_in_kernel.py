@@ -7,7 +7,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 pytestmark = pytest.mark.notebook
 
 
-def test_failed_checks_show_the_message_and_no_internal_frames():
+def test_failed_checks_show_the_message_and_no_internal_frames(like_a_grader):
     nb = new_notebook(cells=[
         new_code_cell("import numpy as np\nfrom optcourse import checks, quiz"),
         new_code_cell("def gd_step(params, grads, state, *, learning_rate):\n"
@@ -18,7 +18,8 @@ def test_failed_checks_show_the_message_and_no_internal_frames():
                       "checks.gd_step(gd_step)"),
         new_code_cell("1 / 0"),  # an ordinary error keeps its ordinary traceback
     ])
-    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=60).execute()
+    with like_a_grader():
+        NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=60).execute()
     errors = [[o for o in cell.outputs if o.output_type == "error"] for cell in nb.cells]
     assert errors[0] == []
     expected = ["goes uphill", 'give one letter in quotes, such as "a"; you gave the int 2', "returned None"]

@@ -103,20 +103,27 @@ def test_no_solution_code_or_hidden_test_in_the_release():
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("module", MODULES)
-def test_solutions_validate_and_course_stubs_fail_every_graded_cell(module):
-    assert validate.validate(ROOT / "solutions" / module / f"{module}.ipynb") == []
-    assert validate.validate(ROOT / "course" / module / f"{module}.ipynb", invert=True) == []
+def test_solutions_validate_and_course_stubs_fail_every_graded_cell(module, like_a_grader):
+    with like_a_grader():
+        assert validate.validate(ROOT / "solutions" / module / f"{module}.ipynb") == []
+        assert validate.validate(ROOT / "course" / module / f"{module}.ipynb", invert=True) == []
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("module", MODULES)
-def test_solution_runs_cleanly_and_graded_cells_are_scored_safely(module):
-    """Runs as nbgrader does; checks the traps that give silent wrong grades."""
+def test_solution_runs_cleanly_and_graded_cells_are_scored_safely(module, like_a_grader):
+    """Runs as nbgrader does; checks the traps that give silent wrong grades.
+
+    TensorFlow's quieting variables are absent (``like_a_grader``), as on a Binder kernel
+    started without the Makefile: the helper package alone must keep TensorFlow's start-up lines
+    out of graded cells.
+    """
     path = ROOT / "solutions" / module / f"{module}.ipynb"
     nb = nbformat.read(path, as_version=4)
     os.environ["NBGRADER_EXECUTION"] = "validate"
     try:
-        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        with like_a_grader():
+            NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     finally:
         del os.environ["NBGRADER_EXECUTION"]
     for cell in nb.cells:
