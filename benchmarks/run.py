@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import sys
 import threading
 import time
 from datetime import date
@@ -20,37 +21,13 @@ import psutil
 from nbclient import NotebookClient
 
 from optcourse import datasets, landscapes, widgets
-from optcourse.optim import MomentumState
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from learner_answers import gd_trajectory, minibatch_indices, momentum_step, sgd_epoch  # noqa: E402
+
 SLIDER_BUDGET_MS = 150
 NOTEBOOK_BUDGET_S = 60
-
-
-def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):
-    """A correct learner solution, so the timing includes learner code as in the notebook."""
-    rows = [np.array(w0, dtype=float)]
-    for _ in range(num_steps):
-        rows.append(rows[-1] - learning_rate * grad_fn(rows[-1]))
-    return np.stack(rows)
-
-
-def momentum_step(params, grads, state, *, learning_rate, momentum):
-    velocity = momentum * state.velocity - learning_rate * grads
-    return params + velocity, MomentumState(velocity)
-
-
-def minibatch_indices(num_examples, batch_size, rng):
-    order = rng.permutation(num_examples)
-    return [order[i:i + batch_size] for i in range(0, num_examples, batch_size)]
-
-
-def sgd_epoch(params, X, y, batches, *, learning_rate):
-    losses = []
-    for batch in batches:
-        losses.append(datasets.mse_loss(params, X[batch], y[batch]))
-        params = params - learning_rate * datasets.mse_gradient(params, X[batch], y[batch])
-    return params, np.array(losses)
 
 
 def sweep(explorer, name: str, values) -> list[float]:

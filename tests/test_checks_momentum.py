@@ -6,15 +6,13 @@ from optcourse import checks, datasets, keras_bridge
 from optcourse.feedback import CheckFailed
 from optcourse.optim import MomentumState, momentum_init
 
+from learner_answers import momentum_step as momentum_functional
+from learner_answers import nesterov_step as nesterov_functional
+
 pytestmark = pytest.mark.notebook  # the oracle is Keras: imports TensorFlow
 
 
 # ---------------------------------------------------------------- correct rules
-def momentum_functional(params, grads, state, *, learning_rate, momentum):
-    velocity = momentum * state.velocity - learning_rate * grads
-    return params + velocity, MomentumState(velocity)
-
-
 def momentum_in_place_on_copies(params, grads, state, *, learning_rate, momentum):
     velocity = state.velocity.copy()
     velocity *= momentum
@@ -27,11 +25,6 @@ def momentum_in_place_on_copies(params, grads, state, *, learning_rate, momentum
 def momentum_float32(params, grads, state, *, learning_rate, momentum):
     velocity = (momentum * state.velocity - learning_rate * grads).astype(np.float32)
     return (params + velocity).astype(np.float32), MomentumState(velocity=velocity)
-
-
-def nesterov_functional(params, grads, state, *, learning_rate, momentum):
-    velocity = momentum * state.velocity - learning_rate * grads
-    return params + momentum * velocity - learning_rate * grads, MomentumState(velocity)
 
 
 def nesterov_expanded(params, grads, state, *, learning_rate, momentum):

@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
-from optcourse import landscapes, runs, widgets
+from optcourse import datasets, landscapes, runs, widgets
+
+from learner_answers import gd_trajectory, minibatch_indices, momentum_step
 
 
 def gd_path(landscape, learning_rate, num_steps):
@@ -39,13 +41,6 @@ def test_converging_and_still_descending_runs():
 def test_overflow_counts_as_divergence():
     summary = runs.summarize([1.0, 0.5, np.inf, np.nan])
     assert (summary.status, summary.step) == ("diverged", 2)
-
-
-def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):
-    rows = [np.array(w0, dtype=float)]
-    for _ in range(num_steps):
-        rows.append(rows[-1] - learning_rate * grad_fn(rows[-1]))
-    return np.stack(rows)
 
 
 @pytest.mark.parametrize("landscape", [landscapes.parabola(a=4.0), landscapes.scaled_bowl()], ids=["1-D", "2-D"])
@@ -99,13 +94,6 @@ def test_under_nbgrader_the_explorer_shows_a_static_picture(monkeypatch):
 
 
 # ---------------------------------------------------------------- Modules 2 and 3
-from optcourse import datasets  # noqa: E402
-from optcourse.optim import MomentumState  # noqa: E402
-
-
-def momentum_step(params, grads, state, *, learning_rate, momentum):
-    velocity = momentum * state.velocity - learning_rate * grads
-    return params + velocity, MomentumState(velocity)
 
 
 @pytest.mark.parametrize("learning_rate, momentum, expected", [
@@ -135,11 +123,6 @@ def test_momentum_race_reports_a_broken_rule_in_the_figure():
     assert any("should return a pair" in t.get_text() for t in explorer.view.figure.texts)
 
 
-def slicing_batches(n, b, rng):
-    order = rng.permutation(n)
-    return [order[i:i + b] for i in range(0, n, b)]
-
-
 def one_epoch(params, X, y, batches, *, learning_rate):
     for batch in batches:
         params = params - learning_rate * datasets.mse_gradient(params, X[batch], y[batch])
@@ -148,7 +131,7 @@ def one_epoch(params, X, y, batches, *, learning_rate):
 
 @pytest.mark.parametrize("batch_size, points", [(200, 3 + 1), (50, 12 + 1), (1, 600 + 1)])
 def test_minibatch_explorer_takes_one_step_per_batch(batch_size, points):
-    explorer = widgets.minibatch_explorer(slicing_batches, one_epoch, datasets.line_data(), epochs=3, batch_size=batch_size)
+    explorer = widgets.minibatch_explorer(minibatch_indices, one_epoch, datasets.line_data(), epochs=3, batch_size=batch_size)
     x, _ = explorer.view.path.get_data()
     assert len(x) == points
     assert f"batch size {batch_size}:" in explorer.view.title.get_text()
@@ -156,7 +139,7 @@ def test_minibatch_explorer_takes_one_step_per_batch(batch_size, points):
 
 def test_full_batch_path_in_the_explorer_is_plain_gradient_descent():
     data = datasets.line_data()
-    explorer = widgets.minibatch_explorer(slicing_batches, one_epoch, data, epochs=3, batch_size=200, learning_rate=0.3)
+    explorer = widgets.minibatch_explorer(minibatch_indices, one_epoch, data, epochs=3, batch_size=200, learning_rate=0.3)
     landscape = datasets.regression_landscape(data)
     w = np.array(landscape.start)
     for _ in range(3):

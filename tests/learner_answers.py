@@ -1,0 +1,38 @@
+"""Canonical correct answers to the exercises, as a learner would write them.
+
+Used by tests (one of the accepted variants) and by the benchmarks (timing with learner code).
+"""
+import numpy as np
+
+from optcourse import datasets
+from optcourse.optim import MomentumState
+
+
+def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):
+    rows = [np.array(w0, dtype=float)]
+    for _ in range(num_steps):
+        rows.append(rows[-1] - learning_rate * grad_fn(rows[-1]))
+    return np.stack(rows)
+
+
+def minibatch_indices(num_examples, batch_size, rng):
+    order = rng.permutation(num_examples)
+    return [order[i:i + batch_size] for i in range(0, num_examples, batch_size)]
+
+
+def sgd_epoch(params, X, y, batches, *, learning_rate):
+    losses = []
+    for batch in batches:
+        losses.append(datasets.mse_loss(params, X[batch], y[batch]))
+        params = params - learning_rate * datasets.mse_gradient(params, X[batch], y[batch])
+    return params, np.array(losses)
+
+
+def momentum_step(params, grads, state, *, learning_rate, momentum):
+    velocity = momentum * state.velocity - learning_rate * grads
+    return params + velocity, MomentumState(velocity)
+
+
+def nesterov_step(params, grads, state, *, learning_rate, momentum):
+    velocity = momentum * state.velocity - learning_rate * grads
+    return params + momentum * velocity - learning_rate * grads, MomentumState(velocity)
