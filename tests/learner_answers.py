@@ -5,7 +5,7 @@ Used by tests (one of the accepted variants) and by the benchmarks (timing with 
 import numpy as np
 
 from optcourse import datasets
-from optcourse.optim import MomentumState
+from optcourse.optim import AdagradState, AdamState, MomentumState, RMSpropState
 
 
 def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):
@@ -36,3 +36,29 @@ def momentum_step(params, grads, state, *, learning_rate, momentum):
 def nesterov_step(params, grads, state, *, learning_rate, momentum):
     velocity = momentum * state.velocity - learning_rate * grads
     return params + momentum * velocity - learning_rate * grads, MomentumState(velocity)
+
+
+def adagrad_init(params, initial_accumulator_value=0.1):
+    return AdagradState(accumulator=np.full(np.shape(params), initial_accumulator_value, dtype=float))
+
+
+def adagrad_step(params, grads, state, *, learning_rate, epsilon):
+    accumulator = state.accumulator + grads**2
+    return params - learning_rate * grads / np.sqrt(accumulator + epsilon), AdagradState(accumulator)
+
+
+def rmsprop_step(params, grads, state, *, learning_rate, rho, epsilon):
+    mean_square = rho * state.mean_square + (1 - rho) * grads**2
+    return params - learning_rate * grads / np.sqrt(mean_square + epsilon), RMSpropState(mean_square)
+
+
+def adam_init(params):
+    return AdamState(m=np.zeros(np.shape(params)), v=np.zeros(np.shape(params)), t=0)
+
+
+def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
+    t = state.t + 1
+    m = state.m + (1 - beta_1) * (grads - state.m)
+    v = state.v + (1 - beta_2) * (grads**2 - state.v)
+    alpha = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    return params - alpha * m / (np.sqrt(v) + epsilon), AdamState(m, v, t)

@@ -9,82 +9,26 @@ in a test cell as zero, and a RuntimeWarning from a diverging run must not cost 
 """
 from __future__ import annotations
 
-import contextlib
-import io
-import warnings
 from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
 
+from ._calling import RTOL, ATOL, run_learner
+from ._calling import as_array as _as_array
+from ._calling import call_learner as _call
+from ._calling import close as _close
 from .feedback import fail
 from .landscapes import scaled_bowl
 from .optim import GDState
 
 __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
-           "run_learner"]
-
-# Float32 inputs round at ~1e-7 relative; anything looser than this would let real mistakes by.
-RTOL = 1e-5
-ATOL = 1e-6
-
+           "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "run_learner"]
 
 class _Mistake(NamedTuple):
     """A known wrong variant: its output for the same inputs, and what to tell the learner."""
 
     output: np.ndarray
     message: str
-
-
-
-def _call(fn: Callable, name: str, args: tuple, kwargs: dict):
-    """Call learner code quietly; turn any exception into one plain sentence."""
-    __tracebackhide__ = True
-    if not callable(fn):
-        fail(f"`{name}` is not a function (it is a {type(fn).__name__}); define it with `def {name}(...)`.")
-    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stderr(io.StringIO()):
-        warnings.simplefilter("ignore")
-        try:
-            return fn(*args, **kwargs)
-        except NotImplementedError:
-            fail(f"`{name}` is not written yet: replace `raise NotImplementedError()` with your code.")
-        except Exception as error:  # noqa: BLE001 - any learner error becomes a message
-            shown = ", ".join([*("…" for _ in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
-            fail(f"`{name}` raised {type(error).__name__} ({error}) when called as {name}({shown}).")
-
-
-def _as_array(value, *, name: str, what: str, shape: tuple, finite: bool = True) -> np.ndarray:
-    """Turn a learner's result into a float array of the expected shape, or fail plainly."""
-    __tracebackhide__ = True
-    if value is None:
-        fail(f"`{name}` returned None for {what}; did you forget a `return`?")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        fail(f"`{name}` returned {type(value).__name__} for {what}; it should be a numpy array of numbers.")
-    if array.shape != shape:
-        fail(f"`{name}` returned {what} of shape {array.shape}; it should have shape {shape}.")
-    if finite and not np.all(np.isfinite(array)):
-        fail(f"`{name}` returned NaN or infinite values in {what} for finite inputs.")
-    return array
-
-
-def run_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, shape: tuple | None):
-    """Run learner code for a demonstration: quiet, and any problem raised as one sentence.
-
-    Unlike the graded checks it accepts infinite or NaN values, since a diverging run is a
-    legitimate thing to show. With ``shape=None`` the result is returned as it is (not None).
-    """
-    __tracebackhide__ = True
-    result = _call(fn, name, args, kwargs)
-    if shape is None:  # structured results (tuples, lists of batches) are the caller's to read
-        if result is None:
-            fail(f"`{name}` returned None; did you forget a `return`?")
-        return result
-    return _as_array(result, name=name, what="its result", shape=shape, finite=False)
-
-
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
 
 
 def _explain(name: str, got: np.ndarray, expected: np.ndarray, mistakes: Iterable[_Mistake], case: str) -> str:
@@ -324,129 +268,6 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
              f"expected {np.round(expected_params, 5)}.")
 
 
-# ---------------------------------------------------------------- Module 3: momentum and Nesterov
-
-class _MomentumCase(NamedTuple):
-    params: np.ndarray
-    velocity: np.ndarray
-    grads: list
-    learning_rate: float
-    momentum: float
-
-
-def _momentum_cases(seed: int, shapes, rates, momenta, num_steps: int = 6):
-    rng = np.random.default_rng(seed)
-    for shape, learning_rate, momentum in zip(shapes, rates, momenta):
-        for dtype in (np.float64, np.float32):
-            scale = 1e-3 if len(shape) > 1 else 1.0  # small gradients too: they expose a missing learning rate
-            yield _MomentumCase(
-                params=rng.uniform(-3, 3, size=shape).astype(dtype),
-                velocity=rng.normal(0, 0.5, size=shape).astype(dtype),
-                grads=[(scale * rng.normal(size=shape)).astype(dtype) for _ in range(num_steps)],
-                learning_rate=learning_rate, momentum=momentum,
-            )
-
-
-def _momentum_variant_runs(case: _MomentumCase, nesterov: bool):
-    """Known wrong rules run over the same gradients: [(params per step, velocity per step, message)]."""
-    lr, mu = case.learning_rate, case.momentum
-
-    def run(rule):
-        w, m, ws, ms = case.params.astype(float), case.velocity.astype(float), [], []
-        for g in case.grads:
-            w, m = rule(w, m, g.astype(float))
-            ws.append(w)
-            ms.append(m)
-        return np.array(ws), np.array(ms)
-
-    def move(w, m, new_m, ahead=nesterov):
-        """Keras's parameter move: classic w + m', or Nesterov w + μ m' + (the term added to m this step)."""
-        return w + mu * new_m + (new_m - mu * m) if ahead else w + new_m
-
-    def keras_with(velocity_rule):
-        return lambda w, m, g: (move(w, m, velocity_rule(m, g)), velocity_rule(m, g))
-
-    other = "classic momentum (w + velocity)" if nesterov else "Nesterov's look-ahead (w + momentum × velocity − learning_rate × g)"
-    right = lambda m, g: mu * m - lr * g  # noqa: E731
-    variants = [
-        (lambda w, m, g: (move(w, m, right(m, g), ahead=not nesterov), right(m, g)), f"this is {other}, not the rule asked for"),
-        (keras_with(lambda m, g: mu * m + lr * g), "the velocity adds learning_rate × gradient, which points uphill; subtract it"),
-        (keras_with(lambda m, g: -lr * g), "the velocity from `state` is ignored: each step starts from zero"),
-        (keras_with(lambda m, g: mu * m - g), "`learning_rate` is not used in the velocity update"),
-        (keras_with(lambda m, g: mu * m - lr * (1 - mu) * g),
-         "the gradient is damped by (1 − momentum), an exponential-average form; Keras uses learning_rate × gradient"),
-        (lambda w, m, g: (w - (move(w, m, right(m, g)) - w), right(m, g)),
-         "the parameters move against the velocity; Keras adds it (the velocity already points downhill)"),
-        (lambda w, m, g: (move(w, m, right(m, g)), m), "the parameters move, but the returned state still holds the old velocity"),
-        (lambda w, m, g: (w - lr * ((g + mu * (mu * m + g)) if nesterov else (mu * m + g)), mu * m + g),
-         "this is the PyTorch form (velocity = momentum × velocity + g, parameters − learning_rate × …). It takes "
-         "the same steps only from zero velocity with a constant learning rate; this course keeps Keras's state, "
-         "velocity = momentum × velocity − learning_rate × g"),
-        (lambda w, m, g: (w + lr * ((mu * (mu * m - g) - g) if nesterov else (mu * m - g)), mu * m - g),
-         "the velocity is stored without the learning rate (velocity = momentum × velocity − g); Keras's velocity "
-         "includes it: momentum × velocity − learning_rate × g"),
-    ]
-    if nesterov:
-        variants.append((lambda w, m, g: (w + mu * right(m, g), right(m, g)),
-                         "the look-ahead step is w + momentum × velocity − learning_rate × g; the − learning_rate × g term is missing"))
-    return [(*run(rule), message) for rule, message in variants]
-
-
-def _check_momentum_rule(fn: Callable, name: str, *, nesterov: bool, cases) -> None:
-    __tracebackhide__ = True
-    from .keras_bridge import keras_momentum_run
-    from .optim import MomentumState
-
-    for case in cases:
-        label = (f"learning_rate={case.learning_rate}, momentum={case.momentum}, shape {case.params.shape} "
-                 f"({case.params.dtype}), from a non-zero velocity")
-        expected_w, expected_m = keras_momentum_run(case.params, case.grads, case.velocity, learning_rate=case.learning_rate,
-                                                    momentum=case.momentum, nesterov=nesterov)
-        params, state = case.params.copy(), MomentumState(case.velocity.copy())
-        got_w, got_m = [], []
-        for grads in case.grads:
-            inputs = (params.copy(), grads.copy(), state.velocity.copy())
-            result = _call(fn, name, (params, grads, state), {"learning_rate": case.learning_rate, "momentum": case.momentum})
-            if not all(np.array_equal(a, b) for a, b in zip(inputs, (params, grads, state.velocity))):
-                fail(f"`{name}` changed its inputs in place (params, grads or state.velocity); return new arrays instead.")
-            if not isinstance(result, tuple) or len(result) != 2:
-                got = "None" if result is None else f"a {type(result).__name__}"
-                fail(f"`{name}` returned {got}; it should return a pair `(new_params, new_state)`.")
-            if not isinstance(result[1], MomentumState):
-                fail(f"`{name}` returned a state of type {type(result[1]).__name__}; return "
-                     "`MomentumState(velocity=...)` holding the new velocity.")
-            params = _as_array(result[0], name=name, what="the new parameters", shape=case.params.shape)
-            velocity = _as_array(result[1].velocity, name=name, what="the new velocity", shape=case.params.shape)
-            state = MomentumState(velocity)
-            got_w.append(params)
-            got_m.append(velocity)
-        got_w, got_m = np.array(got_w), np.array(got_m)
-        if _close(got_w, expected_w) and _close(got_m, expected_m):
-            continue
-        if case.momentum == 0 and not _close(got_w, expected_w):
-            fail(f"`{name}` with momentum=0 should be plain SGD, w − learning_rate × g, but it is not ({label}).")
-        for variant_w, variant_m, message in _momentum_variant_runs(case, nesterov):
-            if _close(got_w, variant_w) and _close(got_m, variant_m):
-                fail(f"`{name}`: {message} ({label}).")
-        if _close(got_w, expected_w):
-            fail(f"`{name}` moves the parameters correctly but returns the wrong velocity ({label}).")
-        step = int(np.argmax([not _close(a, b) for a, b in zip(got_w, expected_w)]))
-        fail(f"`{name}` differs from tf.keras.optimizers.SGD(momentum={case.momentum}, nesterov={nesterov}) "
-             f"from step {step + 1} on ({label}).")
-
-
-_MOMENTUM_DEFAULTS = dict(shapes=[(3,), (2, 4)], rates=[0.1, 0.05], momenta=[0.9, 0.7])
-
-
-def momentum_step(fn: Callable, *, seed: int = 0, shapes=None, rates=None, momenta=None) -> None:
-    """Check ``fn(params, grads, state, *, learning_rate, momentum)`` against Keras's momentum step by step."""
-    __tracebackhide__ = True
-    options = {**_MOMENTUM_DEFAULTS, **{k: v for k, v in dict(shapes=shapes, rates=rates, momenta=momenta).items() if v}}
-    _check_momentum_rule(fn, "momentum_step", nesterov=False, cases=_momentum_cases(seed, **options))
-
-
-def nesterov_step(fn: Callable, *, seed: int = 0, shapes=None, rates=None, momenta=None) -> None:
-    """Check ``fn(params, grads, state, *, learning_rate, momentum)`` against Keras's Nesterov step by step."""
-    __tracebackhide__ = True
-    options = {**_MOMENTUM_DEFAULTS, **{k: v for k, v in dict(shapes=shapes, rates=rates, momenta=momenta).items() if v}}
-    _check_momentum_rule(fn, "nesterov_step", nesterov=True, cases=_momentum_cases(seed, **options))
+from .rule_checks import (  # noqa: E402  (optimizer rules, checked against Keras)
+    adagrad_init, adagrad_step, adam_init, adam_step, momentum_step, nesterov_step, rmsprop_step,
+)

@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["import_tensorflow", "keras_momentum_run", "small_regression_model", "train_with_rule",
+__all__ = ["import_tensorflow", "keras_rule_run", "keras_momentum_run", "small_regression_model", "train_with_rule",
            "train_with_keras_optimizer"]
 
 
@@ -21,6 +21,32 @@ def import_tensorflow():
     import tensorflow as tf
 
     return tf
+
+
+def keras_rule_run(optimizer, params, grads_sequence, *, slots: dict | None = None,
+                   iterations: int = 0) -> tuple[np.ndarray, dict]:
+    """Run a Keras optimizer on fixed gradients in float64, from a chosen starting state.
+
+    ``slots`` maps the optimizer's slot lists (``"_accumulators"``, ``"_velocities"``,
+    ``"_momentums"``, ``"momentums"``) to starting arrays; ``iterations`` sets its step counter.
+    Returns the parameters after every step, shape ``(num_steps, *params.shape)``, and each slot's
+    values after every step, plus ``"iterations"``.
+    """
+    tf = import_tensorflow()
+    variable = tf.Variable(np.asarray(params, dtype=np.float64))
+    optimizer.build([variable])
+    slots = slots or {}
+    for name, value in slots.items():
+        getattr(optimizer, name)[0].assign(np.asarray(value, dtype=np.float64))
+    optimizer.iterations.assign(iterations)
+    params_after, slots_after = [], {name: [] for name in [*slots, "iterations"]}
+    for grads in grads_sequence:
+        optimizer.apply_gradients([(tf.constant(np.asarray(grads, dtype=np.float64)), variable)])
+        params_after.append(variable.numpy())
+        for name in slots:
+            slots_after[name].append(getattr(optimizer, name)[0].numpy())
+        slots_after["iterations"].append(int(optimizer.iterations))
+    return np.array(params_after), {name: np.array(values) for name, values in slots_after.items()}
 
 
 def keras_momentum_run(params, grads_sequence, velocity, *, learning_rate: float, momentum: float,

@@ -21,7 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["GDState", "gd_init", "MomentumState", "momentum_init"]
+__all__ = ["GDState", "gd_init", "MomentumState", "momentum_init", "AdagradState", "RMSpropState", "rmsprop_init",
+           "AdamState"]
 
 
 class GDState(NamedTuple):
@@ -47,3 +48,39 @@ class MomentumState(NamedTuple):
 def momentum_init(params: np.ndarray) -> MomentumState:
     """Momentum (and Nesterov) start at rest: a zero velocity of the parameters' shape."""
     return MomentumState(velocity=np.zeros_like(np.asarray(params, dtype=float)))
+
+
+class AdagradState(NamedTuple):
+    """AdaGrad's memory: the running *sum* of squared gradients, one number per parameter.
+
+    Keras starts it at ``initial_accumulator_value`` (0.1), not at zero. (Keras's slot name:
+    ``accumulator``.)
+    """
+
+    accumulator: np.ndarray
+
+
+class RMSpropState(NamedTuple):
+    """RMSprop's memory: an exponential moving *average* of squared gradients, per parameter.
+
+    Starts at zero; Keras calls this slot ``velocity``.
+    """
+
+    mean_square: np.ndarray
+
+
+def rmsprop_init(params: np.ndarray) -> RMSpropState:
+    """RMSprop starts with a zero average of squared gradients."""
+    return RMSpropState(mean_square=np.zeros_like(np.asarray(params, dtype=float)))
+
+
+class AdamState(NamedTuple):
+    """Adam's memory: first moment ``m`` (mean of gradients), second moment ``v`` (mean of squared
+    gradients), and ``t``, the number of steps taken so far (0 before the first step).
+
+    Keras's slots: ``momentum`` (m) and ``velocity`` (v); ``t`` is the optimizer's ``iterations``.
+    """
+
+    m: np.ndarray
+    v: np.ndarray
+    t: int

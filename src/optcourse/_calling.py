@@ -1,0 +1,78 @@
+"""Calling learner code safely: quietly, with every problem turned into one plain sentence.
+
+Shared by ``checks`` (graded), ``rule_checks`` (optimizer rules against Keras) and the widgets
+(demonstrations, which accept diverging values).
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from typing import Callable
+
+import numpy as np
+
+from .feedback import fail
+
+__all__ = ["RTOL", "ATOL", "call_learner", "as_array", "run_learner", "close"]
+
+# Float32 inputs round at ~1e-7 relative; anything looser than this would let real mistakes by.
+RTOL = 1e-5
+ATOL = 1e-6
+
+
+def call_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, graded: bool = True):
+    """Call learner code quietly; turn any exception into one plain sentence.
+
+    A graded call refuses the course's own reference implementations (``optcourse.reference``),
+    which demonstrations may use.
+    """
+    __tracebackhide__ = True
+    if not callable(fn):
+        fail(f"`{name}` is not a function (it is a {type(fn).__name__}); define it with `def {name}(...)`.")
+    if graded and getattr(fn, "__module__", "") == "optcourse.reference":
+        fail(f"`{name}` is the course's reference implementation, not yours: write the rule yourself.")
+    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        try:
+            return fn(*args, **kwargs)
+        except NotImplementedError:
+            fail(f"`{name}` is not written yet: replace `raise NotImplementedError()` with your code.")
+        except Exception as error:  # noqa: BLE001 - any learner error becomes a message
+            shown = ", ".join([*("…" for _ in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+            fail(f"`{name}` raised {type(error).__name__} ({error}) when called as {name}({shown}).")
+
+
+def as_array(value, *, name: str, what: str, shape: tuple, finite: bool = True) -> np.ndarray:
+    """Turn a learner's result into a float array of the expected shape, or fail plainly."""
+    __tracebackhide__ = True
+    if value is None:
+        fail(f"`{name}` returned None for {what}; did you forget a `return`?")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        fail(f"`{name}` returned {type(value).__name__} for {what}; it should be a numpy array of numbers.")
+    if array.shape != shape:
+        fail(f"`{name}` returned {what} of shape {array.shape}; it should have shape {shape}.")
+    if finite and not np.all(np.isfinite(array)):
+        fail(f"`{name}` returned NaN or infinite values in {what} for finite inputs.")
+    return array
+
+
+def run_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, shape: tuple | None):
+    """Run learner code for a demonstration: quiet, and any problem raised as one sentence.
+
+    Unlike the graded checks it accepts infinite or NaN values, since a diverging run is a
+    legitimate thing to show. With ``shape=None`` the result is returned as it is (not None).
+    """
+    __tracebackhide__ = True
+    result = call_learner(fn, name, args, kwargs, graded=False)
+    if shape is None:  # structured results (tuples, lists of batches) are the caller's to read
+        if result is None:
+            fail(f"`{name}` returned None; did you forget a `return`?")
+        return result
+    return as_array(result, name=name, what="its result", shape=shape, finite=False)
+
+
+def close(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))

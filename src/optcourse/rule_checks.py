@@ -1,0 +1,460 @@
+"""Checks of optimizer update rules against Keras, step by step, with the mistake named.
+
+Every rule is checked the same way (open loop: fixed gradient sequences, as the facts about
+float32/float64 drift require):
+
+1. cases in two regimes, because no single regime exposes every wrong rule: gradients ~1 with the
+   default epsilon, and gradients ~1e-3 with epsilon 1e-2; non-default hyperparameters, several
+   shapes, float64 and float32 inputs, and a **non-zero starting state**;
+2. the learner's step is applied repeatedly, carrying its own returned state, and checked for
+   shape, type, finiteness and unchanged inputs at every step;
+3. parameters and every state field are compared with the Keras optimizer after every step;
+4. on a mismatch, the same gradients are run through known wrong rules (numpy), and a match
+   names the mistake.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from ._calling import as_array, call_learner, close
+from .feedback import fail
+from .optim import AdagradState, AdamState, MomentumState, RMSpropState
+
+__all__ = ["momentum_step", "nesterov_step", "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step"]
+
+
+class Case(NamedTuple):
+    params: np.ndarray
+    state: tuple          # the rule's own NamedTuple, non-zero
+    grads: list
+    hyper: dict
+    label: str
+
+
+class Rule(NamedTuple):
+    name: str
+    state_type: type
+    keras: Callable       # Case -> (params per step, {field: values per step})
+    variants: Callable    # Case -> [(numpy rule (w, state dict, g) -> (w, state dict), message)]
+
+
+def _regime_cases(seed: int, settings, make_state, num_steps: int = 8):
+    """``settings``: (shape, gradient scale, hyperparameters) triples; each in float64 and float32."""
+    rng = np.random.default_rng(seed)
+    for shape, scale, hyper in settings:
+        for dtype in (np.float64, np.float32):
+            params = rng.uniform(-3, 3, size=shape).astype(dtype)
+            state = make_state(params, rng, scale)
+            grads = [(scale * rng.normal(size=shape)).astype(dtype) for _ in range(num_steps)]
+            shown = ", ".join(f"{k}={v:g}" for k, v in hyper.items())
+            label = f"{shown}, shape {shape} ({np.dtype(dtype).name}), gradients ~{scale:g}, from a non-zero state"
+            yield Case(params, state, grads, hyper, label)
+
+
+def _run_numpy(rule: Callable, case: Case):
+    w, state = case.params.astype(float), {k: np.asarray(v, dtype=float) for k, v in case.state._asdict().items()}
+    params, states = [], {k: [] for k in state}
+    for g in case.grads:
+        w, state = rule(w, state, g.astype(float))
+        params.append(w)
+        for k, v in state.items():
+            states[k].append(v)
+    return np.array(params), {k: np.array(v) for k, v in states.items()}
+
+
+def _run_learner(fn: Callable, rule: Rule, case: Case):
+    __tracebackhide__ = True
+    name, fields = rule.name, rule.state_type._fields
+    params, state = case.params.copy(), case.state
+    got_params, got_states = [], {field: [] for field in fields}
+    for grads in case.grads:
+        inputs = [params.copy(), grads.copy(), *(np.copy(getattr(state, f)) for f in fields)]
+        result = call_learner(fn, name, (params, grads, state), case.hyper)
+        after = [params, grads, *(getattr(state, f) for f in fields)]
+        if not all(np.array_equal(a, b) for a, b in zip(inputs, after)):
+            fail(f"`{name}` changed its inputs in place (params, grads or the state's arrays); return new arrays instead.")
+        if not isinstance(result, tuple) or len(result) != 2:
+            got = "None" if result is None else f"a {type(result).__name__}"
+            fail(f"`{name}` returned {got}; it should return a pair `(new_params, new_state)`.")
+        if not isinstance(result[1], rule.state_type):
+            fail(f"`{name}` returned a state of type {type(result[1]).__name__}; return a new "
+                 f"`{rule.state_type.__name__}({', '.join(f'{f}=...' for f in fields)})`.")
+        params = as_array(result[0], name=name, what="the new parameters", shape=case.params.shape)
+        values = {}
+        for field in fields:
+            shape = np.shape(getattr(case.state, field))
+            values[field] = as_array(getattr(result[1], field), name=name, what=f"the new state's `{field}`", shape=shape)
+            got_states[field].append(values[field])
+        state = rule.state_type(**{f: (int(values[f]) if f == "t" else values[f]) for f in fields})
+        got_params.append(params)
+    return np.array(got_params), {k: np.array(v) for k, v in got_states.items()}
+
+
+def _matches(params, states, other_params, other_states) -> bool:
+    return close(params, other_params) and all(close(states[k], other_states[k]) for k in states if k in other_states)
+
+
+def _first_step_off(got: np.ndarray, expected: np.ndarray) -> int:
+    return int(np.argmax([not close(a, b) for a, b in zip(got, expected)])) + 1
+
+
+def _check(fn: Callable, rule: Rule, cases, keras_name: str) -> None:
+    __tracebackhide__ = True
+    for case in cases:
+        expected_params, expected_states = rule.keras(case)
+        got_params, got_states = _run_learner(fn, rule, case)
+        if _matches(got_params, got_states, expected_params, expected_states):
+            continue
+        for variant, message in rule.variants(case):
+            if _matches(got_params, got_states, *_run_numpy(variant, case)):
+                fail(f"`{rule.name}`: {message} ({case.label}).")
+        if close(got_params, expected_params):
+            wrong = next(k for k in got_states if not close(got_states[k], expected_states[k]))
+            fail(f"`{rule.name}` moves the parameters correctly but returns the wrong `{wrong}` in its state "
+                 f"from step {_first_step_off(got_states[wrong], expected_states[wrong])} on ({case.label}).")
+        fail(f"`{rule.name}` differs from {keras_name} from step {_first_step_off(got_params, expected_params)} "
+             f"on ({case.label}).")
+
+
+def _options(defaults: dict, **given) -> dict:
+    return {**defaults, **{k: v for k, v in given.items() if v is not None}}
+
+
+# ---------------------------------------------------------------- momentum and Nesterov (Module 3)
+
+def _momentum_rule(nesterov: bool) -> Rule:
+    from .keras_bridge import keras_momentum_run
+
+    def keras(case):
+        params, velocity = keras_momentum_run(case.params, case.grads, case.state.velocity, nesterov=nesterov, **case.hyper)
+        return params, {"velocity": velocity}
+
+    def variants(case):
+        lr, mu = case.hyper["learning_rate"], case.hyper["momentum"]
+
+        def move(w, m, new_m, ahead=nesterov):
+            """Keras's move: classic w + m', or Nesterov w + μ m' + (the term added to m this step)."""
+            return w + mu * new_m + (new_m - mu * m) if ahead else w + new_m
+
+        def keras_with(velocity_rule):
+            def rule(w, s, g):
+                new_m = velocity_rule(s["velocity"], g)
+                return move(w, s["velocity"], new_m), {"velocity": new_m}
+            return rule
+
+        def special(update):
+            def rule(w, s, g):
+                new_w, new_m = update(w, s["velocity"], g)
+                return new_w, {"velocity": new_m}
+            return rule
+
+        right = lambda m, g: mu * m - lr * g  # noqa: E731
+        other = "classic momentum (w + velocity)" if nesterov else "Nesterov's look-ahead (w + momentum × velocity − learning_rate × g)"
+        found = [
+            (special(lambda w, m, g: (move(w, m, right(m, g), ahead=not nesterov), right(m, g))), f"this is {other}, not the rule asked for"),
+            (keras_with(lambda m, g: mu * m + lr * g), "the velocity adds learning_rate × gradient, which points uphill; subtract it"),
+            (keras_with(lambda m, g: -lr * g), "the velocity from `state` is ignored: each step starts from zero"),
+            (keras_with(lambda m, g: mu * m - g), "`learning_rate` is not used in the velocity update"),
+            (keras_with(lambda m, g: mu * m - lr * (1 - mu) * g),
+             "the gradient is damped by (1 − momentum), an exponential-average form; Keras uses learning_rate × gradient"),
+            (special(lambda w, m, g: (w - (move(w, m, right(m, g)) - w), right(m, g))),
+             "the parameters move against the velocity; Keras adds it (the velocity already points downhill)"),
+            (special(lambda w, m, g: (move(w, m, right(m, g)), m)), "the parameters move, but the returned state still holds the old velocity"),
+            (special(lambda w, m, g: (w - lr * ((g + mu * (mu * m + g)) if nesterov else (mu * m + g)), mu * m + g)),
+             "this is the PyTorch form (velocity = momentum × velocity + g, parameters − learning_rate × …). It takes "
+             "the same steps only from zero velocity with a constant learning rate; this course keeps Keras's state, "
+             "velocity = momentum × velocity − learning_rate × g"),
+            (special(lambda w, m, g: (w + lr * ((mu * (mu * m - g) - g) if nesterov else (mu * m - g)), mu * m - g)),
+             "the velocity is stored without the learning rate (velocity = momentum × velocity − g); Keras's velocity "
+             "includes it: momentum × velocity − learning_rate × g"),
+        ]
+        if nesterov:
+            found.append((special(lambda w, m, g: (w + mu * right(m, g), right(m, g))),
+                          "the look-ahead step is w + momentum × velocity − learning_rate × g; the − learning_rate × g term is missing"))
+        return found
+
+    return Rule("nesterov_step" if nesterov else "momentum_step", MomentumState, keras, variants)
+
+
+def _momentum_cases(seed, shapes, rates, momenta):
+    settings = [(shape, 1e-3 if len(shape) > 1 else 1.0, {"learning_rate": lr, "momentum": mu})
+                for shape, lr, mu in zip(shapes, rates, momenta)]
+    return _regime_cases(seed, settings, lambda params, rng, scale: MomentumState(rng.normal(0, 0.5, params.shape).astype(params.dtype)), num_steps=6)
+
+
+_MOMENTUM = dict(shapes=[(3,), (2, 4)], rates=[0.1, 0.05], momenta=[0.9, 0.7])
+
+
+def _check_momentum(fn, nesterov, seed, options):
+    __tracebackhide__ = True
+    cases = list(_momentum_cases(seed, **options))
+    zero = [case for case in cases if case.hyper["momentum"] == 0]
+    rule = _momentum_rule(nesterov)
+    for case in zero:  # the invariant first: with momentum 0 the rule is plain SGD
+        got_params, _ = _run_learner(fn, rule, case)
+        expected = case.params.astype(float) - case.hyper["learning_rate"] * np.cumsum(np.array(case.grads, dtype=float), axis=0)
+        if not close(got_params, expected):
+            fail(f"`{rule.name}` with momentum=0 should be plain SGD, w − learning_rate × g, but it is not ({case.label}).")
+    _check(fn, rule, cases, f"tf.keras.optimizers.SGD(momentum=…, nesterov={nesterov})")
+
+
+def momentum_step(fn: Callable, *, seed: int = 0, shapes=None, rates=None, momenta=None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, momentum)`` against Keras's momentum step by step."""
+    __tracebackhide__ = True
+    _check_momentum(fn, False, seed, _options(_MOMENTUM, shapes=shapes, rates=rates, momenta=momenta))
+
+
+def nesterov_step(fn: Callable, *, seed: int = 0, shapes=None, rates=None, momenta=None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, momentum)`` against Keras's Nesterov step by step."""
+    __tracebackhide__ = True
+    _check_momentum(fn, True, seed, _options(_MOMENTUM, shapes=shapes, rates=rates, momenta=momenta))
+
+
+# ---------------------------------------------------------------- AdaGrad and RMSprop (Module 4)
+
+def _positive_state(params, rng, scale):
+    return (scale**2) * rng.uniform(0.5, 3.0, size=params.shape).astype(params.dtype)
+
+
+def _adaptive_settings(shapes, hypers):
+    """Both regimes for every hyperparameter set: gradients ~1 with its epsilon, ~1e-3 with epsilon 1e-2."""
+    settings = []
+    for shape, hyper in zip(shapes, hypers):
+        settings.append((shape, 1.0, hyper))
+        settings.append((shape, 1e-3, {**hyper, "epsilon": 1e-2}))
+    return settings
+
+
+def _adagrad_rule() -> Rule:
+    from .keras_bridge import import_tensorflow, keras_rule_run
+
+    def keras(case):
+        tf = import_tensorflow()
+        optimizer = tf.keras.optimizers.Adagrad(**case.hyper)
+        params, slots = keras_rule_run(optimizer, case.params, case.grads, slots={"_accumulators": case.state.accumulator})
+        return params, {"accumulator": slots["_accumulators"]}
+
+    def variants(case):
+        lr, eps = case.hyper["learning_rate"], case.hyper["epsilon"]
+
+        def rule(accumulate, step):
+            def update(w, s, g):
+                acc = accumulate(s["accumulator"], g)
+                return w - step(g, acc, s["accumulator"]), {"accumulator": acc}
+            return update
+
+        add = lambda a, g: a + g * g  # noqa: E731
+        right = lambda g, acc, old: lr * g / np.sqrt(acc + eps)  # noqa: E731
+        return [
+            (rule(add, lambda g, acc, old: lr * g / (np.sqrt(acc) + eps)),
+             "epsilon is added outside the square root; Keras divides by sqrt(accumulator + epsilon)"),
+            (rule(add, lambda g, acc, old: lr * g / np.sqrt(old + eps)),
+             "the step divides by the accumulator from before this gradient was added; add g² first"),
+            (rule(lambda a, g: a + np.abs(g), right), "the accumulator adds |g|; it should add the squared gradient g²"),
+            (rule(add, lambda g, acc, old: lr * g / (acc + eps)), "the square root is missing: divide by sqrt(accumulator + epsilon)"),
+            (lambda w, s, g: (w - right(g, add(s["accumulator"], g), None), s),
+             "the parameters move, but the returned state still holds the old accumulator"),
+            (rule(lambda a, g: g * g, right), "the accumulator is replaced by g² instead of summing: AdaGrad adds every squared gradient"),
+            (rule(add, lambda g, acc, old: g / np.sqrt(acc + eps)), "`learning_rate` is not used"),
+            (rule(add, lambda g, acc, old: -right(g, acc, old)), "the step goes uphill; subtract it"),
+            (rule(lambda a, g: 0.9 * a + 0.1 * g * g, right),
+             "the accumulator decays like RMSprop's average; AdaGrad sums squared gradients and never forgets"),
+            (rule(add, lambda g, acc, old: lr * g / np.sqrt(acc)), "epsilon is missing: divide by sqrt(accumulator + epsilon)"),
+        ]
+
+    return Rule("adagrad_step", AdagradState, keras, variants)
+
+
+_ADAGRAD = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.5, "epsilon": 1e-7}, {"learning_rate": 0.1, "epsilon": 1e-7}])
+
+
+def adagrad_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, epsilon)`` against tf.keras.optimizers.Adagrad."""
+    __tracebackhide__ = True
+    options = _options(_ADAGRAD, shapes=shapes, hypers=hypers)
+    cases = _regime_cases(seed, _adaptive_settings(options["shapes"], options["hypers"]),
+                          lambda params, rng, scale: AdagradState(_positive_state(params, rng, scale)), num_steps=12)
+    _check(fn, _adagrad_rule(), cases, "tf.keras.optimizers.Adagrad")
+
+
+def adagrad_init(fn: Callable) -> None:
+    """Check ``fn(params, initial_accumulator_value=0.1)`` starts the accumulator as Keras does."""
+    __tracebackhide__ = True
+    from .keras_bridge import import_tensorflow
+
+    tf = import_tensorflow()
+    for shape, value in (((3,), None), ((2, 3), 0.5), ((4,), 0.0)):
+        params = np.linspace(-1, 1, int(np.prod(shape))).reshape(shape)
+        before = params.copy()
+        kwargs = {} if value is None else {"initial_accumulator_value": value}
+        state = call_learner(fn, "adagrad_init", (params,), kwargs)
+        if not isinstance(state, AdagradState):
+            fail(f"`adagrad_init` returned {type(state).__name__}; return `AdagradState(accumulator=...)`.")
+        got = as_array(state.accumulator, name="adagrad_init", what="the accumulator", shape=shape)
+        variable = tf.Variable(params)
+        optimizer = tf.keras.optimizers.Adagrad(**kwargs)
+        optimizer.build([variable])
+        expected = optimizer._accumulators[0].numpy()
+        if not np.array_equal(params, before):
+            fail("`adagrad_init` changed `params`; build a new array for the accumulator.")
+        if not close(got, expected):
+            if np.all(got == 0) and np.any(expected != 0):
+                fail("`adagrad_init` starts the accumulator at 0; Keras starts it at `initial_accumulator_value` "
+                     "(0.1 by default), which also keeps the first steps from being huge.")
+            fail(f"`adagrad_init` should fill the accumulator with initial_accumulator_value "
+                 f"({kwargs.get('initial_accumulator_value', 0.1)}), got {np.round(got.ravel()[:3], 4)}….")
+        if np.shares_memory(np.asarray(state.accumulator), params):
+            fail("`adagrad_init` returned an accumulator that shares memory with `params`; make a new array.")
+
+
+def _rmsprop_rule() -> Rule:
+    from .keras_bridge import import_tensorflow, keras_rule_run
+
+    def keras(case):
+        tf = import_tensorflow()
+        optimizer = tf.keras.optimizers.RMSprop(**case.hyper)
+        params, slots = keras_rule_run(optimizer, case.params, case.grads, slots={"_velocities": case.state.mean_square})
+        return params, {"mean_square": slots["_velocities"]}
+
+    def variants(case):
+        lr, rho, eps = case.hyper["learning_rate"], case.hyper["rho"], case.hyper["epsilon"]
+        counter = {"t": 0}
+
+        def rule(average, step):
+            def update(w, s, g):
+                v = average(s["mean_square"], g)
+                return w - step(g, v, s["mean_square"]), {"mean_square": v}
+            return update
+
+        def bias_corrected(w, s, g):
+            counter["t"] += 1
+            v = rho * s["mean_square"] + (1 - rho) * g * g
+            return w - lr * g / np.sqrt(v / (1 - rho ** counter["t"]) + eps), {"mean_square": v}
+
+        ema = lambda v, g: rho * v + (1 - rho) * g * g  # noqa: E731
+        right = lambda g, v, old: lr * g / np.sqrt(v + eps)  # noqa: E731
+        return [
+            (rule(ema, lambda g, v, old: lr * g / (np.sqrt(v) + eps)),
+             "epsilon is added outside the square root; Keras divides by sqrt(mean_square + epsilon)"),
+            (rule(lambda v, g: (1 - rho) * v + rho * g * g, right),
+             "rho and 1 − rho are swapped: rho multiplies the old average, 1 − rho the new g²"),
+            (bias_corrected, "the average is bias-corrected like Adam's; Keras's RMSprop has no bias correction"),
+            (rule(lambda v, g: (1 - rho) * g * g, right), "the average from `state` is ignored: each step starts from zero"),
+            (rule(lambda v, g: rho * v + (1 - rho) * np.abs(g), right), "the average uses |g|; it should average the squared gradient g²"),
+            (rule(ema, lambda g, v, old: lr * g / (v + eps)), "the square root is missing: divide by sqrt(mean_square + epsilon)"),
+            (lambda w, s, g: (w - right(g, ema(s["mean_square"], g), None), s),
+             "the parameters move, but the returned state still holds the old average"),
+            (rule(lambda v, g: v + g * g, right), "this sums squared gradients like AdaGrad; RMSprop keeps a decaying average with rho"),
+            (rule(ema, lambda g, v, old: g / np.sqrt(v + eps)), "`learning_rate` is not used"),
+            (rule(ema, lambda g, v, old: -right(g, v, old)), "the step goes uphill; subtract it"),
+            (rule(ema, lambda g, v, old: lr * g / np.sqrt(old + eps)),
+             "the step divides by the average from before this gradient; update the average first"),
+            (rule(ema, lambda g, v, old: lr * g / np.sqrt(v)), "epsilon is missing: divide by sqrt(mean_square + epsilon)"),
+        ]
+
+    return Rule("rmsprop_step", RMSpropState, keras, variants)
+
+
+_RMSPROP = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "rho": 0.8, "epsilon": 1e-7},
+                                               {"learning_rate": 0.05, "rho": 0.9, "epsilon": 1e-7}])
+
+
+def rmsprop_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, rho, epsilon)`` against tf.keras.optimizers.RMSprop."""
+    __tracebackhide__ = True
+    options = _options(_RMSPROP, shapes=shapes, hypers=hypers)
+    cases = _regime_cases(seed, _adaptive_settings(options["shapes"], options["hypers"]),
+                          lambda params, rng, scale: RMSpropState(_positive_state(params, rng, scale)), num_steps=10)
+    _check(fn, _rmsprop_rule(), cases, "tf.keras.optimizers.RMSprop")
+
+
+# ---------------------------------------------------------------- Adam (Module 5)
+
+def _adam_rule() -> Rule:
+    from .keras_bridge import import_tensorflow, keras_rule_run
+
+    def keras(case):
+        tf = import_tensorflow()
+        optimizer = tf.keras.optimizers.Adam(**case.hyper)
+        params, slots = keras_rule_run(optimizer, case.params, case.grads, iterations=case.state.t,
+                                       slots={"_momentums": case.state.m, "_velocities": case.state.v})
+        return params, {"m": slots["_momentums"], "v": slots["_velocities"], "t": slots["iterations"]}
+
+    def variants(case):
+        lr, b1, b2, eps = (case.hyper[k] for k in ("learning_rate", "beta_1", "beta_2", "epsilon"))
+
+        def adam(*, first=lambda m, g: m + (1 - b1) * (g - m), second=lambda v, g: v + (1 - b2) * (g * g - v),
+                 step=None, t_used=lambda t: t + 1, t_kept=lambda t: t + 1, keep_state=False):
+            def keras_step(m, v, t):
+                return lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+
+            def update(w, s, g):
+                m, v = first(s["m"], g), second(s["v"], g)
+                t = int(s["t"])
+                new_w = w - (step or keras_step)(m, v, t_used(t))
+                if keep_state:
+                    return new_w, s
+                return new_w, {"m": m, "v": v, "t": np.asarray(t_kept(t), dtype=float)}
+            return update
+
+        return [
+            (adam(step=lambda m, v, t: lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)),
+             "epsilon is added to the bias-corrected sqrt(v̂) as in the paper's Algorithm 1; Keras uses the "
+             "'epsilon-hat' form: alpha_t = learning_rate·sqrt(1 − beta_2^t)/(1 − beta_1^t), step alpha_t·m/(sqrt(v) + epsilon)"),
+            (adam(step=lambda m, v, t: lr * m / (np.sqrt(v) + eps)), "there is no bias correction: scale by sqrt(1 − beta_2^t)/(1 − beta_1^t)"),
+            (adam(t_used=lambda t: t), "the bias correction uses the step count before it is increased: t is 1 on the first step"),
+            (adam(first=lambda m, g: m + (1 - b2) * (g - m), second=lambda v, g: v + (1 - b1) * (g * g - v),
+                  step=lambda m, v, t: lr * np.sqrt(1 - b1**t) / (1 - b2**t) * m / (np.sqrt(v) + eps)),
+             "beta_1 and beta_2 are swapped: beta_1 (0.9) belongs to m, beta_2 (0.999) to v"),
+            (adam(step=lambda m, v, t: lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / np.sqrt(v + eps)),
+             "epsilon is inside the square root; Keras's Adam divides by sqrt(v) + epsilon"),
+            (adam(keep_state=True), "the parameters move, but the returned state still holds the old m, v and t"),
+            (adam(t_kept=lambda t: t), "the returned state keeps the old t: count the step"),
+            (adam(second=lambda v, g: v + (1 - b2) * (np.abs(g) - v)), "v averages |g|; it should average the squared gradient g²"),
+            (adam(second=lambda v, g: b2 * v + g * g), "v adds g² without the (1 − beta_2) factor"),
+            (adam(first=lambda m, g: b1 * m + g), "m adds g without the (1 − beta_1) factor"),
+            (adam(step=lambda m, v, t: np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)), "`learning_rate` is not used"),
+            (adam(step=lambda m, v, t: -lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)), "the step goes uphill; subtract it"),
+            (adam(step=lambda m, v, t: lr / (1 - b1**t) * m / (np.sqrt(v) + eps)),
+             "only m is bias-corrected; the correction of v, sqrt(1 − beta_2^t), is missing"),
+        ]
+
+    return Rule("adam_step", AdamState, keras, variants)
+
+
+def _adam_state(params, rng, scale):
+    return AdamState(m=(scale * rng.normal(0, 0.5, params.shape)).astype(params.dtype),
+                     v=_positive_state(params, rng, scale), t=int(rng.integers(2, 6)))
+
+
+_ADAM = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-7},
+                                            {"learning_rate": 0.05, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}])
+
+
+def adam_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon)`` against tf.keras.optimizers.Adam."""
+    __tracebackhide__ = True
+    options = _options(_ADAM, shapes=shapes, hypers=hypers)
+    cases = _regime_cases(seed, _adaptive_settings(options["shapes"], options["hypers"]), _adam_state, num_steps=10)
+    _check(fn, _adam_rule(), cases, "tf.keras.optimizers.Adam")
+
+
+def adam_init(fn: Callable) -> None:
+    """Check ``fn(params)`` returns ``AdamState`` with zero moments of the right shape and t = 0."""
+    __tracebackhide__ = True
+    for shape in ((3,), (2, 3)):
+        params = np.linspace(-1, 1, int(np.prod(shape))).reshape(shape)
+        state = call_learner(fn, "adam_init", (params,), {})
+        if not isinstance(state, AdamState):
+            fail(f"`adam_init` returned {type(state).__name__}; return `AdamState(m=..., v=..., t=0)`.")
+        for field in ("m", "v"):
+            got = as_array(getattr(state, field), name="adam_init", what=f"`{field}`", shape=shape)
+            if np.any(got != 0):
+                fail(f"`adam_init` should start `{field}` at zero (the bias correction exists because it does).")
+        if not isinstance(state.t, (int, np.integer)) or state.t != 0:
+            fail(f"`adam_init` should start t at 0 (no steps taken yet), as an int; got {state.t!r}. "
+                 "The first step then uses t = 1.")
+        if np.shares_memory(state.m, state.v) or np.shares_memory(state.m, params) or np.shares_memory(state.v, params):
+            fail("`adam_init` returned arrays that share memory (with each other or with params); make new ones.")
