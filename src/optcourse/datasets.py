@@ -12,7 +12,7 @@ import numpy as np
 
 from .landscapes import Landscape
 
-__all__ = ["Regression", "regression_data", "line_data", "min_max_scale", "predict", "mse_loss",
+__all__ = ["Regression", "regression_data", "line_data", "sparse_data", "min_max_scale", "predict", "mse_loss",
            "mse_gradient", "regression_landscape"]
 
 
@@ -44,6 +44,21 @@ def line_data(num_examples: int = 200, *, noise: float = 0.3, seed: int = 0) -> 
     rng = np.random.default_rng(seed)
     X = rng.uniform(0, 1, size=(num_examples, 1))
     true_params = np.array([2.0, -1.0])
+    y = predict(true_params, X) + noise * rng.normal(size=num_examples)
+    return Regression(X, y, true_params)
+
+
+def sparse_data(num_examples: int = 400, *, rare: float = 0.03, noise: float = 0.1, seed: int = 0) -> Regression:
+    """Two features: a common one in [0, 4] in every example, and a rare one (a rare word, say), 1 in
+    about ``rare`` of the examples and 0 elsewhere.
+
+    ``y ≈ 1·x_common + 3·x_rare``. The common feature's large values cap the learning rate plain
+    gradient descent can use, while the rare feature's gradient is zero in most mini-batches:
+    the situation in which per-parameter step sizes help.
+    """
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([rng.uniform(0, 4, num_examples), (rng.uniform(size=num_examples) < rare).astype(float)])
+    true_params = np.array([1.0, 3.0, 0.0])
     y = predict(true_params, X) + noise * rng.normal(size=num_examples)
     return Regression(X, y, true_params)
 

@@ -18,7 +18,7 @@ from PIL import Image
 from .landscapes import Landscape
 from .runs import RunSummary, summarize
 
-__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "RunView"]
+__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "plot_effective_steps", "RunView", "MomentView"]
 
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 _GRID = 120
@@ -68,7 +68,37 @@ def plot_stability_map(ax, grid, learning_rates, momenta, *, curvature: float) -
     ax.legend(handles=patches + ax.get_legend_handles_labels()[0], loc="lower left", fontsize=8, framealpha=0.9)
 
 
-class RunView:
+def plot_effective_steps(ax, steps_by_label: dict, *, parameter: int, title: str) -> None:
+    """Per-parameter effective step size ``η / sqrt(state + ε)`` over time, one line per optimizer."""
+    for color, (label, steps) in zip(COLORS, steps_by_label.items()):
+        ax.semilogy(np.arange(len(steps)), np.asarray(steps)[:, parameter], color=color, label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("effective step size (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+
+
+class _BlitFigure:
+    """A figure whose static parts are drawn once; ``_blit`` draws only the moving artists on top."""
+
+    def _finish(self) -> None:
+        self.figure.tight_layout(rect=(0, 0, 1, 0.92))
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def _blit(self, *artists) -> None:
+        self.canvas.restore_region(self.background)
+        for artist in artists:
+            self.figure.draw_artist(artist)
+
+    def png(self) -> bytes:
+        """The current picture as PNG bytes (fast compression: it is redrawn often)."""
+        buffer = io.BytesIO()
+        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+
+class RunView(_BlitFigure):
     """A fast, reusable picture of one or more runs, for sliders: path panel and relative-loss panel.
 
     Everything that does not change between runs (landscape, axes, ticks, legend) is drawn once
@@ -108,9 +138,7 @@ class RunView:
         self.title = self.figure.suptitle(" ", fontsize=11, animated=True)
         self.message = self.figure.text(0.5, 0.5, "", ha="center", va="center", wrap=True, color=COLORS[4],
                                         animated=True, bbox={"facecolor": "white", "edgecolor": COLORS[4]})
-        self.figure.tight_layout(rect=(0, 0, 1, 0.93))
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._finish()
 
     @property
     def path(self):
@@ -147,13 +175,39 @@ class RunView:
         self.title.set_text("")
         self._blit(self.message)
 
-    def _blit(self, *artists) -> None:
-        self.canvas.restore_region(self.background)
-        for artist in artists:
-            self.figure.draw_artist(artist)
 
-    def png(self) -> bytes:
-        """The current picture as PNG bytes (fast compression: it is redrawn often)."""
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+
+class MomentView(_BlitFigure):
+    """Adam's moment estimates over time, uncorrected and bias-corrected, with one step marked."""
+
+    def __init__(self, num_steps: int, *, true_mean: float, true_mean_square: float, figsize=(10, 3.6), dpi: int = 80):
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        axes = self.figure.subplots(1, 2)
+        self.lines, self.markers = [], []
+        for ax, truth, name, top in zip(axes, (true_mean, true_mean_square), ("first moment m", "second moment v"),
+                                        (2 * true_mean, 2 * true_mean_square)):
+            ax.axhline(truth, color="0.5", linestyle=":", label=f"true value {truth:g}")
+            self.lines.append(ax.plot([], [], color=COLORS[1], label=f"{name[-1]} (uncorrected)", animated=True)[0])
+            self.lines.append(ax.plot([], [], color=COLORS[0], label=f"{name[-1]}̂ (bias-corrected)", animated=True)[0])
+            self.markers.append(ax.axvline(1, color=COLORS[4], linewidth=1, animated=True))
+            ax.set_xlim(1, num_steps)
+            ax.set_ylim(0, top)
+            ax.set_xlabel("step t")
+            ax.set_title(f"Adam's {name}")
+            ax.legend(loc="lower right", fontsize=8)
+        self.title = self.figure.suptitle(" ", fontsize=11, animated=True)
+        self._finish()
+
+    def update(self, moments, *, t: int, beta_1: float, beta_2: float) -> None:
+        """``moments``: rows (m, m̂, v, v̂) for steps 1, 2, …; mark step ``t``."""
+        moments = np.asarray(moments)
+        steps = np.arange(1, len(moments) + 1)
+        for line, column in zip(self.lines, moments.T):
+            line.set_data(steps, column)
+        for marker in self.markers:
+            marker.set_xdata([t, t])
+        m, m_hat, v, v_hat = moments[t - 1]
+        self.title.set_text(f"beta_1 {beta_1:.3g}, beta_2 {beta_2:.4g}, at t = {t}:  m = {m:.3f} → m̂ = {m_hat:.3f};  "
+                            f"v = {v:.4f} → v̂ = {v_hat:.3f}")
+        self._blit(*self.lines, *self.markers, self.title)

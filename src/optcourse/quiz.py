@@ -92,6 +92,15 @@ KEYS: dict[str, Choice | Number] = {
                      "Re-read the two traps in the Keras section."),
     "mom_q4": Number(3, "2415b3969f0f455e92c2836436050dfae3fb55485e51669c5a88796335073f41",
                      "Use the divergence line of the stability map: η a = 2(1 + μ)."),
+    # Module 4
+    "ada_q1": Choice("abcd", "7502dee2ea93b623c4934fc09f1ab347c10163523d0ff39e652be27c533d0700",
+                     "Which one sums squared gradients for ever?"),
+    "ada_q2": Choice("abcd", "da73e8b314b9d82ce29137964ec9d7a01240868e9112cdcadaace398ed01adbb",
+                     "Look again at the plot of each parameter's effective step size."),
+    "ada_q3": Number(3, "d9cedcccb906e5e54ad6c7fa0872f114c2eec2c8b65eb6f32afc314583f1d317",
+                     "One extra array per parameter array, of the same size."),
+    "ada_q4": Choice("abcd", "08fef28bb9907492e6ade0db0d08b1dc61af3ee7f7efee6578a1b51991dd0de7",
+                     "Re-read 'Where epsilon goes' in section 1."),
 }
 
 
@@ -106,9 +115,21 @@ def check(question_id: str, answer) -> None:
     print(f"{question_id}: correct.")
 
 
-if __name__ == "__main__":  # python -m optcourse.quiz QUESTION_ID ANSWER  -> digest for KEYS
-    qid, raw = sys.argv[1], sys.argv[2]
-    key = KEYS.get(qid)
+def _digest_for(question_id: str, raw: str) -> str:
+    """The digest to put in ``KEYS`` for an answer typed on the command line.
+
+    A new question is numeric if its answer parses as a number, otherwise a letter question.
+    """
+    key = KEYS.get(question_id)
+    if key is None:
+        try:
+            float(raw)
+            key = Number(3, "", "")
+        except ValueError:
+            key = Choice("abcd", "", "")
     value = float(raw) if isinstance(key, Number) else raw
-    normalised = key.normalise(qid, value) if key else raw.strip().lower()
-    print(_digest(qid, normalised))
+    return _digest(question_id, key.normalise(question_id, value))
+
+
+if __name__ == "__main__":  # python -m optcourse.quiz QUESTION_ID ANSWER  -> digest for KEYS
+    print(_digest_for(sys.argv[1], sys.argv[2]))

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["RunSummary", "summarize", "SMOOTH", "OSCILLATING", "DIVERGED", "stability_grid"]
+__all__ = ["RunSummary", "summarize", "SMOOTH", "OSCILLATING", "DIVERGED", "stability_grid", "effective_step_sizes"]
 
 
 class RunSummary(NamedTuple):
@@ -74,3 +74,12 @@ def stability_grid(step, *, curvature: float, learning_rates, momenta, num_steps
             crossings = np.count_nonzero(np.diff(np.sign(path[path != 0])))
             grid[i, j] = DIVERGED if not abs(path[-1]) < 1.0 else OSCILLATING if crossings > 1 else SMOOTH
     return grid
+
+
+def effective_step_sizes(states, field: str, *, learning_rate: float, epsilon: float) -> np.ndarray:
+    """``learning_rate / sqrt(state.field + epsilon)`` for each state of a run: one row per step.
+
+    This is how far an adaptive optimizer moves a parameter per unit of gradient; for plain
+    gradient descent it would be ``learning_rate`` throughout.
+    """
+    return np.array([learning_rate / np.sqrt(np.asarray(getattr(state, field), dtype=float) + epsilon) for state in states])

@@ -8,7 +8,7 @@ explorer shows one static picture of its starting values instead.
 from __future__ import annotations
 
 import os
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
@@ -17,7 +17,8 @@ from IPython.display import Image, display
 from . import plots, runs
 from .landscapes import Landscape
 
-__all__ = ["Explorer", "learning_rate_explorer", "minibatch_explorer", "momentum_explorer"]
+__all__ = ["Explorer", "Contestant", "run_rule", "race_explorer", "learning_rate_explorer", "minibatch_explorer",
+           "momentum_explorer", "adaptive_explorer", "adam_race_explorer", "bias_correction_explorer"]
 
 
 class Explorer:
@@ -98,53 +99,152 @@ def _pair(result, name: str):
     return result
 
 
-def _run_rule(step: Callable, name: str, grad_fn: Callable, w0, num_steps: int, **hyperparameters) -> np.ndarray:
-    """Run a learner's step rule from rest (zero velocity) and return every point visited."""
+class Contestant(NamedTuple):
+    """One optimizer in a race: its step and init, and how slider values become its keyword arguments."""
+
+    label: str
+    step: Callable
+    init: Callable
+    hyperparameters: Callable[[dict], dict]
+
+
+def run_rule(step: Callable, init: Callable, grad_fn: Callable, w0, num_steps: int, *, name: str = "step",
+             **hyperparameters) -> tuple[np.ndarray, list]:
+    """Run a learner's step rule from ``init(w0)``; return every point visited and every state.
+
+    Learner code is called quietly; any problem becomes one plain sentence. Once the run has
+    diverged to inf/nan the rule is no longer called.
+    """
     from .checks import run_learner
-    from .optim import MomentumState
 
     w = np.array(w0, dtype=float)
-    state, points = MomentumState(np.zeros_like(w)), [w]
+    state = run_learner(init, getattr(init, "__name__", "init"), (w,), {}, shape=None)
+    points, states = [w], [state]
     for _ in range(num_steps):
-        if np.all(np.isfinite(w)):  # once diverged, stop calling learner code on inf/nan
-            new_w, state = _pair(run_learner(step, name, (w, grad_fn(w), state), hyperparameters, shape=None), name)
+        if np.all(np.isfinite(w)):
+            with np.errstate(all="ignore"):  # a diverging run overflows the gradient: expected, not news
+                grads = grad_fn(w)
+            new_w, state = _pair(run_learner(step, name, (w, grads, state), hyperparameters, shape=None), name)
             w = np.asarray(new_w, dtype=float)
         points.append(w)
-    return np.array(points)
+        states.append(state)
+    return np.array(points), states
+
+
+def race_explorer(landscape: Landscape, contestants: list, sliders: dict, *, num_steps: int = 60) -> Explorer:
+    """Race several optimizers from the landscape's start under shared sliders.
+
+    The title gives each run's ending: final loss, or the step at which it diverged.
+    """
+    view = plots.RunView(landscape, num_steps, labels=tuple(c.label for c in contestants))
+
+    def render(**values):
+        trajectories, verdicts = [], []
+        try:
+            for contestant in contestants:
+                path, _ = run_rule(contestant.step, contestant.init, landscape.gradient, landscape.start, num_steps,
+                                   name=getattr(contestant.step, "__name__", contestant.label),
+                                   **contestant.hyperparameters(values))
+                trajectories.append(path)
+                with np.errstate(all="ignore"):
+                    summary = runs.summarize(landscape.value(path))
+                verdicts.append(f"{contestant.label}: " + (f"diverged at step {summary.step}" if summary.status == "diverged"
+                                                           else f"loss {summary.final_loss:.1e}"))
+        except AssertionError as problem:
+            view.show_message(str(problem))
+        else:
+            settings = ", ".join(f"{name.replace('_', ' ')} {value:.3g}" for name, value in values.items())
+            view.update(trajectories, title=f"{settings}.  " + ";  ".join(verdicts))
+        return view.png()
+
+    explorer = Explorer(render, sliders)
+    explorer.view = view
+    return explorer
+
+
+def _float_slider(description: str, value: float, low: float, high: float, step: float = 0.01) -> widgets.FloatSlider:
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description, readout_format=".3g",
+                               continuous_update=True, style={"description_width": "initial"})
 
 
 def momentum_explorer(momentum_step: Callable, landscape: Landscape, *, nesterov_step: Callable | None = None,
                       learning_rate: float = 0.05, momentum: float = 0.9, num_steps: int = 60) -> Explorer:
     """Race plain SGD (your momentum step with momentum 0), momentum and optionally Nesterov.
 
-    Sliders: learning rate (log scale) and momentum. All runs start at rest from the landscape's
-    demonstration start; the title says how each run ended.
+    Sliders: learning rate (log scale) and momentum. All runs start at rest.
     """
-    contestants = {"SGD (momentum 0)": (momentum_step, True), "momentum": (momentum_step, False)}
-    if nesterov_step is not None:
-        contestants["Nesterov"] = (nesterov_step, False)
-    view = plots.RunView(landscape, num_steps, labels=tuple(contestants))
+    from .optim import momentum_init
 
-    def render(learning_rate, momentum):
-        trajectories, verdicts = [], []
-        try:
-            for label, (step, plain) in contestants.items():
-                path = _run_rule(step, step.__name__, landscape.gradient, landscape.start, num_steps,
-                                 learning_rate=float(learning_rate), momentum=0.0 if plain else float(momentum))
-                trajectories.append(path)
-                with np.errstate(all="ignore"):
-                    summary = runs.summarize(landscape.value(path))
-                verdicts.append(f"{label}: " + (f"diverged at step {summary.step}" if summary.status == "diverged"
-                                                 else f"loss {summary.final_loss:.1e}"))
-        except AssertionError as problem:
-            view.show_message(str(problem))
-        else:
-            view.update(trajectories, title=f"learning rate {learning_rate:.3g}, momentum {momentum:.2f}.  " + ";  ".join(verdicts))
+    contestants = [
+        Contestant("SGD (momentum 0)", momentum_step, momentum_init, lambda v: {"learning_rate": v["learning_rate"], "momentum": 0.0}),
+        Contestant("momentum", momentum_step, momentum_init, dict),
+    ]
+    if nesterov_step is not None:
+        contestants.append(Contestant("Nesterov", nesterov_step, momentum_init, dict))
+    sliders = {"learning_rate": _learning_rate_slider(1e-3, 1.0, learning_rate),
+               "momentum": _float_slider("momentum", momentum, 0.0, 0.99)}
+    return race_explorer(landscape, contestants, sliders, num_steps=num_steps)
+
+
+def adaptive_explorer(adagrad_step: Callable, adagrad_init: Callable, rmsprop_step: Callable, landscape: Landscape, *,
+                      learning_rate: float = 0.3, rho: float = 0.9, num_steps: int = 60) -> Explorer:
+    """Race plain gradient descent, your AdaGrad and your RMSprop under shared learning-rate and rho sliders."""
+    from .optim import momentum_init, rmsprop_init
+    from .reference import momentum_step
+
+    contestants = [
+        Contestant("gradient descent", momentum_step, momentum_init, lambda v: {"learning_rate": v["learning_rate"], "momentum": 0.0}),
+        Contestant("AdaGrad", adagrad_step, adagrad_init, lambda v: {"learning_rate": v["learning_rate"], "epsilon": 1e-7}),
+        Contestant("RMSprop", rmsprop_step, rmsprop_init, lambda v: {"learning_rate": v["learning_rate"], "rho": v["rho"], "epsilon": 1e-7}),
+    ]
+    sliders = {"learning_rate": _learning_rate_slider(1e-3, 3.0, learning_rate), "rho": _float_slider("rho", rho, 0.0, 0.999, 0.001)}
+    return race_explorer(landscape, contestants, sliders, num_steps=num_steps)
+
+
+def adam_race_explorer(adam_step: Callable, adam_init: Callable, landscape: Landscape, *, learning_rate: float = 0.1,
+                       beta_1: float = 0.9, num_steps: int = 80) -> Explorer:
+    """Your Adam against the course's RMSprop and momentum, under one learning rate and Adam's beta_1.
+
+    RMSprop uses rho = 0.999 (Adam's beta_2) and momentum uses beta_1 as its momentum, so with the
+    sliders you can see which part of Adam each one supplies.
+    """
+    from .optim import momentum_init, rmsprop_init
+    from .reference import momentum_step, rmsprop_step
+
+    contestants = [
+        Contestant("your Adam", adam_step, adam_init,
+                   lambda v: {"learning_rate": v["learning_rate"], "beta_1": v["beta_1"], "beta_2": 0.999, "epsilon": 1e-7}),
+        Contestant("RMSprop", rmsprop_step, rmsprop_init, lambda v: {"learning_rate": v["learning_rate"], "rho": 0.999}),
+        Contestant("momentum", momentum_step, momentum_init, lambda v: {"learning_rate": v["learning_rate"], "momentum": v["beta_1"]}),
+    ]
+    sliders = {"learning_rate": _learning_rate_slider(1e-3, 1.0, learning_rate), "beta_1": _float_slider("beta_1", beta_1, 0.0, 0.99)}
+    return race_explorer(landscape, contestants, sliders, num_steps=num_steps)
+
+
+def bias_correction_explorer(*, beta_1: float = 0.9, beta_2: float = 0.999, t: int = 10, num_steps: int = 100,
+                             seed: int = 0) -> Explorer:
+    """Adam's moment estimates for a noisy gradient (mean 1, spread 0.5), with and without bias correction.
+
+    Sliders: beta_1, beta_2 and the step t marked on the curves (its values are in the title).
+    """
+    rng = np.random.default_rng(seed)
+    grads = 1.0 + 0.5 * rng.normal(size=num_steps)
+    view = plots.MomentView(num_steps, true_mean=1.0, true_mean_square=1.25)
+
+    def render(beta_1, beta_2, t):
+        m = v = 0.0
+        moments = []
+        for step, g in enumerate(grads, start=1):
+            m = beta_1 * m + (1 - beta_1) * g
+            v = beta_2 * v + (1 - beta_2) * g * g
+            moments.append((m, m / (1 - beta_1**step), v, v / (1 - beta_2**step)))
+        view.update(np.array(moments), t=int(t), beta_1=beta_1, beta_2=beta_2)
         return view.png()
 
-    momentum_slider = widgets.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01, description="momentum",
-                                          readout_format=".2f", continuous_update=True)
-    explorer = Explorer(render, {"learning_rate": _learning_rate_slider(1e-3, 1.0, learning_rate), "momentum": momentum_slider})
+    sliders = {"beta_1": _float_slider("beta_1", beta_1, 0.0, 0.999, 0.001), "beta_2": _float_slider("beta_2", beta_2, 0.9, 0.9999, 0.0001),
+               "t": widgets.IntSlider(value=t, min=1, max=num_steps, description="t", continuous_update=True)}
+    sliders["beta_2"].readout_format = ".4f"
+    explorer = Explorer(render, sliders)
     explorer.view = view
     return explorer
 
