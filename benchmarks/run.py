@@ -24,7 +24,9 @@ from optcourse import datasets, landscapes, widgets
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from learner_answers import gd_trajectory, minibatch_indices, momentum_step, sgd_epoch  # noqa: E402
+from learner_answers import (  # noqa: E402
+    adagrad_init, adagrad_step, adam_init, adam_step, gd_trajectory, minibatch_indices, momentum_step, rmsprop_step, sgd_epoch,
+)
 
 SLIDER_BUDGET_MS = 150
 NOTEBOOK_BUDGET_S = 60
@@ -56,6 +58,14 @@ def slider_cases():
         ("Module 3 race, learning-rate slider (3 runs × 60 steps)",
          lambda: widgets.momentum_explorer(momentum_step, landscapes.scaled_bowl(), nesterov_step=momentum_step),
          "learning_rate", rates),
+        ("Module 4 race, rho slider (3 runs × 60 steps)",
+         lambda: widgets.adaptive_explorer(adagrad_step, adagrad_init, rmsprop_step, landscapes.scaled_bowl()),
+         "rho", [float(v) for v in np.linspace(0.0, 0.999, 25)]),
+        ("Module 5 race, learning-rate slider (3 runs × 80 steps)",
+         lambda: widgets.adam_race_explorer(adam_step, adam_init, landscapes.scaled_bowl()),
+         "learning_rate", rates),
+        ("Module 5 bias-correction explorer, t slider",
+         lambda: widgets.bias_correction_explorer(), "t", list(range(1, 101, 4))),
     ]
 
 

@@ -240,3 +240,21 @@ def test_the_course_reference_is_refused_by_graded_checks():
 
     with pytest.raises(CheckFailed, match="reference implementation"):
         checks.rmsprop_step(reference.rmsprop_step)
+
+
+def test_learner_adam_on_a_keras_model_matches_built_in_adam():
+    """Stated tolerance: batch losses and final weights within rtol=1e-4, atol=1e-5 (float32 model)."""
+    from optcourse import datasets, keras_bridge
+
+    tf = keras_bridge.import_tensorflow()
+    data = datasets.regression_data(200, 10)
+    ours = keras_bridge.small_regression_model(10, seed=3)
+    theirs = keras_bridge.small_regression_model(10, seed=3)
+    theirs.set_weights(ours.get_weights())
+    mine = keras_bridge.train_with_rule(ours, data.X, data.y, right.adam_step, right.adam_init,
+                                        learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7, epochs=3)
+    keras = keras_bridge.train_with_keras_optimizer(theirs, data.X, data.y, tf.keras.optimizers.Adam(learning_rate=0.01), epochs=3)
+    assert mine[-1] < 0.1 * mine[0]  # it trained
+    np.testing.assert_allclose(mine, keras, rtol=1e-4, atol=1e-5)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

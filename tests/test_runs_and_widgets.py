@@ -145,3 +145,47 @@ def test_full_batch_path_in_the_explorer_is_plain_gradient_descent():
     for _ in range(3):
         w = w - 0.3 * landscape.gradient(w)
     np.testing.assert_allclose(np.column_stack(explorer.view.path.get_data())[-1], w)
+
+
+# ---------------------------------------------------------------- Modules 4 and 5
+import learner_answers as right  # noqa: E402
+from optcourse.optim import AdagradState, momentum_init, rmsprop_init  # noqa: E402
+
+
+def test_run_rule_returns_every_point_and_state():
+    bowl = landscapes.scaled_bowl()
+    path, states = widgets.run_rule(right.momentum_step, momentum_init, bowl.gradient, bowl.start, 5,
+                                    learning_rate=0.1, momentum=0.0)
+    assert path.shape == (6, 2) and len(states) == 6
+    np.testing.assert_allclose(path, right.gd_trajectory(bowl.gradient, bowl.start, learning_rate=0.1, num_steps=5))
+
+
+def test_effective_step_sizes_follow_the_state():
+    states = [AdagradState(np.array([0.25, 4.0])), AdagradState(np.array([1.0, 16.0]))]
+    steps = runs.effective_step_sizes(states, "accumulator", learning_rate=0.5, epsilon=0.0)
+    np.testing.assert_allclose(steps, [[1.0, 0.25], [0.5, 0.125]])
+
+
+def test_adaptive_race_shows_gradient_descent_diverging_where_the_adaptive_rules_do_not():
+    explorer = widgets.adaptive_explorer(right.adagrad_step, right.adagrad_init, right.rmsprop_step,
+                                         landscapes.scaled_bowl(), learning_rate=0.6)  # GD's limit on the bowl is 0.5
+    title = explorer.view.title.get_text()
+    assert "gradient descent: diverged" in title
+    assert "AdaGrad: loss" in title and "RMSprop: loss" in title
+
+
+def test_adam_race_at_beta_1_zero_puts_no_momentum_in_the_momentum_run():
+    explorer = widgets.adam_race_explorer(right.adam_step, right.adam_init, landscapes.scaled_bowl(), beta_1=0.0)
+    momentum_path = np.column_stack(explorer.view.paths[2].get_data())
+    bowl = landscapes.scaled_bowl()
+    expected = right.gd_trajectory(bowl.gradient, bowl.start, learning_rate=0.1, num_steps=80)
+    np.testing.assert_allclose(momentum_path, expected)
+
+
+def test_bias_correction_explorer_corrects_the_first_moment_exactly_at_t_1():
+    explorer = widgets.bias_correction_explorer(beta_1=0.9, beta_2=0.999, t=1)
+    m, m_hat, v, v_hat = (line.get_ydata()[0] for line in explorer.view.lines)
+    g = m_hat  # at t = 1 the corrected estimates are the first gradient and its square
+    assert m == pytest.approx(0.1 * g) and v == pytest.approx(0.001 * g * g) and v_hat == pytest.approx(g * g)
+    explorer.sliders["t"].value = 50
+    assert "at t = 50" in explorer.view.title.get_text()

@@ -101,6 +101,15 @@ KEYS: dict[str, Choice | Number] = {
                      "One extra array per parameter array, of the same size."),
     "ada_q4": Choice("abcd", "08fef28bb9907492e6ade0db0d08b1dc61af3ee7f7efee6578a1b51991dd0de7",
                      "Re-read 'Where epsilon goes' in section 1."),
+    # Module 5
+    "adam_q1": Choice("abcd", "f972630a539a16f8bc3c0f615a3fc36e84575dce5fa6853104bb0e9bdee1c13e",
+                      "Which optimizers keep an average of gradients, and of squared gradients?"),
+    "adam_q2": Choice("abcd", "9288b13cc9abaaa5c6e1ff3add9f1059313650243285e2e873603ee7402d50c7",
+                      "Which of these divides each parameter's step by its own gradient history?"),
+    "adam_q3": Number(3, "54902d5b951a4fa089c0a7daf55a7a00fb5f10a86dcc7cfbe77b98044dfdcb88",
+                      "The correction divides by 1 − beta_1^t."),
+    "adam_q4": Number(3, "1b8d09748795225214d7b3c60412bd2463a79886257c49cff640a8104cd6654b",
+                      "Look at the example after Exercise 2: how far did each parameter move per step?"),
 }
 
 
