@@ -2,6 +2,8 @@
 
 Used by tests (one of the accepted variants) and by the benchmarks (timing with learner code).
 """
+import math
+
 import numpy as np
 
 from optcourse import datasets
@@ -62,3 +64,38 @@ def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
     v = state.v + (1 - beta_2) * (grads**2 - state.v)
     alpha = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
     return params - alpha * m / (np.sqrt(v) + epsilon), AdamState(m, v, t)
+
+
+def exponential_decay(step, *, initial_learning_rate, decay_steps, decay_rate, staircase=False):
+    exponent = step // decay_steps if staircase else step / decay_steps
+    return initial_learning_rate * decay_rate**exponent
+
+
+def cosine_decay(step, *, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None, warmup_steps=0):
+    if warmup_target is None:
+        peak, step = initial_learning_rate, min(step, decay_steps)
+    else:
+        if step < warmup_steps:
+            return initial_learning_rate + (warmup_target - initial_learning_rate) * step / warmup_steps
+        peak, step = warmup_target, min(step - warmup_steps, decay_steps)
+    return peak * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * step / decay_steps)) + alpha)
+
+
+def cosine_decay_restarts(step, *, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0):
+    fraction, period, cycle = step / first_decay_steps, 1.0, 0
+    while fraction >= period:
+        fraction, period, cycle = fraction - period, period * t_mul, cycle + 1
+    cosine = 0.5 * (1 + math.cos(math.pi * fraction / period))
+    return initial_learning_rate * ((1 - alpha) * m_mul**cycle * cosine + alpha)
+
+
+def lr_range_test(loss_fn, grad_fn, w0, *, min_lr, max_lr, num_steps):
+    w, rates, losses = np.array(w0, dtype=float), [], []
+    for k in range(num_steps):
+        rate = min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))
+        rates.append(rate)
+        losses.append(float(loss_fn(w)))
+        if not np.isfinite(losses[-1]) or losses[-1] > 4 * min(losses):
+            break
+        w = w - rate * grad_fn(w)
+    return np.array(rates), np.array(losses)

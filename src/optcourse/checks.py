@@ -22,7 +22,8 @@ from .landscapes import scaled_bowl
 from .optim import GDState
 
 __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
-           "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "run_learner"]
+           "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "exponential_decay",
+           "cosine_decay", "cosine_decay_restarts", "lr_range_test", "run_learner"]
 
 class _Mistake(NamedTuple):
     """A known wrong variant: its output for the same inputs, and what to tell the learner."""
@@ -270,4 +271,7 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
 
 from .rule_checks import (  # noqa: E402  (optimizer rules, checked against Keras)
     adagrad_init, adagrad_step, adam_init, adam_step, momentum_step, nesterov_step, rmsprop_step,
+)
+from .schedule_checks import (  # noqa: E402  (schedules against keras.optimizers.schedules; the range test)
+    cosine_decay, cosine_decay_restarts, exponential_decay, lr_range_test,
 )
