@@ -12,7 +12,7 @@ import numpy as np
 
 from .landscapes import Landscape
 
-__all__ = ["Regression", "regression_data", "line_data", "sparse_data", "min_max_scale", "predict", "mse_loss",
+__all__ = ["Regression", "regression_data", "line_data", "sparse_data", "Classification", "classification_data", "min_max_scale", "predict", "mse_loss",
            "mse_gradient", "regression_landscape"]
 
 
@@ -37,6 +37,31 @@ def regression_data(num_examples: int = 1000, num_features: int = 10, *, noise: 
     true_params = np.append(rng.normal(size=num_features), 0.5)
     y = predict(true_params, X) + noise * rng.normal(size=num_examples)
     return Regression(X, y, true_params)
+
+
+class Classification(NamedTuple):
+    X_train: np.ndarray       # (800, 10), features scaled to [0, 1] with the training rows' minimum and range
+    y_train: np.ndarray       # (800,) class labels 0 … num_classes − 1
+    X_test: np.ndarray        # (200, 10), scaled the same way (values may fall slightly outside [0, 1])
+    y_test: np.ndarray
+
+
+def classification_data(num_examples: int = 1000, num_features: int = 10, num_classes: int = 3, *, test_size: int = 200,
+                        seed: int = 0) -> Classification:
+    """A 3-class problem with curved class boundaries, made locally; the last ``test_size`` rows are held out.
+
+    Raw features have different scales; both sets are min-max scaled with the training set's
+    statistics (scaling with the test rows too would leak them into training).
+    """
+    rng = np.random.default_rng(seed)
+    raw = rng.normal(size=(num_examples, num_features)) * np.geomspace(1.0, 20.0, num_features)
+    z = raw / np.geomspace(1.0, 20.0, num_features)
+    score = np.stack([z[:, 0] + z[:, 1] ** 2 - 1, z[:, 2] * z[:, 3] + z[:, 4], 0.5 * z[:, 5] - z[:, 6] ** 2 + 0.5], axis=1)
+    labels = np.argmax(score[:, :num_classes] + 0.3 * rng.normal(size=(num_examples, num_classes)), axis=1)
+    train, test = slice(0, num_examples - test_size), slice(num_examples - test_size, num_examples)
+    low, high = raw[train].min(axis=0), raw[train].max(axis=0)
+    scale = lambda block: (block - low) / (high - low)  # noqa: E731
+    return Classification(scale(raw[train]), labels[train], scale(raw[test]), labels[test])
 
 
 def line_data(num_examples: int = 200, *, noise: float = 0.3, seed: int = 0) -> Regression:

@@ -6,8 +6,8 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["import_tensorflow", "keras_rule_run", "keras_momentum_run", "small_regression_model", "train_with_rule",
-           "train_with_keras_optimizer"]
+__all__ = ["import_tensorflow", "keras_rule_run", "keras_momentum_run", "small_regression_model", "small_classifier",
+           "train_with_rule", "train_with_keras_optimizer"]
 
 
 def import_tensorflow():
@@ -80,6 +80,17 @@ def small_regression_model(num_features: int, *, hidden: int = 16, seed: int = 0
         tf.keras.Input(shape=(num_features,)),
         tf.keras.layers.Dense(hidden, activation="relu"),
         tf.keras.layers.Dense(1),
+    ])
+
+
+def small_classifier(num_features: int, num_classes: int, *, hidden: int = 32, seed: int = 0):
+    """The 3-layer classifier of Module 7: input → Dense(ReLU) → Dense(softmax), seeded weights."""
+    tf = import_tensorflow()
+    tf.keras.utils.set_random_seed(seed)
+    return tf.keras.Sequential([
+        tf.keras.Input(shape=(num_features,)),
+        tf.keras.layers.Dense(hidden, activation="relu"),
+        tf.keras.layers.Dense(num_classes, activation="softmax"),
     ])
 
 

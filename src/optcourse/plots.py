@@ -18,7 +18,7 @@ from PIL import Image
 from .landscapes import Landscape
 from .runs import RunSummary, summarize
 
-__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "plot_effective_steps", "RunView", "MomentView"]
+__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "plot_effective_steps", "RunView", "MomentView", "ScheduleView"]
 
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 _GRID = 120
@@ -211,3 +211,35 @@ class MomentView(_BlitFigure):
         self.title.set_text(f"beta_1 {beta_1:.3g}, beta_2 {beta_2:.4g}, at t = {t}:  m = {m:.3f} → m̂ = {m_hat:.3f};  "
                             f"v = {v:.4f} → v̂ = {v_hat:.3f}")
         self._blit(*self.lines, *self.markers, self.title)
+
+
+class ScheduleView(_BlitFigure):
+    """A learning-rate schedule (left) and the loss of a training run that follows it (right)."""
+
+    def __init__(self, num_steps: int, *, rate_range=(1e-5, 3.0), loss_range=(1e-3, 10.0), figsize=(10, 3.6), dpi: int = 80):
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        rate_ax, loss_ax = self.figure.subplots(1, 2)
+        self.rate = rate_ax.semilogy([], [], color=COLORS[0], animated=True)[0]
+        self.loss = loss_ax.semilogy([], [], color=COLORS[1], animated=True)[0]
+        for ax, ylabel, limits, title in ((rate_ax, "learning rate (log scale)", rate_range, "Schedule"),
+                                          (loss_ax, "loss on all data (log scale)", loss_range, "Training with it")):
+            ax.set_xlim(0, num_steps)
+            ax.set_ylim(*limits)
+            ax.set_xlabel("step")
+            ax.set_ylabel(ylabel)
+            ax.set_title(title)
+        self.title = self.figure.suptitle(" ", fontsize=11, animated=True)
+        self.message = self.figure.text(0.5, 0.5, "", ha="center", va="center", wrap=True, color=COLORS[4],
+                                        animated=True, bbox={"facecolor": "white", "edgecolor": COLORS[4]})
+        self._finish()
+
+    def update(self, rates, losses, *, title: str) -> None:
+        self.rate.set_data(np.arange(len(rates)), rates)
+        self.loss.set_data(np.arange(len(losses)), np.where(np.isfinite(losses), losses, np.nan))
+        self.title.set_text(title)
+        self._blit(self.rate, self.loss, self.title)
+
+    def show_message(self, text: str) -> None:
+        self.message.set_text(text)
+        self._blit(self.message)

@@ -110,6 +110,15 @@ KEYS: dict[str, Choice | Number] = {
                       "The correction divides by 1 − beta_1^t."),
     "adam_q4": Number(3, "1b8d09748795225214d7b3c60412bd2463a79886257c49cff640a8104cd6654b",
                       "Look at the example after Exercise 2: how far did each parameter move per step?"),
+    # Module 6
+    "tune_q1": Choice("abcd", "dabfca7b1d584ae3ae14d4ca8cfcf6d880fab380c9f97012d0ea7272e4c8ba7a",
+                      "Take the rate where the loss was lowest, then stay well below it."),
+    "tune_q2": Number(3, "ed827aa8eab2a6c90da51c7cd716b56b45216e9c0ff21128bf2e42d06bff95a3",
+                      "Step 20 is two decay periods: the rate has been multiplied by 0.5 twice."),
+    "tune_q3": Choice("abcd", "bbb22edbbe20c42a1eba7de3ada34c144cbc7af6d40fbe0d66bddedb623726e4",
+                      "What is still unsettled in the first steps of training?"),
+    "tune_q4": Choice("abcd", "e26f3d1a1838d968d61a0a658c96ac26b3de16254f4922fbcf2c5234b29c01f2",
+                      "Think of Module 1's parabola and of the schedule experiment."),
 }
 
 

@@ -5,7 +5,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["RunSummary", "summarize", "SMOOTH", "OSCILLATING", "DIVERGED", "stability_grid", "effective_step_sizes"]
+__all__ = ["RunSummary", "summarize", "SMOOTH", "OSCILLATING", "DIVERGED", "stability_grid", "effective_step_sizes",
+           "train_minibatch", "learning_rate_sweep", "suggest_learning_rate"]
 
 
 class RunSummary(NamedTuple):
@@ -83,3 +84,46 @@ def effective_step_sizes(states, field: str, *, learning_rate: float, epsilon: f
     gradient descent it would be ``learning_rate`` throughout.
     """
     return np.array([learning_rate / np.sqrt(np.asarray(getattr(state, field), dtype=float) + epsilon) for state in states])
+
+
+def train_minibatch(step, init, data, *, learning_rate: float, epochs: int = 3, batch_size: int = 32, seed: int = 0,
+                    schedule=None, **hyperparameters) -> tuple[np.ndarray, np.ndarray]:
+    """Mini-batch training of the linear regression model with an update rule; the loss on all data after each step.
+
+    ``schedule(step)``, if given, multiplies ``learning_rate`` at each step (step 0 first, as in Keras).
+    Returns the final parameters and the loss curve (starting loss first). Stops early once the
+    loss is not finite.
+    """
+    from .datasets import mse_gradient, mse_loss
+
+    rng = np.random.default_rng(seed)
+    params = np.zeros(data.X.shape[1] + 1)
+    state, losses, step_count = init(params), [float(mse_loss(params, data.X, data.y))], 0
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            order = rng.permutation(len(data.y))
+            for start in range(0, len(order), batch_size):
+                batch = order[start:start + batch_size]
+                rate = learning_rate * (schedule(step_count) if schedule else 1.0)
+                params, state = step(params, mse_gradient(params, data.X[batch], data.y[batch]), state,
+                                     learning_rate=float(rate), **hyperparameters)
+                losses.append(float(mse_loss(params, data.X, data.y)))
+                step_count += 1
+                if not np.isfinite(losses[-1]):
+                    return params, np.array(losses)
+    return params, np.array(losses)
+
+
+def learning_rate_sweep(step, init, data, learning_rates, **options) -> np.ndarray:
+    """Final loss on all data for each learning rate (``inf`` where the run diverged)."""
+    finals = []
+    for rate in learning_rates:
+        _, losses = train_minibatch(step, init, data, learning_rate=float(rate), **options)
+        finals.append(losses[-1] if np.isfinite(losses[-1]) and losses[-1] <= 10 * losses[0] else np.inf)
+    return np.array(finals)
+
+
+def suggest_learning_rate(learning_rates, losses, *, factor: float = 10.0) -> float:
+    """The usual reading of a range test: the rate where the loss was lowest, divided by ``factor``."""
+    losses = np.where(np.isfinite(losses), losses, np.inf)
+    return float(np.asarray(learning_rates)[int(np.argmin(losses))] / factor)

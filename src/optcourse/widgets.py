@@ -18,7 +18,8 @@ from . import plots, runs
 from .landscapes import Landscape
 
 __all__ = ["Explorer", "Contestant", "run_rule", "race_explorer", "learning_rate_explorer", "minibatch_explorer",
-           "momentum_explorer", "adaptive_explorer", "adam_race_explorer", "bias_correction_explorer"]
+           "momentum_explorer", "adaptive_explorer", "adam_race_explorer", "bias_correction_explorer",
+           "schedule_explorer"]
 
 
 class Explorer:
@@ -293,5 +294,41 @@ def minibatch_explorer(minibatch_indices: Callable, sgd_epoch: Callable, data, *
     batch_slider = widgets.SelectionSlider(options=sizes, value=batch_size if batch_size in sizes else 10,
                                            description="batch size", continuous_update=True)
     explorer = Explorer(render, {"batch_size": batch_slider, "learning_rate": _learning_rate_slider(1e-3, 3.0, learning_rate)})
+    explorer.view = view
+    return explorer
+
+
+def schedule_explorer(schedules: dict, data, *, learning_rate: float = 0.1, momentum: float = 0.9, epochs: int = 8,
+                      batch_size: int = 32) -> Explorer:
+    """Train the linear regression with SGD + momentum under a chosen schedule and peak learning rate.
+
+    ``schedules`` maps a name to ``f(step) -> multiplier`` (1 at the peak); the learning rate at a
+    step is the slider's value times the multiplier. Your schedule functions are called quietly;
+    a failure is shown in the figure.
+    """
+    from .checks import run_learner
+    from .optim import momentum_init
+    from .reference import momentum_step
+
+    num_steps = epochs * -(-len(data.y) // batch_size)
+    view = plots.ScheduleView(num_steps)
+
+    def render(schedule, learning_rate):
+        shape = schedules[schedule]
+        try:
+            multipliers = np.array([float(run_learner(shape, schedule, (step,), {}, shape=())) for step in range(num_steps)])
+        except AssertionError as problem:
+            view.show_message(str(problem))
+            return view.png()
+        _, losses = runs.train_minibatch(momentum_step, momentum_init, data, learning_rate=float(learning_rate), epochs=epochs,
+                                         batch_size=batch_size, schedule=lambda step: multipliers[step], momentum=momentum)
+        ending = "diverged" if not np.isfinite(losses[-1]) or losses[-1] > losses[0] else f"final loss {losses[-1]:.4f}"
+        view.update(learning_rate * multipliers, losses, title=f"{schedule}, peak learning rate {learning_rate:.3g}, "
+                                                               f"momentum {momentum}: {ending}")
+        return view.png()
+
+    sliders = {"schedule": widgets.Dropdown(options=list(schedules), description="schedule"),
+               "learning_rate": _learning_rate_slider(1e-3, 1.0, learning_rate)}
+    explorer = Explorer(render, sliders)
     explorer.view = view
     return explorer
