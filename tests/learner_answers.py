@@ -99,3 +99,11 @@ def lr_range_test(loss_fn, grad_fn, w0, *, min_lr, max_lr, num_steps):
             break
         w = w - rate * grad_fn(w)
     return np.array(rates), np.array(losses)
+
+
+def optimizer_state_size(optimizer):
+    return sum(int(v.numpy().size) for v in optimizer.variables if v.path.split("/")[-1] not in ("iteration", "learning_rate"))
+
+
+def fresh_optimizer(optimizer):
+    return type(optimizer).from_config(optimizer.get_config())

@@ -23,7 +23,8 @@ from .optim import GDState
 
 __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
            "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "exponential_decay",
-           "cosine_decay", "cosine_decay_restarts", "lr_range_test", "run_learner"]
+           "cosine_decay", "cosine_decay_restarts", "lr_range_test", "optimizer_state_size", "fresh_optimizer",
+           "run_learner"]
 
 class _Mistake(NamedTuple):
     """A known wrong variant: its output for the same inputs, and what to tell the learner."""
@@ -275,3 +276,4 @@ from .rule_checks import (  # noqa: E402  (optimizer rules, checked against Kera
 from .schedule_checks import (  # noqa: E402  (schedules against keras.optimizers.schedules; the range test)
     cosine_decay, cosine_decay_restarts, exponential_decay, lr_range_test,
 )
+from .keras_checks import fresh_optimizer, optimizer_state_size  # noqa: E402  (Module 7's Keras exercises)

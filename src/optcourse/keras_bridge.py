@@ -101,15 +101,18 @@ def _batches(num_examples: int, batch_size: int, epochs: int, seed: int):
         yield from (order[i:i + batch_size] for i in range(0, num_examples, batch_size))
 
 
-def _mse_and_gradients(tf, model, X, y):
+def _loss_and_gradients(tf, model, X, y, loss_fn):
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean((model(X, training=True)[:, 0] - y) ** 2)
+        predictions = model(X, training=True)
+        loss = loss_fn(y, predictions) if loss_fn else tf.reduce_mean((predictions[:, 0] - y) ** 2)
     return float(loss), tape.gradient(loss, model.trainable_variables)
 
 
 def train_with_rule(model, X, y, step: Callable, init: Callable, *, batch_size: int = 32, epochs: int = 2,
-                    seed: int = 0, **hyperparameters) -> np.ndarray:
-    """Train ``model`` (MSE) with a numpy update rule, one state per variable; return batch losses.
+                    seed: int = 0, loss_fn=None, **hyperparameters) -> np.ndarray:
+    """Train ``model`` with a numpy update rule, one state per variable; return batch losses.
+
+    The loss is ``loss_fn(y, predictions)`` (a Keras loss), or the mean squared error by default.
 
     An eager ``tf.GradientTape`` loop: each step hands ``var.numpy()`` and ``grad.numpy()`` to
     ``step(params, grads, state, **hyperparameters)`` and assigns the new parameters back.
@@ -119,7 +122,7 @@ def train_with_rule(model, X, y, step: Callable, init: Callable, *, batch_size: 
     states = [init(variable.numpy()) for variable in model.trainable_variables]
     losses = []
     for batch in _batches(len(y), batch_size, epochs, seed):
-        loss, gradients = _mse_and_gradients(tf, model, tf.gather(X, batch), tf.gather(y, batch))
+        loss, gradients = _loss_and_gradients(tf, model, tf.gather(X, batch), tf.gather(y, batch), loss_fn)
         losses.append(loss)
         for i, (variable, gradient) in enumerate(zip(model.trainable_variables, gradients)):
             new_params, states[i] = step(variable.numpy(), gradient.numpy(), states[i], **hyperparameters)
@@ -128,13 +131,13 @@ def train_with_rule(model, X, y, step: Callable, init: Callable, *, batch_size: 
 
 
 def train_with_keras_optimizer(model, X, y, optimizer, *, batch_size: int = 32, epochs: int = 2,
-                               seed: int = 0) -> np.ndarray:
+                               seed: int = 0, loss_fn=None) -> np.ndarray:
     """The same loop and the same batches as ``train_with_rule``, stepped by a Keras optimizer."""
     tf = import_tensorflow()
     X, y = tf.constant(X, tf.float32), tf.constant(y, tf.float32)
     losses = []
     for batch in _batches(len(y), batch_size, epochs, seed):
-        loss, gradients = _mse_and_gradients(tf, model, tf.gather(X, batch), tf.gather(y, batch))
+        loss, gradients = _loss_and_gradients(tf, model, tf.gather(X, batch), tf.gather(y, batch), loss_fn)
         losses.append(loss)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
     return np.array(losses)

@@ -119,6 +119,17 @@ KEYS: dict[str, Choice | Number] = {
                       "What is still unsettled in the first steps of training?"),
     "tune_q4": Choice("abcd", "e26f3d1a1838d968d61a0a658c96ac26b3de16254f4922fbcf2c5234b29c01f2",
                       "Think of Module 1's parabola and of the schedule experiment."),
+    # Module 7: the whole course
+    "final_q1": Number(3, "d71ad21257da3912a319e010cc405f7821f3eb3b163d61592172216eedc9e59f",
+                       "Module 1: stable exactly when the learning rate is below 2/a."),
+    "final_q2": Number(3, "0c6fd5d529aa0a45ed514d30424ca89daf057ec3fd146c6e957390dbc30d95d2",
+                       "Adam keeps two moving averages per parameter."),
+    "final_q3": Choice("abcd", "3caf0fe0f53b1d72527c2183f27e09fefdfa4e83440009e9a0e45e0418437a80",
+                       "Section 7: which of these exists in Keras 3, and which keeps the old state?"),
+    "final_q4": Choice("abcd", "02d5eedb8483b70da18e17a6fecdb1889462fa3719d90ff0bffb91bd935fb30b",
+                       "Look at both the default-settings table and the several-seed comparison."),
+    "final_q5": Choice("abcd", "01fc83ece1fad8ff24790fa33b130e6bfe731280a72ce358292f0b62d5c15f9a",
+                       "Which one sums squared gradients and never forgets?"),
 }
 
 
