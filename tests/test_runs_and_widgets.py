@@ -189,3 +189,38 @@ def test_bias_correction_explorer_corrects_the_first_moment_exactly_at_t_1():
     assert m == pytest.approx(0.1 * g) and v == pytest.approx(0.001 * g * g) and v_hat == pytest.approx(g * g)
     explorer.sliders["t"].value = 50
     assert "at t = 50" in explorer.view.title.get_text()
+
+
+# ---------------------------------------------------------------- Modules 6 and 7
+def test_schedule_explorer_follows_the_chosen_schedule():
+    data = datasets.regression_data(200, 10)
+    schedules = {"constant": lambda step: 1.0, "halving": lambda step: 0.5 ** (step // 10)}
+    explorer = widgets.schedule_explorer(schedules, data, learning_rate=0.2, epochs=2)
+    np.testing.assert_allclose(explorer.view.rate.get_ydata(), 0.2)
+    explorer.sliders["schedule"].value = "halving"
+    rates = explorer.view.rate.get_ydata()
+    assert rates[0] == pytest.approx(0.2) and rates[10] == pytest.approx(0.1) and rates[19] == pytest.approx(0.1)
+
+
+def test_schedule_explorer_reports_a_broken_schedule():
+    explorer = widgets.schedule_explorer({"broken": lambda step: None}, datasets.regression_data(100, 10), epochs=1)
+    assert "returned None" in explorer.view.message.get_text()
+
+
+def test_train_minibatch_with_a_constant_schedule_is_plain_training():
+    data = datasets.regression_data(100, 3)
+    plain = runs.train_minibatch(right.momentum_step, momentum_init, data, learning_rate=0.1, momentum=0.0)[1]
+    halved = runs.train_minibatch(right.momentum_step, momentum_init, data, learning_rate=0.2, momentum=0.0, schedule=lambda step: 0.5)[1]
+    np.testing.assert_allclose(plain, halved)
+
+
+def test_suggested_learning_rate_is_a_tenth_of_the_best():
+    assert runs.suggest_learning_rate([0.01, 0.1, 1.0, 10.0], [5.0, 2.0, 1.0, np.inf]) == pytest.approx(0.1)
+
+
+def test_recorded_runs_explorer_browses_the_recorded_curves():
+    recorded = {rate: {"A": {"loss": [1.0, rate]}, "B": {"loss": [2.0, 2 * rate]}} for rate in (0.1, 0.5)}
+    explorer = widgets.recorded_runs_explorer(recorded, panels={"loss": (0, 3)}, num_epochs=2)
+    explorer.sliders["learning_rate"].value = 0.5
+    assert list(explorer.view.lines[("B", "loss")].get_ydata()) == [2.0, 1.0]
+    assert "learning rate 0.5" in explorer.view.title.get_text()

@@ -18,7 +18,7 @@ from PIL import Image
 from .landscapes import Landscape
 from .runs import RunSummary, summarize
 
-__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "plot_effective_steps", "RunView", "MomentView", "ScheduleView"]
+__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "plot_effective_steps", "RunView", "MomentView", "ScheduleView", "CurveView"]
 
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 _GRID = 120
@@ -243,3 +243,32 @@ class ScheduleView(_BlitFigure):
     def show_message(self, text: str) -> None:
         self.message.set_text(text)
         self._blit(self.message)
+
+
+class CurveView(_BlitFigure):
+    """Curves over epochs for several optimizers on fixed axes (one panel per quantity)."""
+
+    def __init__(self, labels, panels: dict, num_epochs: int, *, figsize=(10, 3.6), dpi: int = 80):
+        """``panels`` maps a quantity (e.g. "training loss") to its (low, high) y-limits."""
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.lines = {}
+        for ax, (quantity, limits) in zip(np.atleast_1d(self.figure.subplots(1, len(panels))), panels.items()):
+            for color, label in zip(COLORS, labels):
+                self.lines[(label, quantity)] = ax.plot([], [], marker="o", color=color, label=label, animated=True)[0]
+            ax.set_xlim(0.5, num_epochs + 0.5)
+            ax.set_ylim(*limits)
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(quantity)
+            ax.set_title(quantity)
+            ax.legend(handles=[Line2D([], [], marker="o", color=c, label=l) for c, l in zip(COLORS, labels)], fontsize=8)
+        self.title = self.figure.suptitle(" ", fontsize=11, animated=True)
+        self._finish()
+
+    def update(self, curves: dict, *, title: str) -> None:
+        """``curves`` maps (label, quantity) to the values per epoch."""
+        for key, line in self.lines.items():
+            values = np.asarray(curves.get(key, []), dtype=float)
+            line.set_data(np.arange(1, len(values) + 1), values)
+        self.title.set_text(title)
+        self._blit(*self.lines.values(), self.title)

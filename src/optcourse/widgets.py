@@ -19,7 +19,7 @@ from .landscapes import Landscape
 
 __all__ = ["Explorer", "Contestant", "run_rule", "race_explorer", "learning_rate_explorer", "minibatch_explorer",
            "momentum_explorer", "adaptive_explorer", "adam_race_explorer", "bias_correction_explorer",
-           "schedule_explorer"]
+           "schedule_explorer", "recorded_runs_explorer"]
 
 
 class Explorer:
@@ -330,5 +330,31 @@ def schedule_explorer(schedules: dict, data, *, learning_rate: float = 0.1, mome
     sliders = {"schedule": widgets.Dropdown(options=list(schedules), description="schedule"),
                "learning_rate": _learning_rate_slider(1e-3, 1.0, learning_rate)}
     explorer = Explorer(render, sliders)
+    explorer.view = view
+    return explorer
+
+
+def recorded_runs_explorer(recorded: dict, *, panels: dict, num_epochs: int) -> Explorer:
+    """Browse training runs recorded beforehand (too slow to train at every slider move).
+
+    ``recorded[learning_rate][optimizer label][quantity]`` is a list of values per epoch; the
+    slider picks the learning rate, and the title gives each optimizer's last value of the first
+    quantity.
+    """
+    rates = sorted(recorded)
+    labels = list(recorded[rates[0]])
+    view = plots.CurveView(labels, panels, num_epochs)
+    first = next(iter(panels))
+
+    def render(learning_rate):
+        runs_at = recorded[learning_rate]
+        curves = {(label, quantity): values for label, by_quantity in runs_at.items() for quantity, values in by_quantity.items()}
+        ending = ";  ".join(f"{label}: {first} {by_quantity[first][-1]:.3f}" for label, by_quantity in runs_at.items())
+        view.update(curves, title=f"learning rate {learning_rate:g}.  {ending}")
+        return view.png()
+
+    slider = widgets.SelectionSlider(options=rates, value=rates[len(rates) // 2], description="learning rate",
+                                     continuous_update=True, style={"description_width": "initial"})
+    explorer = Explorer(render, {"learning_rate": slider})
     explorer.view = view
     return explorer
