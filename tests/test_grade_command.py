@@ -10,27 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "autograder"))
 import grade  # noqa: E402
+from submissions import solution_with  # noqa: E402
 
 MODULE = "01_gradient_descent"
 pytestmark = pytest.mark.notebook
 
 
-def solution_with(replacements):
-    nb = nbformat.read(ROOT / "solutions" / MODULE / f"{MODULE}.ipynb", as_version=4)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in replacements:
-            cell.source = replacements[grade_id]
-    return nb
-
-
 def test_a_class_of_mixed_submissions_is_graded_in_one_command(tmp_path, capsys):
     submissions = tmp_path / "submissions"
     (submissions / "ada").mkdir(parents=True)
-    nbformat.write(solution_with({}), submissions / "ada" / "my work (1).ipynb")             # renamed notebook
+    nbformat.write(solution_with(MODULE, {}), submissions / "ada" / "my work (1).ipynb")             # renamed notebook
     with zipfile.ZipFile(submissions / "ben.zip", "w") as archive:                          # LMS-style zip of the stub
         archive.write(ROOT / "course" / MODULE / f"{MODULE}.ipynb", f"ben/{MODULE}.ipynb")
-    nbformat.write(solution_with({"gd_step": "def gd_step(params, grads, state, *, learning_rate):\n"
+    nbformat.write(solution_with(MODULE, {"gd_step": "def gd_step(params, grads, state, *, learning_rate):\n"
                                              "    return params + learning_rate * grads, state",
                                   "answer_gd_q2": "answer_gd_q2 = 0.5"}), submissions / "cy.ipynb")
     (submissions / "dee").mkdir()                                                          # nothing handed in

@@ -13,6 +13,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from submissions import solution_with
+
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = "01_gradient_descent"
 # As an instructor's shell would be: no pytest markers (ipykernel would stop forwarding stderr) and no
@@ -37,16 +39,6 @@ def submit(tmp: Path, student: str, notebook) -> None:
     nbformat.write(notebook, folder / f"{MODULE}.ipynb")
 
 
-def edited_solution(replacements: dict[str, str]):
-    """The solutions notebook with some answer cells rewritten, as a learner might have them."""
-    nb = nbformat.read(ROOT / "solutions" / MODULE / f"{MODULE}.ipynb", as_version=4)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in replacements:
-            cell.source = replacements[grade_id]
-    return nb
-
-
 def feedback_text(tmp: Path, student: str) -> str:
     """The feedback page as plain text (code in it is split into highlighting tags)."""
     page = (tmp / "feedback" / student / MODULE / f"{MODULE}.html").read_text()
@@ -55,10 +47,10 @@ def feedback_text(tmp: Path, student: str) -> str:
 
 def test_autograde_scores_and_feedback_hides_hidden_tests(tmp_path):
     nbgrader(tmp_path, "generate_assignment", MODULE)
-    submit(tmp_path, "correct", edited_solution({}))
+    submit(tmp_path, "correct", solution_with(MODULE, {}))
     submit(tmp_path, "untouched", nbformat.read(ROOT / "course" / MODULE / f"{MODULE}.ipynb", as_version=4))
     # Uphill step (so both exercises fail: the trajectory uses it) and one wrong quiz answer: 3 quiz points left.
-    submit(tmp_path, "mixed", edited_solution({
+    submit(tmp_path, "mixed", solution_with(MODULE, {
         "gd_step": "def gd_step(params, grads, state, *, learning_rate):\n    return params + learning_rate * grads, state",
         "answer_gd_q2": "answer_gd_q2 = 0.5",
     }))
