@@ -100,6 +100,43 @@ def run_notebook(path: Path) -> tuple[float, float]:
     return time.perf_counter() - start, peak[0]
 
 
+def grading_times() -> list[str]:
+    """Whole-course grading for one student, and 8 students one after another vs in parallel."""
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "autograder"))
+    import grade
+
+    rows = ["| grading | time | budget | met |", "|---|---|---|---|"]
+    modules = sorted(p.parent.name for p in ROOT.glob("solutions/[0-9][0-9]_*/*.ipynb"))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        course = tmp / "one_student"
+        start = time.perf_counter()
+        for module in modules:
+            submissions = tmp / f"submissions_{module}"
+            (submissions / "ada").mkdir(parents=True)
+            shutil.copy(ROOT / "solutions" / module / f"{module}.ipynb", submissions / "ada" / f"{module}.ipynb")
+            grade.grade(module, submissions, work=course, jobs=1)
+        whole = time.perf_counter() - start
+        rows.append(f"| whole course (7 modules), one student | {whole:.0f} s | 60 s | {'yes' if whole < 60 else 'NO'} |")
+        class_folder = tmp / "class"
+        for n in range(8):
+            (class_folder / f"student{n}").mkdir(parents=True)
+            shutil.copy(ROOT / "solutions" / "03_momentum" / "03_momentum.ipynb", class_folder / f"student{n}" / "03_momentum.ipynb")
+        timings = {}
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            grade.grade("03_momentum", class_folder, work=tmp / f"class_work_{jobs}", jobs=jobs)
+            timings[jobs] = time.perf_counter() - start
+        speedup = timings[1] / timings[2]
+        rows.append(f"| Module 3, 8 students, one after another | {timings[1]:.0f} s | | |")
+        rows.append(f"| Module 3, 8 students, 2 at once (`--jobs 2`) | {timings[2]:.0f} s ({speedup:.2f}× faster) | 1.6× | "
+                    f"{'yes' if speedup >= 1.6 else 'NO'} |")
+    return rows
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -122,6 +159,7 @@ def main() -> None:
         budget = NOTEBOOK_BUDGET_S.get(path.stem, DEFAULT_NOTEBOOK_BUDGET_S)
         met = seconds < budget and peak_mb < MEMORY_BUDGET_MB
         rows.append(f"| {path.stem} | {seconds:.1f} s | {budget} s | {peak_mb:.0f} MB | {MEMORY_BUDGET_MB} MB | {'yes' if met else 'NO'} |")
+    rows += ["", *grading_times()]
     text = "\n".join([
         "# Benchmark results",
         "",
@@ -131,6 +169,7 @@ def main() -> None:
         "Slider times are kernel-side: from setting the slider value to the new PNG in the widget "
         "(learner code, drawing and PNG rendering), over a sweep of the slider after a warm-up.",
         "Notebook times are a full execution as the grader runs it, TensorFlow import included.",
+        "Grading times are `autograder/grade.py` end to end (registering the assignment, autograde, feedback, export).",
         "",
         *rows,
         "",
