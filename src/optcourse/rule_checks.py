@@ -227,15 +227,27 @@ def _adaptive_settings(shapes, hypers):
     return settings
 
 
-def _adagrad_rule() -> Rule:
+def _keras_oracle(optimizer_name: str, slots: dict, *, counts_steps: bool = False):
+    """A ``Rule.keras`` function: run ``tf.keras.optimizers.<optimizer_name>`` from the case's state.
+
+    ``slots`` maps each state field to the optimizer's slot list that holds it (``{"accumulator":
+    "_accumulators"}``); with ``counts_steps`` the state's ``t`` becomes the optimizer's step counter.
+    """
     from .keras_bridge import import_tensorflow, keras_rule_run
 
     def keras(case):
-        tf = import_tensorflow()
-        optimizer = tf.keras.optimizers.Adagrad(**case.hyper)
-        params, slots = keras_rule_run(optimizer, case.params, case.grads, slots={"_accumulators": case.state.accumulator})
-        return params, {"accumulator": slots["_accumulators"]}
+        optimizer = getattr(import_tensorflow().keras.optimizers, optimizer_name)(**case.hyper)
+        params, after = keras_rule_run(optimizer, case.params, case.grads, iterations=case.state.t if counts_steps else 0,
+                                       slots={slot: getattr(case.state, field) for field, slot in slots.items()})
+        states = {field: after[slot] for field, slot in slots.items()}
+        if counts_steps:
+            states["t"] = after["iterations"]
+        return params, states
 
+    return keras
+
+
+def _adagrad_rule() -> Rule:
     def variants(case):
         lr, eps = case.hyper["learning_rate"], case.hyper["epsilon"]
 
@@ -264,7 +276,7 @@ def _adagrad_rule() -> Rule:
             (rule(add, lambda g, acc, old: lr * g / np.sqrt(acc)), "epsilon is missing: divide by sqrt(accumulator + epsilon)"),
         ]
 
-    return Rule("adagrad_step", AdagradState, keras, variants)
+    return Rule("adagrad_step", AdagradState, _keras_oracle("Adagrad", {"accumulator": "_accumulators"}), variants)
 
 
 _ADAGRAD = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.5, "epsilon": 1e-7}, {"learning_rate": 0.1, "epsilon": 1e-7}])
@@ -310,14 +322,6 @@ def adagrad_init(fn: Callable) -> None:
 
 
 def _rmsprop_rule() -> Rule:
-    from .keras_bridge import import_tensorflow, keras_rule_run
-
-    def keras(case):
-        tf = import_tensorflow()
-        optimizer = tf.keras.optimizers.RMSprop(**case.hyper)
-        params, slots = keras_rule_run(optimizer, case.params, case.grads, slots={"_velocities": case.state.mean_square})
-        return params, {"mean_square": slots["_velocities"]}
-
     def variants(case):
         lr, rho, eps = case.hyper["learning_rate"], case.hyper["rho"], case.hyper["epsilon"]
         counter = {"t": 0}
@@ -354,7 +358,7 @@ def _rmsprop_rule() -> Rule:
             (rule(ema, lambda g, v, old: lr * g / np.sqrt(v)), "epsilon is missing: divide by sqrt(mean_square + epsilon)"),
         ]
 
-    return Rule("rmsprop_step", RMSpropState, keras, variants)
+    return Rule("rmsprop_step", RMSpropState, _keras_oracle("RMSprop", {"mean_square": "_velocities"}), variants)
 
 
 _RMSPROP = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "rho": 0.8, "epsilon": 1e-7},
@@ -373,15 +377,6 @@ def rmsprop_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> No
 # ---------------------------------------------------------------- Adam (Module 5)
 
 def _adam_rule() -> Rule:
-    from .keras_bridge import import_tensorflow, keras_rule_run
-
-    def keras(case):
-        tf = import_tensorflow()
-        optimizer = tf.keras.optimizers.Adam(**case.hyper)
-        params, slots = keras_rule_run(optimizer, case.params, case.grads, iterations=case.state.t,
-                                       slots={"_momentums": case.state.m, "_velocities": case.state.v})
-        return params, {"m": slots["_momentums"], "v": slots["_velocities"], "t": slots["iterations"]}
-
     def variants(case):
         lr, b1, b2, eps = (case.hyper[k] for k in ("learning_rate", "beta_1", "beta_2", "epsilon"))
 
@@ -421,7 +416,7 @@ def _adam_rule() -> Rule:
              "only m is bias-corrected; the correction of v, sqrt(1 − beta_2^t), is missing"),
         ]
 
-    return Rule("adam_step", AdamState, keras, variants)
+    return Rule("adam_step", AdamState, _keras_oracle("Adam", {"m": "_momentums", "v": "_velocities"}, counts_steps=True), variants)
 
 
 def _adam_state(params, rng, scale):
