@@ -153,15 +153,21 @@ def test_no_cell_uses_an_api_that_keras_3_does_not_have():
 
 
 def stream_text(nb) -> list[str]:
-    """Every printed line and displayed table of a notebook run (figures left out: their bytes vary)."""
-    lines = []
+    """Per cell, everything printed and every table displayed (figures left out: their bytes vary).
+
+    A cell's printed text is joined first: how the kernel splits stdout into messages varies from
+    run to run, the text does not.
+    """
+    cells = []
     for cell in nb.cells:
+        text = ""
         for output in cell.get("outputs", []):
             if output.output_type == "stream":
-                lines.append(output.text)
+                text += output.text
             elif output.output_type in ("display_data", "execute_result") and "text/markdown" in output.data:
-                lines.append(output.data["text/markdown"])
-    return lines
+                text += output.data["text/markdown"]
+        cells.append(text)
+    return cells
 
 
 @pytest.mark.notebook
@@ -174,4 +180,4 @@ def test_modules_with_measured_tables_are_deterministic(module, like_a_grader):
         with like_a_grader():
             NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
         runs.append(stream_text(nb))
-    assert runs[0] and runs[0] == runs[1]
+    assert any(runs[0]) and runs[0] == runs[1]
