@@ -16,7 +16,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 
-.PHONY: help env lab test test-fast release validate bench clean-env
+.PHONY: help env system-deps lab test test-fast release validate bench screenshots clean-env
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on course/"
@@ -25,6 +25,7 @@ help:
 	@echo "make release    regenerate course/ from solutions/ with nbgrader"
 	@echo "make validate   nbgrader-validate solutions/ (must pass) and course/ (must fail)"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/RESULTS.md"
+	@echo "make screenshots  retake the README's screenshots in a real browser (docs/images)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,10 +35,18 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP)
 
+# The browser test needs Debian's Chromium, the grading sandbox needs bubblewrap. As root they are
+# installed; otherwise the command to run is printed and the tests that need them say so.
+system-deps:
+	@if command -v chromium >/dev/null && command -v bwrap >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium bubblewrap >/dev/null; \
+	else echo "Browser and sandbox tests need: sudo apt-get install chromium bubblewrap"; fi
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=course $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-fast: $(STAMP)
@@ -52,6 +61,9 @@ validate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+screenshots: $(STAMP) system-deps
+	OPTCOURSE_SCREENSHOTS=$(CURDIR)/docs/images $(BIN)/python -m pytest tests/test_browser.py
 
 clean-env:
 	rm -rf $(VENV)
