@@ -3,6 +3,9 @@
 * Slider callback: time from setting a slider value to the new PNG being in the widget
   (learner trajectory + drawing + PNG render), over sweeps of the learning rate.
 * Notebook execution: wall time and peak kernel memory (RSS) for each solution notebook.
+* In a real browser (JupyterLab + Chromium): slider press to new picture, and a 20-press burst.
+* Grading: the whole course for one student; a class one after another and in parallel.
+* Fresh install: a new virtual environment with the course and its dev tools.
 """
 from __future__ import annotations
 
@@ -55,7 +58,7 @@ def slider_cases():
         ("Module 1 slider, scaled bowl (40 steps)",
          lambda: widgets.learning_rate_explorer(gd_trajectory, landscapes.scaled_bowl(), num_steps=40, low=0.01, high=1.0),
          "learning_rate", rates),
-        ("Module 2 batch-size slider (3 epochs; batch 1 = 600 steps)",
+        ("Module 2 batch-size slider (2 epochs; batch 1 = 400 steps)",
          lambda: widgets.minibatch_explorer(minibatch_indices, sgd_epoch, datasets.line_data()),
          "batch_size", [1, 2, 5, 10, 20, 50, 100, 200] * 3),
         ("Module 3 race, learning-rate slider (3 runs × 60 steps)",
@@ -137,6 +140,55 @@ def grading_times() -> list[str]:
     return rows
 
 
+def browser_times() -> list[str]:
+    """Slider press to decoded picture in Chromium, and how soon a burst of 20 presses settles."""
+    import tempfile
+
+    import browser
+
+    rows = ["| in the browser | median | worst | budget | met |", "|---|---|---|---|---|"]
+    if not browser.CHROMIUM.exists():
+        return rows + ["| (not measured: Debian's chromium is not installed) | | | | |"]
+    with tempfile.TemporaryDirectory() as tmp, browser.jupyterlab(Path(tmp)) as url:
+        browser.prepare_with_naive_slider(Path(tmp))
+        with browser.chromium_page() as page:
+            browser.open_and_run(page, url, "01_gradient_descent.ipynb")
+            handle, figure = browser.explorer(page, "learning rate", nth=1)
+            latencies = [1000 * t for t in browser.slider_latencies(page, handle, figure, presses=20)]
+            bursts = [browser.quick_presses(page, handle, figure)["settled_s"] * 1000 for _ in range(5)]
+            naive_handle, naive_figure = browser.explorer(page, "naive rate")
+            naive = [browser.quick_presses(page, naive_handle, naive_figure)["settled_s"] * 1000 for _ in range(5)]
+        with browser.chromium_page() as page:
+            browser.open_and_run(page, url, "05_adam.ipynb")
+            handle, figure = browser.explorer(page, "learning rate", nth=-1)
+            race = [1000 * t for t in browser.slider_latencies(page, handle, figure, presses=20)]
+
+    def row(label, values, budget):
+        return (f"| {label} | {statistics.median(values):.0f} ms | {max(values):.0f} ms | {budget} ms | "
+                f"{'yes' if max(values) < budget else 'NO'} |")
+
+    return rows + [
+        row("Module 1 bowl: one press → new picture (20 presses)", latencies, 400),
+        row("Module 5 race: one press → new picture (20 presses)", race, 400),
+        row("Module 1 bowl: 20 quick presses → settled (5 bursts)", bursts, 420),
+        row("same burst, naive `interact` + matplotlib slider", naive, 420),
+    ]
+
+
+def install_time() -> str:
+    """A fresh virtual environment with `pip install .[dev]`, using pip's download cache as it is."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", f"{tmp}/venv"], check=True)
+        subprocess.run([f"{tmp}/venv/bin/python", "-m", "pip", "install", "--quiet", f"{ROOT}[dev]"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+    return f"| fresh install (`python -m venv` + `pip install .[dev]`, pip's cache warm) | {seconds:.0f} s |"
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -159,7 +211,9 @@ def main() -> None:
         budget = NOTEBOOK_BUDGET_S.get(path.stem, DEFAULT_NOTEBOOK_BUDGET_S)
         met = seconds < budget and peak_mb < MEMORY_BUDGET_MB
         rows.append(f"| {path.stem} | {seconds:.1f} s | {budget} s | {peak_mb:.0f} MB | {MEMORY_BUDGET_MB} MB | {'yes' if met else 'NO'} |")
+    rows += ["", *browser_times()]
     rows += ["", *grading_times()]
+    rows += ["", "| set-up | time |", "|---|---|", install_time()]
     text = "\n".join([
         "# Benchmark results",
         "",
@@ -169,6 +223,10 @@ def main() -> None:
         "Slider times are kernel-side: from setting the slider value to the new PNG in the widget "
         "(learner code, drawing and PNG rendering), over a sweep of the slider after a warm-up.",
         "Notebook times are a full execution as the grader runs it, TensorFlow import included.",
+        "Browser times are measured in Debian's Chromium driving JupyterLab (tests/browser.py): from the key press "
+        "on the slider to the new picture decoded in the page. A burst is 20 arrow presses dispatched at once; "
+        "it has settled when the picture stops changing (the time of its last change is reported). "
+        "The naive slider is a plain `interact` that draws a new matplotlib figure each time, in the same page.",
         "Grading times are `autograder/grade.py` end to end (registering the assignment, autograde, feedback, export).",
         "",
         *rows,

@@ -28,6 +28,23 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+# What a notebook author writes without thinking about speed: interact, a new figure each time.
+NAIVE_SLIDER = '''\
+import matplotlib.pyplot as plt
+from ipywidgets import FloatLogSlider, interact
+
+@interact(learning_rate=FloatLogSlider(value=0.1, base=10, min=-2, max=0, step=0.01, description="naive rate"))
+def naive(learning_rate):
+    path = gd_trajectory(bowl.gradient, np.array(bowl.start), learning_rate=learning_rate, num_steps=40)
+    xs, ys = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-3, 3, 200))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    left.contour(xs, ys, bowl.value(np.stack([xs, ys], axis=-1)), levels=20)
+    left.plot(path[:, 0], path[:, 1], "o-")
+    right.semilogy(bowl.value(path))
+    plt.show()
+'''
+
+
 def completed_notebook(module: str) -> nbformat.NotebookNode:
     """The course notebook of ``module`` with every answer cell taken from the solutions."""
     course = nbformat.read(ROOT / "course" / module / f"{module}.ipynb", as_version=4)
@@ -240,6 +257,14 @@ def figure_png(figure) -> bytes:
 
 def summarize(latencies: list[float]) -> str:
     return f"median {statistics.median(latencies) * 1000:.0f} ms, worst {max(latencies) * 1000:.0f} ms"
+
+
+def prepare_with_naive_slider(folder: Path) -> None:
+    """Module 1 completed, with the naive slider appended; Module 5 completed."""
+    nb = completed_notebook("01_gradient_descent")
+    nb.cells.append(nbformat.v4.new_code_cell(NAIVE_SLIDER))
+    nbformat.write(nb, folder / "01_gradient_descent.ipynb")
+    prepare(folder, ["05_adam"])
 
 
 def prepare(folder: Path, modules: list[str]) -> list[str]:

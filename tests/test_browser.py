@@ -13,7 +13,6 @@ import os
 import statistics
 from pathlib import Path
 
-import nbformat
 import pytest
 
 import browser
@@ -22,23 +21,6 @@ pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("browser")]
 
 NAIVE_SETTLE_S = 0.42  # the issue's measurement of a naive slider, 20 quick presses
 LATENCY_BUDGET_S = 0.4
-
-# What a notebook author writes without thinking about speed: interact, a new figure each time.
-NAIVE_SLIDER = '''\
-import matplotlib.pyplot as plt
-from ipywidgets import FloatLogSlider, interact
-
-@interact(learning_rate=FloatLogSlider(value=0.1, base=10, min=-2, max=0, step=0.01, description="naive rate"))
-def naive(learning_rate):
-    path = gd_trajectory(bowl.gradient, np.array(bowl.start), learning_rate=learning_rate, num_steps=40)
-    xs, ys = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-3, 3, 200))
-    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
-    left.contour(xs, ys, bowl.value(np.stack([xs, ys], axis=-1)), levels=20)
-    left.plot(path[:, 0], path[:, 1], "o-")
-    right.semilogy(bowl.value(path))
-    plt.show()
-'''
-
 
 def _require_chromium():
     if not browser.CHROMIUM.exists():
@@ -51,10 +33,7 @@ def _require_chromium():
 def lab(tmp_path_factory):
     _require_chromium()
     folder = tmp_path_factory.mktemp("lab")
-    nb = browser.completed_notebook("01_gradient_descent")
-    nb.cells.append(nbformat.v4.new_code_cell(NAIVE_SLIDER))
-    nbformat.write(nb, folder / "01_gradient_descent.ipynb")
-    browser.prepare(folder, ["05_adam"])
+    browser.prepare_with_naive_slider(folder)
     with browser.jupyterlab(folder) as url:
         yield url
 

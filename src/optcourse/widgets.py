@@ -250,7 +250,7 @@ def bias_correction_explorer(*, beta_1: float = 0.9, beta_2: float = 0.999, t: i
     return explorer
 
 
-def minibatch_explorer(minibatch_indices: Callable, sgd_epoch: Callable, data, *, epochs: int = 3,
+def minibatch_explorer(minibatch_indices: Callable, sgd_epoch: Callable, data, *, epochs: int = 2,
                        batch_size: int = 10, learning_rate: float = 0.3, seed: int = 0) -> Explorer:
     """Mini-batch SGD on a one-feature line fit, drawn over (slope, intercept), with your two functions.
 
