@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "autograder"))
+import sandbox  # noqa: E402
 
 
 class Outcome(NamedTuple):
@@ -82,8 +84,8 @@ def collect(assignment: str, submissions: Path, submitted: Path) -> dict[str, st
     return problems
 
 
-def _nbgrader(*args: str, work: Path, timeout: float | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+def _nbgrader(*args: str, work: Path, timeout: float | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env or {}), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("PYTEST_CURRENT_TEST", None)
     folders = [f"--CourseDirectory.{kind}_directory={work / kind}" for kind in ("submitted", "autograded", "feedback")]
     return subprocess.run([sys.executable, "-m", "nbgrader", *args, *folders,
@@ -102,19 +104,43 @@ def _reason(log: str) -> str:
     return (lines[-1] if lines else "nbgrader failed without a message")[-200:]
 
 
-def grade_student(assignment: str, student: str, work: Path, timeout: float) -> Outcome:
+class Limits(NamedTuple):
+    """How student code is confined while it is graded."""
+
+    sandbox: bool = True        # run kernels in bubblewrap (autograder/sandbox.py)
+    memory_gb: float = 3.0      # address-space limit of a sandboxed kernel
+    cell_timeout: int = 120     # seconds per cell (nbgrader interrupts the kernel after it)
+    student_timeout: float = 600.0  # wall-clock seconds per student, all cells together
+
+
+def grade_student(assignment: str, student: str, work: Path, limits: Limits) -> Outcome:
     start = time.perf_counter()
-    try:
-        result = _nbgrader("autograde", assignment, "--student", student, "--force", work=work, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return Outcome(student, False, f"grading took longer than {timeout:.0f} s and was stopped", time.perf_counter() - start)
+    options = [f"--Execute.timeout={limits.cell_timeout}"]
+    env = {}
+    with tempfile.TemporaryDirectory(prefix="grade-") as runtime:  # short: Unix socket paths are limited
+        if limits.sandbox:
+            # Each student's kernel gets its own runtime folder: no kernel can see another's sockets.
+            options += [f"--Execute.kernel_name={sandbox.KERNEL_NAME}", "--KernelManager.transport=ipc",
+                        f"--KernelManager.ip={runtime}/kernel"]
+            env = {"JUPYTER_RUNTIME_DIR": runtime, "JUPYTER_PATH": str(work / "jupyter")}
+        try:
+            result = _nbgrader("autograde", assignment, "--student", student, "--force", *options, work=work,
+                               timeout=limits.student_timeout, env=env)
+        except subprocess.TimeoutExpired:
+            return Outcome(student, False, f"grading took longer than {limits.student_timeout:.0f} s and was stopped",
+                           time.perf_counter() - start)
     if result.returncode != 0 or not (work / "autograded" / student / assignment).is_dir():
         return Outcome(student, False, _reason(result.stdout + result.stderr), time.perf_counter() - start)
     return Outcome(student, True, "", time.perf_counter() - start)
 
 
-def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, timeout: float = 600.0) -> list[Outcome]:
+def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits()) -> list[Outcome]:
     work.mkdir(parents=True, exist_ok=True)
+    if limits.sandbox:
+        if not sandbox.bwrap_available():
+            raise SystemExit("The grading sandbox needs bubblewrap (apt-get install bubblewrap); "
+                             "--no-sandbox grades without it, with student code running with your rights.")
+        sandbox.write_kernel_spec(work / "jupyter", hide=[ROOT / "solutions", work], memory_gb=limits.memory_gb)
     registered = _nbgrader("generate_assignment", assignment, "--force", work=work)
     if registered.returncode != 0:
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")
@@ -123,7 +149,7 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, time
     outcomes = [Outcome(student, False, problem, 0.0) for student, problem in problems.items()]
     done = 0
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for outcome in pool.map(lambda s: grade_student(assignment, s, work, timeout), students):
+        for outcome in pool.map(lambda s: grade_student(assignment, s, work, limits), students):
             done += 1
             print(f"[{done}/{len(students)}] {outcome.student}: " + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
                   + f" ({outcome.seconds:.1f} s)", flush=True)
@@ -145,9 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "autograder" / "work", help="gradebook and grading folders")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="students graded at once")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per student")
+    parser.add_argument("--cell-timeout", type=int, default=120, help="seconds allowed per cell")
+    parser.add_argument("--memory-gb", type=float, default=3.0, help="memory limit of a student's kernel")
+    parser.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not recommended)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    outcomes = grade(args.assignment, args.submissions, work=args.work.resolve(), jobs=args.jobs, timeout=args.timeout)
+    limits = Limits(sandbox=not args.no_sandbox, memory_gb=args.memory_gb, cell_timeout=args.cell_timeout,
+                    student_timeout=args.timeout)
+    outcomes = grade(args.assignment, args.submissions, work=args.work.resolve(), jobs=args.jobs, limits=limits)
     failed = [o for o in outcomes if not o.graded]
     print(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} students graded in {time.perf_counter() - start:.0f} s; "
           f"grades in {args.work / 'grades.csv'}, feedback in {args.work / 'feedback'}.")

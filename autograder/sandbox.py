@@ -1,0 +1,95 @@
+"""A Jupyter kernel for grading that runs student code inside a bubblewrap sandbox.
+
+nbgrader starts it through the kernel spec that ``write_kernel_spec`` creates (grade.py does this
+and selects it with ``--Execute.kernel_name``). Inside the sandbox the student's code
+
+* sees the whole file system read-only, with ``solutions/`` and the grading folder (gradebook,
+  other students' work) replaced by empty read-only folders,
+* can write only to its own notebook's folder and a private ``/tmp``,
+* has no network (a network namespace with nothing in it), so the kernel talks to nbgrader over
+  Unix sockets (``--KernelManager.transport=ipc``) instead of TCP,
+* has a limit on its address space, so a memory blow-up is a MemoryError in one cell rather than
+  the machine swapping or the kernel being killed.
+
+Time is limited by nbgrader's per-cell timeout and grade.py's per-student limit. What it does
+not protect against is listed in autograder/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sys
+from pathlib import Path
+
+KERNEL_NAME = "optcourse-sandbox"
+HERE = Path(__file__).resolve()
+
+
+def bwrap_available() -> bool:
+    return shutil.which("bwrap") is not None
+
+
+def write_kernel_spec(kernels_root: Path, *, hide: list[Path], memory_gb: float) -> Path:
+    """Write ``<kernels_root>/kernels/optcourse-sandbox/kernel.json``; put ``kernels_root`` on JUPYTER_PATH."""
+    folder = kernels_root / "kernels" / KERNEL_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, str(HERE), "--memory-gb", str(memory_gb)]
+    for path in hide:
+        argv += ["--hide", str(Path(path).resolve())]
+    spec = {"argv": [*argv, "--", "{connection_file}"], "display_name": "Python 3 (grading sandbox)",
+            "language": "python", "interrupt_mode": "signal",
+            "env": {"HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
+                    "PYTHONDONTWRITEBYTECODE": "1"}}
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return folder
+
+
+def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], memory_gb: float) -> list[str]:
+    connection = json.loads(connection_file.read_text())
+    if connection.get("transport") != "ipc":
+        raise SystemExit("the grading sandbox has no network: start it with --KernelManager.transport=ipc")
+    sockets = Path(connection["ip"]).parent
+    if not sockets.is_absolute():
+        raise SystemExit("the grading sandbox needs an absolute socket path: --KernelManager.ip=/some/folder/kernel")
+    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+               "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
+    for path in hide:
+        command += ["--tmpfs", str(path)]
+    # Writable again inside hidden folders: the notebook's own folder and the kernel's sockets.
+    command += ["--bind", str(work_folder), str(work_folder), "--bind", str(sockets), str(sockets),
+                "--ro-bind", str(connection_file), str(connection_file)]
+    for path in hide:
+        command += ["--remount-ro", str(path)]
+    command += ["--chdir", str(work_folder), "--", sys.executable, str(HERE), "--inside",
+                "--memory-gb", str(memory_gb), "--", str(connection_file)]
+    return command
+
+
+def start_kernel_inside(connection_file: str, memory_gb: float) -> None:
+    limit = int(memory_gb * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    Path(os.environ.get("MPLCONFIGDIR", "/tmp/matplotlib")).mkdir(parents=True, exist_ok=True)
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance(argv=["-f", connection_file])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Start an ipykernel inside a bubblewrap sandbox.")
+    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--hide", type=Path, action="append", default=[])
+    parser.add_argument("--memory-gb", type=float, default=3.0)
+    parser.add_argument("connection_file")
+    args = parser.parse_args(argv)
+    if args.inside:
+        start_kernel_inside(args.connection_file, args.memory_gb)
+        return
+    command = bwrap_command(Path(args.connection_file).resolve(), Path.cwd().resolve(), args.hide, args.memory_gb)
+    os.execvp(command[0], command)
+
+
+if __name__ == "__main__":
+    main()
