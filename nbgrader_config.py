@@ -3,9 +3,11 @@
 Found automatically when nbgrader runs from the repository root (the Makefile does so).
 """
 import os
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "autograder"))
 
 # Kernels inherit these. TensorFlow's start-up lines on stderr would score a correct cell 0
 # (nbgrader counts any stderr in a test cell as a failure); a fixed hash seed keeps grades repeatable.
@@ -34,4 +36,18 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# A deleted test cell is put back and graded (otherwise it waits for a manual grade for ever).
+c.OverwriteCells.add_missing_cells = True
+# Before execution, arm the tamper guard (autograder/tamper.py); the rest is nbgrader's default list.
+c.Autograde.autograde_preprocessors = [
+    "tamper.GuardTestCells",
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]

@@ -29,6 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "autograder"))
 import sandbox  # noqa: E402
@@ -79,9 +81,29 @@ def collect(assignment: str, submissions: Path, submitted: Path) -> dict[str, st
             if notebook is None:
                 problems[student] = f"no notebook for {assignment} in the submission"
                 continue
+            try:
+                tidy = _tidy(nbformat.read(notebook, as_version=4))
+            except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
+                problems[student] = f"{notebook.name} is not a readable notebook"
+                continue
             target.mkdir(parents=True)
-            shutil.copy(notebook, target / f"{assignment}.ipynb")
+            nbformat.write(tidy, target / f"{assignment}.ipynb")
     return problems
+
+
+def _tidy(nb):
+    """A copied grade cell is graded once: later copies of a grade_id become plain cells.
+
+    (nbgrader's own de-duplication leaves them half-marked and then fails the whole notebook.)
+    """
+    seen = set()
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in seen:
+            del cell.metadata["nbgrader"]
+        elif grade_id:
+            seen.add(grade_id)
+    return nb
 
 
 def _nbgrader(*args: str, work: Path, timeout: float | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -21,6 +21,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
 
 
 def start_kernel_inside(connection_file: str, memory_gb: float) -> None:
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the outer bwrap ignores it; the kernel must not
     limit = int(memory_gb * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     Path(os.environ.get("MPLCONFIGDIR", "/tmp/matplotlib")).mkdir(parents=True, exist_ok=True)
@@ -88,6 +90,9 @@ def main(argv: list[str] | None = None) -> None:
         start_kernel_inside(args.connection_file, args.memory_gb)
         return
     command = bwrap_command(Path(args.connection_file).resolve(), Path.cwd().resolve(), args.hide, args.memory_gb)
+    # An interrupt goes to the kernel's whole process group. bwrap stays as the kernel's parent and
+    # would die of it (taking the kernel with it), so it ignores SIGINT; the kernel inside restores it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.execvp(command[0], command)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 import warnings
 from typing import Callable
 
@@ -21,26 +22,62 @@ RTOL = 1e-5
 ATOL = 1e-6
 
 
-def call_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, graded: bool = True):
+class _KerasOptimizerUsed(BaseException):
+    """Raised inside learner code that builds a Keras optimizer (a BaseException: ``except Exception`` won't hide it)."""
+
+
+_KERAS_BASE = "keras.src.optimizers.base_optimizer"
+
+
+@contextlib.contextmanager
+def _without_keras_optimizers():
+    """While it is active, building any Keras optimizer raises _KerasOptimizerUsed."""
+    module = sys.modules.get(_KERAS_BASE)
+    if module is None:
+        yield
+        return
+    base = module.BaseOptimizer
+    original = base.__init__
+
+    def refuse(self, *args, **kwargs):
+        raise _KerasOptimizerUsed()
+
+    base.__init__ = refuse
+    try:
+        yield
+    finally:
+        base.__init__ = original
+
+
+def call_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, graded: bool = True, keras_allowed: bool = False):
     """Call learner code quietly; turn any exception into one plain sentence.
 
     A graded call refuses the course's own reference implementations (``optcourse.reference``),
-    which demonstrations may use.
+    which demonstrations may use, and, unless ``keras_allowed``, any use of a Keras optimizer or a
+    first import of TensorFlow inside the call: the rule has to be the learner's own.
     """
     __tracebackhide__ = True
     if not callable(fn):
         fail(f"`{name}` is not a function (it is a {type(fn).__name__}); define it with `def {name}(...)`.")
     if graded and getattr(fn, "__module__", "") == "optcourse.reference":
         fail(f"`{name}` is the course's reference implementation, not yours: write the rule yourself.")
-    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stderr(io.StringIO()):
+    keras_guarded = graded and not keras_allowed
+    keras_loaded = _KERAS_BASE in sys.modules
+    guard = _without_keras_optimizers() if keras_guarded else contextlib.nullcontext()
+    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stderr(io.StringIO()), guard:
         warnings.simplefilter("ignore")
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+        except _KerasOptimizerUsed:
+            fail(f"`{name}` uses a tf.keras optimizer; the exercise is to write the rule yourself with numpy.")
         except NotImplementedError:
             fail(f"`{name}` is not written yet: replace `raise NotImplementedError()` with your code.")
         except Exception as error:  # noqa: BLE001 - any learner error becomes a message
             shown = ", ".join([*("…" for _ in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
             fail(f"`{name}` raised {type(error).__name__} ({error}) when called as {name}({shown}).")
+    if keras_guarded and not keras_loaded and _KERAS_BASE in sys.modules:
+        fail(f"`{name}` imports TensorFlow; write the rule yourself with numpy.")
+    return result
 
 
 def as_array(value, *, name: str, what: str, shape: tuple, finite: bool = True) -> np.ndarray:

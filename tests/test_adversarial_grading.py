@@ -1,0 +1,144 @@
+"""A class of adversarial Module 1 submissions graded end to end in the sandbox, each with its exact score.
+
+Module 1 is worth 9 points: gd_step 2, gd_trajectory 3 (it calls the learner's gd_step), four quiz
+questions 1 each. One grading run holds every submission, so the test also shows that no
+submission, however broken, stops the run or changes anyone else's grade.
+"""
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from submissions import solution_with
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "autograder"))
+import grade  # noqa: E402
+
+MODULE = "01_gradient_descent"
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("adversarial")]
+
+WRONG_STEP = "def gd_step(params, grads, state, *, learning_rate):\n    return params + learning_rate * grads, state"
+NAN_STEP = "def gd_step(params, grads, state, *, learning_rate):\n    return params * float('nan'), state"
+MISSING_START = '''def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):
+    w, state, points = np.array(w0, dtype=float), gd_init(w0), []
+    for _ in range(num_steps):
+        w, state = gd_step(w, grad_fn(w), state, learning_rate=learning_rate)
+        points.append(w)
+    return np.stack(points)'''
+RIGHT_STEP = "def gd_step(params, grads, state, *, learning_rate):\n    return params - learning_rate * grads, state"
+KERAS_STEP = '''tf = keras_bridge.import_tensorflow()
+
+def gd_step(params, grads, state, *, learning_rate):
+    weights = tf.Variable(np.asarray(params, dtype="float64"))
+    tf.keras.optimizers.SGD(learning_rate=learning_rate).apply_gradients([(tf.constant(grads, dtype="float64"), weights)])
+    return weights.numpy(), state'''
+THIEF = f"""# Try to copy the answer from the solutions, then to wipe the gradebook.
+try:
+    open({str(ROOT / "solutions" / MODULE / f"{MODULE}.ipynb")!r}).read()
+    answer_gd_q1 = "b"
+except OSError:
+    answer_gd_q1 = "a"
+try:
+    open(GRADEBOOK, "w").close()
+except OSError:
+    pass"""
+
+
+def with_cell_edit(edit) -> nbformat.NotebookNode:
+    nb = solution_with(MODULE, {})
+    edit(nb.cells)
+    return nb
+
+
+def _index(cells, grade_id: str) -> int:
+    return next(i for i, cell in enumerate(cells) if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _set_points(cells, grade_id, points):
+    cells[_index(cells, grade_id)].metadata.nbgrader["points"] = points
+
+
+def _duplicate(cells, grade_id):
+    i = _index(cells, grade_id)
+    cells.insert(i + 1, copy.deepcopy(cells[i]))
+
+
+def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float | None]]:
+    """student → (notebook, expected score); a score of None means no grade row (nothing handed in)."""
+    def edited_test_cell(cells):
+        cells[_index(cells, "gd_step")].source = WRONG_STEP
+        cells[_index(cells, "gd_step_tests")].source = "pass  # nothing to see here"
+
+    def deleted_test_cell(cells):
+        cells[_index(cells, "gd_step")].source = WRONG_STEP
+        del cells[_index(cells, "gd_step_tests")]
+
+    return {
+        "correct": (solution_with(MODULE, {}), 9),
+        "stubs": (nbformat.read(ROOT / "course" / MODULE / f"{MODULE}.ipynb", as_version=4), 0),
+        "wrong_step": (solution_with(MODULE, {"gd_step": WRONG_STEP}), 4),
+        "wrong_trajectory": (solution_with(MODULE, {"gd_trajectory": MISSING_START}), 6),
+        "wrong_and_malformed_quiz": (solution_with(MODULE, {"answer_gd_q1": 'answer_gd_q1 = "a"',
+                                                            "answer_gd_q2": 'answer_gd_q2 = "zero point two"'}), 7),
+        "syntax_error": (solution_with(MODULE, {"gd_step": "def gd_step(params, grads, state, *, learning_rate)\n    return"}), 4),
+        "import_error": (solution_with(MODULE, {"gd_step": "import no_such_module\n\n" + RIGHT_STEP}), 4),
+        "endless_loop": (solution_with(MODULE, {"gd_trajectory": "while True:\n    pass"}), 6),
+        "loop_ignoring_interrupt": (solution_with(MODULE, {
+            "gd_trajectory": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"}), 0),
+        "kernel_crash": (solution_with(MODULE, {"gd_trajectory": "import os\nos._exit(1)"}), 0),
+        "memory_blow_up": (solution_with(MODULE, {"gd_step": "hog = [np.ones(10**8) for _ in range(200)]\n\n" + RIGHT_STEP}), 4),
+        "nan_results": (solution_with(MODULE, {"gd_step": NAN_STEP}), 4),
+        "huge_output": (solution_with(MODULE, {"gd_step": RIGHT_STEP + "\n\nfor i in range(200_000):\n    print(i)"}), 9),
+        "edited_test_cell": (with_cell_edit(edited_test_cell), 4),
+        "deleted_test_cell": (with_cell_edit(deleted_test_cell), 4),
+        "duplicated_test_cell": (with_cell_edit(lambda cells: _duplicate(cells, "gd_trajectory_tests")), 9),
+        "changed_points": (with_cell_edit(lambda cells: _set_points(cells, "gd_step_tests", 50)), 9),
+        "patched_allclose": (solution_with(MODULE, {"gd_step": WRONG_STEP + "\n\nnp.allclose = lambda *args, **kwargs: True"}), 0),
+        "patched_numpy_testing": (solution_with(MODULE, {
+            "gd_step": WRONG_STEP + "\n\nnp.testing.assert_allclose = lambda *args, **kwargs: None"}), 0),
+        "patched_checks": (solution_with(MODULE, {
+            "gd_step": WRONG_STEP + "\n\nchecks.gd_step = checks.gd_trajectory = lambda *args, **kwargs: None"}), 0),
+        "keras_wrapper": (solution_with(MODULE, {"gd_step": KERAS_STEP}), 4),
+        "thief": (solution_with(MODULE, {"answer_gd_q1": f"GRADEBOOK = {str(gradebook)!r}\n" + THIEF}), 8),
+        "missing": (None, None),
+    }
+
+
+def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
+    work = tmp_path / "work"
+    submissions = tmp_path / "submissions"
+    expected = {}
+    for student, (notebook, score) in bank(work / "gradebook.db").items():
+        (submissions / student).mkdir(parents=True)
+        if notebook is not None:
+            nbformat.write(notebook, submissions / student / f"{MODULE}.ipynb")
+        expected[student] = score
+    nbformat.write(solution_with(MODULE, {}), submissions / "renamed.ipynb")  # a loose, oddly named notebook
+    expected["renamed"] = 9
+
+    limits = grade.Limits(sandbox=True, memory_gb=3.0, cell_timeout=30, student_timeout=150)
+    outcomes = {o.student: o for o in grade.grade(MODULE, submissions, work=work, jobs=2, limits=limits)}
+    scores = grade.read_grades(work, MODULE)
+    log = capsys.readouterr().out
+
+    assert scores == {student: score for student, score in expected.items() if score is not None}, log
+    # Submissions that could not be graded are reported with a reason, and only those.
+    not_graded = {student for student, outcome in outcomes.items() if not outcome.graded}
+    assert not_graded == {"loop_ignoring_interrupt", "kernel_crash", "missing"}, log
+    assert "no notebook" in outcomes["missing"].reason
+    assert "Kernel died" in outcomes["kernel_crash"].reason or "died" in outcomes["kernel_crash"].reason, outcomes["kernel_crash"]
+    assert outcomes["loop_ignoring_interrupt"].reason, outcomes["loop_ignoring_interrupt"]
+
+    # What the learners are told.
+    def feedback(student):
+        return (work / "feedback" / student / MODULE / f"{MODULE}.html").read_text()
+
+    assert "uses a tf.keras optimizer" in feedback("keras_wrapper")
+    assert "replaced `numpy.allclose`" in feedback("patched_allclose")
+    assert "replaced `optcourse.checks.gd_step`" in feedback("patched_checks")
+    assert "MemoryError" in feedback("memory_blow_up")
