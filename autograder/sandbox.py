@@ -57,6 +57,11 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
         raise SystemExit("the grading sandbox needs an absolute socket path: --KernelManager.ip=/some/folder/kernel")
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
                "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
+    # The private /tmp must not hide the course and its Python when they live under /tmp (a CI clone).
+    needed = {Path(path).resolve() for path in (HERE.parents[1], sys.prefix, sys.base_prefix)}
+    for path in sorted(needed):
+        if not any(other in path.parents for other in needed):
+            command += ["--ro-bind", str(path), str(path)]
     for path in hide:
         command += ["--tmpfs", str(path)]
     # Writable again inside hidden folders: the notebook's own folder and the kernel's sockets.
