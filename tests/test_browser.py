@@ -53,7 +53,9 @@ def test_learning_rate_slider_redraws_quickly_and_settles_after_a_burst(lab, scr
         handle, figure = browser.explorer(page, "learning rate", nth=1)  # the bowl, not the parabola
         before = browser.figure_png(figure)
         latencies = browser.slider_latencies(page, handle, figure, presses=6)
-        ours = browser.quick_presses(page, handle, figure)
+        # The median of three bursts: make test runs other tests beside this one on two cores.
+        bursts = sorted((browser.quick_presses(page, handle, figure) for _ in range(3)), key=lambda b: b["settled_s"])
+        ours = bursts[1]
         after = browser.figure_png(figure)
         assert after != before, "the figure did not change when the learning-rate slider moved"
         browser.screenshot(page, handle, screenshots / "slider_experiment.png")
