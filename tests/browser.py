@@ -58,7 +58,7 @@ def completed_notebook(module: str) -> nbformat.NotebookNode:
     return course
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -67,7 +67,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def jupyterlab(folder: Path):
     """A headless JupyterLab serving ``folder``; yields its base URL (token included)."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={TOKEN}",
                "--LabApp.expose_app_in_browser=True", "--ServerApp.allow_root=True"]

@@ -2,7 +2,6 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -10,14 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from browser import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "optcourse-test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.notebook

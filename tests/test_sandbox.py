@@ -33,9 +33,9 @@ def kernel(tmp_path_factory):
     own = grading / "autograded" / "ada" / "01_gradient_descent"
     own.mkdir(parents=True)
     sandbox.write_kernel_spec(grading / "jupyter", hide=[ROOT / "solutions", grading], memory_gb=2.0)
-    saved = {name: os.environ.get(name) for name in ("JUPYTER_PATH", "JUPYTER_RUNTIME_DIR")}
-    with tempfile.TemporaryDirectory(prefix="sbx-") as runtime:
-        os.environ["JUPYTER_PATH"], os.environ["JUPYTER_RUNTIME_DIR"] = str(grading / "jupyter"), runtime
+    with tempfile.TemporaryDirectory(prefix="sbx-") as runtime, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_PATH", str(grading / "jupyter"))
+        patch.setenv("JUPYTER_RUNTIME_DIR", runtime)
         manager = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=f"{runtime}/kernel")
         manager.start_kernel(cwd=str(own))
         client = manager.client()
@@ -46,8 +46,6 @@ def kernel(tmp_path_factory):
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
-            for name, value in saved.items():
-                os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
 
 
 def run(client, code: str) -> str:
