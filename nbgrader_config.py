@@ -40,9 +40,11 @@ c.GenerateFeedback.preprocessors = [
 
 # A deleted test cell is put back and graded (otherwise it waits for a manual grade for ever).
 c.OverwriteCells.add_missing_cells = True
-# Before execution, arm the tamper guard (autograder/tamper.py); the rest is nbgrader's default list.
+# Before execution, arm the tamper guard (autograder/tamper.py) and leave the experiments unrun
+# (autograder/experiments.py); the rest is nbgrader's default list.
 c.Autograde.autograde_preprocessors = [
     "tamper.GuardTestCells",
+    "experiments.SkipExperiments",
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

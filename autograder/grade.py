@@ -1,18 +1,20 @@
 """Grade a class in one command: collect → autograde (in parallel) → feedback → grades.csv.
 
     python autograder/grade.py 01_gradient_descent path/to/submissions [--jobs 2] [--work autograder/work]
+    python autograder/grade.py all path/to/submissions        # every module at once
 
 ``submissions`` is a folder as an instructor receives it. Each student is one entry in it:
 
-* a folder ``<student>/`` holding the notebook (anywhere inside, under any name), or
-* a zip file ``<student>.zip`` (as learning-management systems export them) holding it, or
-* a notebook ``<student>.ipynb``.
+* a folder ``<student>/`` holding the notebook(s) (anywhere inside, under any name), or
+* a zip file ``<student>.zip`` (as learning-management systems export them) holding them, or
+* a notebook ``<student>.ipynb`` (one assignment only).
 
-A student's notebook is the ``.ipynb`` whose name contains the assignment name, or else the only
-notebook there. Each student is graded in a separate ``nbgrader autograde --student`` process, so
-one broken submission (a crashing kernel, a loop that ignores interrupts) never stops the others;
-each gets a wall-clock limit. Re-running is safe: every student is graded again from the submission,
-and the same submission gets the same score. Feedback leaves out hidden tests (nbgrader_config.py).
+A student's notebook for an assignment is the ``.ipynb`` whose name contains the assignment name,
+or else, when one assignment is graded, the only notebook there. Each notebook is graded in a
+separate ``nbgrader autograde`` process, so one broken submission (a crashing kernel, a loop that
+ignores interrupts) never stops the others; each gets a wall-clock limit. Re-running is safe: every
+notebook is graded again from the submission, and the same submission gets the same score.
+Feedback leaves out hidden tests (nbgrader_config.py).
 """
 from __future__ import annotations
 
@@ -29,29 +31,43 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
-import nbformat
+# jsonschema (under nbformat) imports rfc3987_syntax, which builds ~35 Lark parsers at import: 2 s
+# in every process that reads a notebook, for a string format no notebook schema uses (jsonschema
+# issue #1428). Blocking that one import makes jsonschema skip the format. The nbgrader processes
+# below do the same.
+sys.modules.setdefault("rfc3987_syntax", None)
+import nbformat  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "autograder"))
 import sandbox  # noqa: E402
 
 
+ALL = "all"
+MODULE_PATTERN = "[0-9][0-9]_*"      # a glob nbgrader expands itself
+
+
 class Outcome(NamedTuple):
     student: str
+    assignment: str
     graded: bool
     reason: str          # why not graded, or "" when graded
     seconds: float
 
 
-def _find_notebook(folder: Path, assignment: str) -> Path | None:
+def modules() -> list[str]:
+    return sorted(p.name for p in (ROOT / "solutions").glob(MODULE_PATTERN) if p.is_dir())
+
+
+def _find_notebook(folder: Path, assignment: str, *, only_one_assignment: bool) -> Path | None:
     notebooks = [p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
     named = [p for p in notebooks if assignment in p.name]
     if named:
         return sorted(named)[0]
-    return notebooks[0] if len(notebooks) == 1 else None
+    return notebooks[0] if len(notebooks) == 1 and only_one_assignment else None
 
 
-def collect(assignment: str, submissions: Path, submitted: Path) -> dict[str, str]:
+def collect(assignment: str, submissions: Path, submitted: Path, *, only_one_assignment: bool = True) -> dict[str, str]:
     """Copy each student's notebook to ``submitted/<student>/<assignment>/<assignment>.ipynb``.
 
     Returns ``{student: problem}`` for students whose notebook could not be found.
@@ -69,11 +85,11 @@ def collect(assignment: str, submissions: Path, submitted: Path) -> dict[str, st
                 except zipfile.BadZipFile:
                     problems[student] = "the zip file is damaged"
                     continue
-                notebook = _find_notebook(Path(unpacked), assignment)
+                notebook = _find_notebook(Path(unpacked), assignment, only_one_assignment=only_one_assignment)
             elif entry.suffix == ".ipynb":
-                notebook = entry
+                notebook = entry if only_one_assignment or assignment in entry.name else None
             elif entry.is_dir():
-                notebook = _find_notebook(entry, assignment)
+                notebook = _find_notebook(entry, assignment, only_one_assignment=only_one_assignment)
             else:
                 continue
             target = submitted / student / assignment
@@ -106,11 +122,16 @@ def _tidy(nb):
     return nb
 
 
+# `python -m nbgrader`, without the slow import (see the top): it starts in 1.5 s instead of 4 s.
+NBGRADER = ("import sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'nbgrader'; "
+            "from nbgrader.apps.nbgraderapp import main; main()")
+
+
 def _nbgrader(*args: str, work: Path, timeout: float | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env or {}), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("PYTEST_CURRENT_TEST", None)
     folders = [f"--CourseDirectory.{kind}_directory={work / kind}" for kind in ("submitted", "autograded", "feedback")]
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args, *folders,
+    return subprocess.run([sys.executable, "-c", NBGRADER, *args, *folders,
                            f"--CourseDirectory.release_directory={work / 'release'}",
                            f"--CourseDirectory.db_url=sqlite:///{work / 'gradebook.db'}"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
@@ -132,52 +153,64 @@ class Limits(NamedTuple):
     sandbox: bool = True        # run kernels in bubblewrap (autograder/sandbox.py)
     memory_gb: float = 3.0      # address-space limit of a sandboxed kernel
     cell_timeout: int = 120     # seconds per cell (nbgrader interrupts the kernel after it)
-    student_timeout: float = 600.0  # wall-clock seconds per student, all cells together
+    notebook_timeout: float = 600.0  # wall-clock seconds per notebook, all cells together
 
 
-def grade_student(assignment: str, student: str, work: Path, limits: Limits) -> Outcome:
-    start = time.perf_counter()
+def autograde(assignment: str, work: Path, limits: Limits, *selection: str) -> subprocess.CompletedProcess:
+    """``nbgrader autograde`` with the limits; ``selection`` narrows it (``--student``, a name)."""
     options = [f"--Execute.timeout={limits.cell_timeout}"]
     env = {}
     with tempfile.TemporaryDirectory(prefix="grade-") as runtime:  # short: Unix socket paths are limited
         if limits.sandbox:
-            # Each student's kernel gets its own runtime folder: no kernel can see another's sockets.
+            # Each process's kernels get their own runtime folder: no kernel can see another's sockets.
             options += [f"--Execute.kernel_name={sandbox.KERNEL_NAME}", "--KernelManager.transport=ipc",
                         f"--KernelManager.ip={runtime}/kernel"]
             env = {"JUPYTER_RUNTIME_DIR": runtime, "JUPYTER_PATH": str(work / "jupyter")}
-        try:
-            result = _nbgrader("autograde", assignment, "--student", student, "--force", *options, work=work,
-                               timeout=limits.student_timeout, env=env)
-        except subprocess.TimeoutExpired:
-            return Outcome(student, False, f"grading took longer than {limits.student_timeout:.0f} s and was stopped",
-                           time.perf_counter() - start)
+        return _nbgrader("autograde", assignment, *selection, "--force", *options, work=work,
+                         timeout=limits.notebook_timeout, env=env)
+
+
+def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) -> Outcome:
+    start = time.perf_counter()
+    try:
+        result = autograde(assignment, work, limits, "--student", student)
+    except subprocess.TimeoutExpired:
+        return Outcome(student, assignment, False, f"grading took longer than {limits.notebook_timeout:.0f} s and was stopped",
+                       time.perf_counter() - start)
     if result.returncode != 0 or not (work / "autograded" / student / assignment).is_dir():
-        return Outcome(student, False, _reason(result.stdout + result.stderr), time.perf_counter() - start)
-    return Outcome(student, True, "", time.perf_counter() - start)
+        return Outcome(student, assignment, False, _reason(result.stdout + result.stderr), time.perf_counter() - start)
+    return Outcome(student, assignment, True, "", time.perf_counter() - start)
 
 
 def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits()) -> list[Outcome]:
+    """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions``."""
+    assignments = modules() if assignment == ALL else [assignment]
+    pattern = MODULE_PATTERN if assignment == ALL else assignment
     work.mkdir(parents=True, exist_ok=True)
     if limits.sandbox:
         if not sandbox.bwrap_available():
             raise SystemExit("The grading sandbox needs bubblewrap (apt-get install bubblewrap); "
                              "--no-sandbox grades without it, with student code running with your rights.")
         sandbox.write_kernel_spec(work / "jupyter", hide=[ROOT / "solutions", work], memory_gb=limits.memory_gb)
-    registered = _nbgrader("generate_assignment", assignment, "--force", work=work)
+    registered = _nbgrader("generate_assignment", pattern, "--force", work=work)
     if registered.returncode != 0:
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")
-    problems = collect(assignment, submissions, work / "submitted")
-    students = sorted(p.name for p in (work / "submitted").iterdir() if (p / assignment).is_dir())
-    outcomes = [Outcome(student, False, problem, 0.0) for student, problem in problems.items()]
-    done = 0
+    outcomes, notebooks = [], []
+    for name in assignments:
+        problems = collect(name, submissions, work / "submitted", only_one_assignment=len(assignments) == 1)
+        outcomes += [Outcome(student, name, False, problem, 0.0) for student, problem in problems.items()]
+        notebooks += [(name, p.name) for p in sorted((work / "submitted").iterdir()) if (p / name).is_dir()]
+    # Later modules first: they take longest (TensorFlow), so the short ones fill in at the end.
+    notebooks.sort(key=lambda pair: pair[0], reverse=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for outcome in pool.map(lambda s: grade_student(assignment, s, work, limits), students):
-            done += 1
-            print(f"[{done}/{len(students)}] {outcome.student}: " + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
+        for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits), notebooks), start=1):
+            label = outcome.student if len(assignments) == 1 else f"{outcome.student} {outcome.assignment}"
+            print(f"[{done}/{len(notebooks)}] {label}: " + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
                   + f" ({outcome.seconds:.1f} s)", flush=True)
             outcomes.append(outcome)
-    _nbgrader("generate_feedback", assignment, "--force", work=work)
-    _nbgrader("export", "--to", str(work / "grades.csv"), work=work)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # both only read the gradebook: side by side
+        list(pool.map(lambda args: _nbgrader(*args, work=work),
+                      [("generate_feedback", pattern, "--force"), ("export", "--to", str(work / "grades.csv"))]))
     return outcomes
 
 
@@ -188,24 +221,25 @@ def read_grades(work: Path, assignment: str) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("assignment", help="e.g. 01_gradient_descent")
+    parser.add_argument("assignment", help="a module, e.g. 01_gradient_descent, or 'all'")
     parser.add_argument("submissions", type=Path, help="folder of student folders, zip files or notebooks")
     parser.add_argument("--work", type=Path, default=ROOT / "autograder" / "work", help="gradebook and grading folders")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="students graded at once")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per student")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks graded at once")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook")
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds allowed per cell")
     parser.add_argument("--memory-gb", type=float, default=3.0, help="memory limit of a student's kernel")
     parser.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not recommended)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     limits = Limits(sandbox=not args.no_sandbox, memory_gb=args.memory_gb, cell_timeout=args.cell_timeout,
-                    student_timeout=args.timeout)
+                    notebook_timeout=args.timeout)
     outcomes = grade(args.assignment, args.submissions, work=args.work.resolve(), jobs=args.jobs, limits=limits)
     failed = [o for o in outcomes if not o.graded]
-    print(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} students graded in {time.perf_counter() - start:.0f} s; "
+    what = "students" if args.assignment != ALL else "notebooks"
+    print(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} {what} graded in {time.perf_counter() - start:.0f} s; "
           f"grades in {args.work / 'grades.csv'}, feedback in {args.work / 'feedback'}.")
     for outcome in failed:
-        print(f"  {outcome.student}: {outcome.reason}")
+        print(f"  {outcome.student}{'' if args.assignment != ALL else ' ' + outcome.assignment}: {outcome.reason}")
     return 0
 
 

@@ -104,26 +104,27 @@ def run_notebook(path: Path) -> tuple[float, float]:
 
 
 def grading_times() -> list[str]:
-    """Whole-course grading for one student, and 8 students one after another vs in parallel."""
+    """Whole-course grading for one student; a class one after another, in parallel, and by plain nbgrader."""
     import shutil
     import tempfile
 
     sys.path.insert(0, str(ROOT / "autograder"))
     import grade
 
-    rows = ["| grading | time | budget | met |", "|---|---|---|---|"]
-    modules = sorted(p.parent.name for p in ROOT.glob("solutions/[0-9][0-9]_*/*.ipynb"))
+    rows = ["| grading (in the sandbox) | time | budget | met |", "|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        course = tmp / "one_student"
+        (tmp / "course" / "ada").mkdir(parents=True)
+        for module in grade.modules():
+            shutil.copy(ROOT / "solutions" / module / f"{module}.ipynb", tmp / "course" / "ada")
         start = time.perf_counter()
-        for module in modules:
-            submissions = tmp / f"submissions_{module}"
-            (submissions / "ada").mkdir(parents=True)
-            shutil.copy(ROOT / "solutions" / module / f"{module}.ipynb", submissions / "ada" / f"{module}.ipynb")
-            grade.grade(module, submissions, work=course, jobs=1)
+        outcomes = grade.grade(grade.ALL, tmp / "course", work=tmp / "course_work", jobs=2)
         whole = time.perf_counter() - start
-        rows.append(f"| whole course (7 modules), one student | {whole:.0f} s | 60 s | {'yes' if whole < 60 else 'NO'} |")
+        rows.append(f"| whole course ({len(outcomes)} modules), one student, `grade.py all --jobs 2` | {whole:.0f} s | 60 s | "
+                    f"{'yes' if whole < 60 and all(o.graded for o in outcomes) else 'NO'} |")
+        per_notebook = ", ".join(f"{o.assignment[:2]}: {o.seconds:.0f} s" for o in sorted(outcomes))
+        rows.append(f"| in that run, each notebook's autograde (module: time) | {per_notebook} | | |")
+
         class_folder = tmp / "class"
         for n in range(8):
             (class_folder / f"student{n}").mkdir(parents=True)
@@ -133,10 +134,17 @@ def grading_times() -> list[str]:
             start = time.perf_counter()
             grade.grade("03_momentum", class_folder, work=tmp / f"class_work_{jobs}", jobs=jobs)
             timings[jobs] = time.perf_counter() - start
+        # The baseline the issue names: one plain `nbgrader autograde` over the class, in the work
+        # folder the last run set up (same sandbox kernel), autograde step alone.
+        start = time.perf_counter()
+        grade.autograde("03_momentum", tmp / "class_work_2", grade.Limits())
+        plain = time.perf_counter() - start
         speedup = timings[1] / timings[2]
-        rows.append(f"| Module 3, 8 students, one after another | {timings[1]:.0f} s | | |")
-        rows.append(f"| Module 3, 8 students, 2 at once (`--jobs 2`) | {timings[2]:.0f} s ({speedup:.2f}× faster) | 1.6× | "
+        rows.append(f"| Module 3, 8 students, one after another (`--jobs 1`), end to end | {timings[1]:.0f} s | | |")
+        rows.append(f"| Module 3, 8 students, 2 at once (`--jobs 2`), end to end | {timings[2]:.0f} s ({speedup:.2f}× faster) | 1.6× | "
                     f"{'yes' if speedup >= 1.6 else 'NO'} |")
+        rows.append(f"| Module 3, 8 students, plain `nbgrader autograde` (one process), autograde step only | {plain:.0f} s "
+                    f"({plain / timings[2]:.2f}× our end-to-end `--jobs 2`) | | |")
     return rows
 
 
@@ -222,12 +230,14 @@ def main() -> None:
         "",
         "Slider times are kernel-side: from setting the slider value to the new PNG in the widget "
         "(learner code, drawing and PNG rendering), over a sweep of the slider after a warm-up.",
-        "Notebook times are a full execution as the grader runs it, TensorFlow import included.",
+        "Notebook times are a full execution of every cell (as Run All or nbgrader's Validate runs it), TensorFlow import included.",
         "Browser times are measured in Debian's Chromium driving JupyterLab (tests/browser.py): from the key press "
         "on the slider to the new picture decoded in the page. A burst is 20 arrow presses dispatched at once; "
         "it has settled when the picture stops changing (the time of its last change is reported). "
         "The naive slider is a plain `interact` that draws a new matplotlib figure each time, in the same page.",
-        "Grading times are `autograder/grade.py` end to end (registering the assignment, autograde, feedback, export).",
+        "Grading times are `autograder/grade.py` end to end from an empty work folder (registering the assignments, "
+        "autograde in the bubblewrap sandbox, feedback, export). The grader does not run cells tagged "
+        "`skip-when-grading` (the experiments), so a graded notebook takes less than its full execution above.",
         "",
         *rows,
         "",

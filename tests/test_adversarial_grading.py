@@ -74,6 +74,15 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         cells[_index(cells, "gd_step")].source = WRONG_STEP
         cells[_index(cells, "gd_step_tests")].source = "pass  # nothing to see here"
 
+    def skipped_test_cells(cells):
+        cells[_index(cells, "gd_step")].source = WRONG_STEP
+        for grade_id in ("gd_step_tests", "gd_trajectory_tests"):
+            cells[_index(cells, grade_id)].metadata["tags"] = ["skip-when-grading", "skip-execution"]
+
+    def crashing_experiment(cells):
+        experiment = next(cell for cell in cells if "skip-when-grading" in cell.metadata.get("tags", []))
+        experiment.source = "import os\nos._exit(1)"
+
     def deleted_test_cell(cells):
         cells[_index(cells, "gd_step")].source = WRONG_STEP
         del cells[_index(cells, "gd_step_tests")]
@@ -96,6 +105,8 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         "huge_output": (solution_with(MODULE, {"gd_step": RIGHT_STEP + "\n\nfor i in range(200_000):\n    print(i)"}), 9),
         "edited_test_cell": (with_cell_edit(edited_test_cell), 4),
         "deleted_test_cell": (with_cell_edit(deleted_test_cell), 4),
+        "skipped_test_cells": (with_cell_edit(skipped_test_cells), 4),      # tests are run whatever their tags
+        "crashing_experiment": (with_cell_edit(crashing_experiment), 9),    # experiments are not run by the grader
         "duplicated_test_cell": (with_cell_edit(lambda cells: _duplicate(cells, "gd_trajectory_tests")), 9),
         "changed_points": (with_cell_edit(lambda cells: _set_points(cells, "gd_step_tests", 50)), 9),
         "patched_allclose": (solution_with(MODULE, {"gd_step": WRONG_STEP + "\n\nnp.allclose = lambda *args, **kwargs: True"}), 0),
@@ -121,7 +132,7 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
     nbformat.write(solution_with(MODULE, {}), submissions / "renamed.ipynb")  # a loose, oddly named notebook
     expected["renamed"] = 9
 
-    limits = grade.Limits(sandbox=True, memory_gb=3.0, cell_timeout=30, student_timeout=150)
+    limits = grade.Limits(sandbox=True, memory_gb=3.0, cell_timeout=30, notebook_timeout=150)
     outcomes = {o.student: o for o in grade.grade(MODULE, submissions, work=work, jobs=2, limits=limits)}
     scores = grade.read_grades(work, MODULE)
     log = capsys.readouterr().out

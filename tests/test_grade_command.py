@@ -39,3 +39,32 @@ def test_a_class_of_mixed_submissions_is_graded_in_one_command(tmp_path, capsys)
     grade.main([MODULE, str(submissions), "--work", str(work), "--jobs", "2"])
     assert grade.read_grades(work, MODULE) == {"ada": 9.0, "ben": 0.0, "cy": 3.0}
     assert (work / "feedback" / "cy" / MODULE / f"{MODULE}.html").is_file()
+
+
+def test_the_whole_course_is_graded_in_one_command_without_running_the_experiments(tmp_path, capsys):
+    submissions = tmp_path / "submissions"
+    (submissions / "ada").mkdir(parents=True)
+    for module in grade.modules():                                  # every module, fully correct
+        nbformat.write(solution_with(module, {}), submissions / "ada" / f"{module}.ipynb")
+    (submissions / "ben").mkdir()                                   # only Module 1 handed in, as a stub
+    shutil.copy(ROOT / "course" / MODULE / f"{MODULE}.ipynb", submissions / "ben")
+
+    work = tmp_path / "work"
+    assert grade.main(["all", str(submissions), "--work", str(work), "--jobs", "2"]) == 0
+    summary = capsys.readouterr().out
+
+    full_marks = {}
+    for module in grade.modules():
+        released = nbformat.read(ROOT / "course" / module / f"{module}.ipynb", as_version=4)
+        full_marks[module] = sum(cell.metadata.get("nbgrader", {}).get("points", 0) for cell in released.cells)
+        assert grade.read_grades(work, module).get("ada") == full_marks[module], (module, summary)
+        graded = nbformat.read(work / "autograded" / "ada" / module / f"{module}.ipynb", as_version=4)
+        code = [cell for cell in graded.cells if cell.cell_type == "code"]
+        skipped = [cell for cell in code if cell.source.startswith("# (An experiment: not run while grading")]
+        assert skipped and not any(cell.outputs for cell in skipped), module
+        # Everything the grader did run ran cleanly: no experiment was needed by a graded cell.
+        errors = [cell.source[:60] for cell in code if any(o.output_type == "error" for o in cell.get("outputs", []))]
+        assert not errors, (module, errors)
+    assert grade.read_grades(work, MODULE)["ben"] == 0
+    assert "ben 02_sgd: no notebook for 02_sgd" in summary
+    assert f"{len(grade.modules()) + 1} of {2 * len(grade.modules())} notebooks graded" in summary
