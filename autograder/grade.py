@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -35,8 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Processes started from here import quick_start/sitecustomize.py first: it saves each of them 2 s
 # of start-up (see there). This process does the same for itself.
 QUICK_START = ROOT / "autograder" / "quick_start"
-sys.path.insert(0, str(QUICK_START))
-import sitecustomize  # noqa: E402,F401
+runpy.run_path(str(QUICK_START / "sitecustomize.py"))
 
 import nbformat  # noqa: E402
 
@@ -60,18 +60,18 @@ def modules() -> list[str]:
     return sorted(p.name for p in (ROOT / "solutions").glob(MODULE_PATTERN) if p.is_dir())
 
 
-def _find_notebook(folder: Path, assignment: str, *, only_one_assignment: bool) -> Path | None:
-    notebooks = [p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+def _pick(notebooks: list[Path], assignment: str, *, only_one_assignment: bool) -> Path | None:
     named = [p for p in notebooks if assignment in p.name]
     if named:
         return sorted(named)[0]
     return notebooks[0] if len(notebooks) == 1 and only_one_assignment else None
 
 
-def collect(assignment: str, submissions: Path, submitted: Path, *, only_one_assignment: bool = True) -> dict[str, str]:
-    """Copy each student's notebook to ``submitted/<student>/<assignment>/<assignment>.ipynb``.
+def collect(assignments: list[str], submissions: Path, submitted: Path) -> dict[tuple[str, str], str]:
+    """Copy each student's notebooks to ``submitted/<student>/<assignment>/<assignment>.ipynb``.
 
-    Returns ``{student: problem}`` for students whose notebook could not be found.
+    Each submission is unpacked once for all assignments. Returns ``{(student, assignment): problem}``
+    for notebooks that could not be found or read.
     """
     problems = {}
     for entry in sorted(submissions.iterdir()):
@@ -84,27 +84,30 @@ def collect(assignment: str, submissions: Path, submitted: Path, *, only_one_ass
                     with zipfile.ZipFile(entry) as archive:
                         archive.extractall(unpacked)
                 except zipfile.BadZipFile:
-                    problems[student] = "the zip file is damaged"
+                    problems.update({(student, assignment): "the zip file is damaged" for assignment in assignments})
                     continue
-                notebook = _find_notebook(Path(unpacked), assignment, only_one_assignment=only_one_assignment)
+                folder = Path(unpacked)
             elif entry.suffix == ".ipynb":
-                notebook = entry if only_one_assignment or assignment in entry.name else None
+                folder = None
             elif entry.is_dir():
-                notebook = _find_notebook(entry, assignment, only_one_assignment=only_one_assignment)
+                folder = entry
             else:
                 continue
-            target = submitted / student / assignment
-            shutil.rmtree(target, ignore_errors=True)
-            if notebook is None:
-                problems[student] = f"no notebook for {assignment} in the submission"
-                continue
-            try:
-                tidy = _tidy(nbformat.read(notebook, as_version=4))
-            except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
-                problems[student] = f"{notebook.name} is not a readable notebook"
-                continue
-            target.mkdir(parents=True)
-            nbformat.write(tidy, target / f"{assignment}.ipynb")
+            notebooks = [entry] if folder is None else [p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+            for assignment in assignments:
+                target = submitted / student / assignment
+                shutil.rmtree(target, ignore_errors=True)
+                notebook = _pick(notebooks, assignment, only_one_assignment=len(assignments) == 1)
+                if notebook is None:
+                    problems[student, assignment] = f"no notebook for {assignment} in the submission"
+                    continue
+                try:
+                    tidy = _tidy(nbformat.read(notebook, as_version=4))
+                except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
+                    problems[student, assignment] = f"{notebook.name} is not a readable notebook"
+                    continue
+                target.mkdir(parents=True)
+                nbformat.write(tidy, target / f"{assignment}.ipynb")
     return problems
 
 
@@ -192,23 +195,26 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     registered = _nbgrader("generate_assignment", pattern, "--force", work=work)
     if registered.returncode != 0:
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")
-    outcomes, notebooks = [], []
-    for name in assignments:
-        problems = collect(name, submissions, work / "submitted", only_one_assignment=len(assignments) == 1)
-        outcomes += [Outcome(student, name, False, problem, 0.0) for student, problem in problems.items()]
-        notebooks += [(name, p.name) for p in sorted((work / "submitted").iterdir()) if (p / name).is_dir()]
+    problems = collect(assignments, submissions, work / "submitted")
+    outcomes = [Outcome(student, name, False, problem, 0.0) for (student, name), problem in problems.items()]
     # Later modules first: they take longest (TensorFlow), so the short ones fill in at the end.
-    notebooks.sort(key=lambda pair: pair[0], reverse=True)
+    notebooks = [(name, p.name) for name in reversed(assignments)
+                 for p in sorted((work / "submitted").iterdir()) if (p / name).is_dir()]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits), notebooks), start=1):
-            label = outcome.student if len(assignments) == 1 else f"{outcome.student} {outcome.assignment}"
-            print(f"[{done}/{len(notebooks)}] {label}: " + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
+            print(f"[{done}/{len(notebooks)}] {_who(outcome, assignment)}: "
+                  + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
                   + f" ({outcome.seconds:.1f} s)", flush=True)
             outcomes.append(outcome)
     with ThreadPoolExecutor(max_workers=2) as pool:  # both only read the gradebook: side by side
         list(pool.map(lambda args: _nbgrader(*args, work=work),
                       [("generate_feedback", pattern, "--force"), ("export", "--to", str(work / "grades.csv"))]))
     return outcomes
+
+
+def _who(outcome: Outcome, assignment: str) -> str:
+    """The student, and the module too when several are graded."""
+    return outcome.student if assignment != ALL else f"{outcome.student} {outcome.assignment}"
 
 
 def read_grades(work: Path, assignment: str) -> dict[str, float]:
@@ -236,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} {what} graded in {time.perf_counter() - start:.0f} s; "
           f"grades in {args.work / 'grades.csv'}, feedback in {args.work / 'feedback'}.")
     for outcome in failed:
-        print(f"  {outcome.student}{'' if args.assignment != ALL else ' ' + outcome.assignment}: {outcome.reason}")
+        print(f"  {_who(outcome, args.assignment)}: {outcome.reason}")
     return 0
 
 
