@@ -50,7 +50,7 @@ lab: $(STAMP)
 # cores they would measure the load, not the course. Both runs always run; either failing fails.
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not timed"; parallel=$$?; \
-	$(BIN)/python -m pytest -m timed; timed=$$?; \
+	$(BIN)/python -m pytest -m timed -rP; timed=$$?; \
 	[ $$parallel = 0 ] && [ $$timed = 0 ]
 
 test-fast: $(STAMP)
