@@ -6,25 +6,104 @@ while a class is graded, yet they are most of a notebook's run time. This marks 
 nbclient's own skip tag, so the grader's kernel never runs them; their source stays in the graded
 notebook and the feedback, with a comment saying why there is no output.
 
-Grade, solution and locked cells are always run: the tag is removed from them, so a learner who
-tags a test cell cannot skip it into full marks.
+Two exceptions keep grades equal to what Validate (which runs everything) would give:
+- Grade, solution and locked cells are always run: the tag is removed from them, so a learner who
+  tags a test cell cannot skip it into full marks.
+- An experiment that defines a name the cells that do run use (say, a quiz answer computed from
+  a sweep's results, or a helper function written in a slider cell) is run, with a comment naming
+  what it provides; so is whatever that experiment needs from other experiments.
 """
+from __future__ import annotations
+
+import symtable
+
+from IPython.core.inputtransformer2 import TransformerManager
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 TAG = "skip-when-grading"
 SKIP = "skip-execution"      # the tag nbclient (and so nbgrader's Execute) does not run
 NOTE = "# (An experiment: not run while grading. Run it in JupyterLab to see it.)\n"
+NEEDED_NOTE = "# (An experiment, run while grading because it defines {names}, used by cells that run.)\n"
+_NOTE_START = "# (An experiment"
+_GRADED = ("grade", "solution", "locked", "task")
+
+
+def _scopes(source: str) -> symtable.SymbolTable | None:
+    """The cell's scopes (IPython magics turned into calls first), or None if it does not parse."""
+    try:
+        return symtable.symtable(TransformerManager().transform_cell(source), "<cell>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _inner(table: symtable.SymbolTable):
+    """The symbols of every function, class, lambda and comprehension inside ``table``."""
+    for child in table.get_children():
+        yield from child.get_symbols()
+        yield from _inner(child)
+
+
+def _bound(table: symtable.SymbolTable) -> set[str]:
+    """Names a cell binds in the notebook's namespace: assignments, imports, functions, classes."""
+    return ({symbol.get_name() for symbol in table.get_symbols() if symbol.is_assigned() or symbol.is_imported()}
+            | {symbol.get_name() for symbol in _inner(table) if symbol.is_declared_global() and symbol.is_assigned()})
+
+
+def _used(table: symtable.SymbolTable) -> set[str]:
+    """Names a cell reads from the notebook's namespace, at the top or inside its functions."""
+    return ({symbol.get_name() for symbol in table.get_symbols() if symbol.is_referenced()}
+            | {symbol.get_name() for symbol in _inner(table) if symbol.is_global() and symbol.is_referenced()})
+
+
+def _is_graded(cell) -> bool:
+    return any(cell.metadata.get("nbgrader", {}).get(kind) for kind in _GRADED)
 
 
 class SkipExperiments(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
+        experiments = []
         for cell in nb.cells:
             tags = cell.metadata.get("tags", [])
-            flags = cell.metadata.get("nbgrader", {})
-            if any(flags.get(kind) for kind in ("grade", "solution", "locked", "task")):
+            if _is_graded(cell):
                 cell.metadata["tags"] = [tag for tag in tags if tag not in (TAG, SKIP)]
             elif cell.cell_type == "code" and TAG in tags:
-                cell.metadata["tags"] = tags if SKIP in tags else [*tags, SKIP]
-                if not cell.source.startswith(NOTE):
-                    cell.source = NOTE + cell.source
+                experiments.append(cell)
+        for cell in experiments:  # a notebook graded before carries our note already
+            if cell.source.startswith(_NOTE_START):
+                cell.source = cell.source.partition("\n")[2]
+        for cell, provides in zip(experiments, _needed(nb, experiments)):
+            tags = [tag for tag in cell.metadata["tags"] if tag != SKIP]
+            if provides:
+                cell.source = NEEDED_NOTE.format(names=", ".join(f"`{name}`" for name in sorted(provides))) + cell.source
+            else:
+                tags.append(SKIP)
+                cell.source = NOTE + cell.source
+            cell.metadata["tags"] = tags
         return nb, resources
+
+
+def _needed(nb, experiments) -> list[set[str]]:
+    """For each experiment, the names it binds that the cells that run use (empty: skip it).
+
+    Starts from every code cell that is not an experiment and adds experiments until nothing that
+    runs reads a name only a skipped experiment binds.
+    """
+    scopes = {id(cell): _scopes(cell.source) for cell in nb.cells if cell.cell_type == "code"}
+    skipped = {id(cell) for cell in experiments}
+    running = [table for key, table in scopes.items() if key not in skipped and table is not None]
+    provided = set().union(*(_bound(table) for table in running))
+    wanted = set().union(*(_used(table) for table in running)) - provided
+    provides = [set() for _ in experiments]
+    changed = True
+    while changed:
+        changed = False
+        for index, cell in enumerate(experiments):
+            table = scopes[id(cell)]
+            if provides[index] or table is None:
+                continue
+            provides[index] = _bound(table) & wanted
+            if provides[index]:
+                changed = True
+                provided |= _bound(table)
+                wanted = (wanted | _used(table)) - provided
+    return provides

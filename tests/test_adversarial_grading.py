@@ -83,6 +83,11 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         experiment = next(cell for cell in cells if "skip-when-grading" in cell.metadata.get("tags", []))
         experiment.source = "import os\nos._exit(1)"
 
+    def answer_from_experiment(cells):
+        sweep = [cell for cell in cells if "skip-when-grading" in cell.metadata.get("tags", [])][1]
+        sweep.source += "\ndiverges_above = 2 / 10.0  # for question 2"
+        cells[_index(cells, "answer_gd_q2")].source = "answer_gd_q2 = diverges_above"
+
     def deleted_test_cell(cells):
         cells[_index(cells, "gd_step")].source = WRONG_STEP
         del cells[_index(cells, "gd_step_tests")]
@@ -107,6 +112,7 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         "deleted_test_cell": (with_cell_edit(deleted_test_cell), 4),
         "skipped_test_cells": (with_cell_edit(skipped_test_cells), 4),      # tests are run whatever their tags
         "crashing_experiment": (with_cell_edit(crashing_experiment), 9),    # experiments are not run by the grader
+        "answer_from_experiment": (with_cell_edit(answer_from_experiment), 9),  # ... unless an answer needs them
         "duplicated_test_cell": (with_cell_edit(lambda cells: _duplicate(cells, "gd_trajectory_tests")), 9),
         "changed_points": (with_cell_edit(lambda cells: _set_points(cells, "gd_step_tests", 50)), 9),
         "patched_allclose": (solution_with(MODULE, {"gd_step": WRONG_STEP + "\n\nnp.allclose = lambda *args, **kwargs: True"}), 0),
@@ -153,3 +159,4 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
     assert "replaced `numpy.allclose`" in feedback("patched_allclose")
     assert "replaced `optcourse.checks.gd_step`" in feedback("patched_checks")
     assert "MemoryError" in feedback("memory_blow_up")
+    assert "run while grading because it defines `diverges_above`" in feedback("answer_from_experiment")
