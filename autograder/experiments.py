@@ -28,12 +28,23 @@ _NOTE_START = "# (An experiment"
 _GRADED = ("grade", "solution", "locked", "task")
 
 
-def _scopes(source: str) -> symtable.SymbolTable | None:
-    """The cell's scopes (IPython magics turned into calls first), or None if it does not parse."""
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """The names a cell binds and the names it reads in the notebook's namespace (none if it does not parse).
+
+    Bound: assignments, imports, functions, classes and ``global`` names assigned inside them.
+    Read: at the top level, or as globals inside its functions; their parameters and locals do not count.
+    IPython magics are turned into calls first.
+    """
     try:
-        return symtable.symtable(TransformerManager().transform_cell(source), "<cell>", "exec")
+        table = symtable.symtable(TransformerManager().transform_cell(source), "<cell>", "exec")
     except (SyntaxError, ValueError):
-        return None
+        return set(), set()
+    top, inner = table.get_symbols(), list(_inner(table))
+    bound = ({symbol.get_name() for symbol in top if symbol.is_assigned() or symbol.is_imported()}
+             | {symbol.get_name() for symbol in inner if symbol.is_declared_global() and symbol.is_assigned()})
+    used = ({symbol.get_name() for symbol in top if symbol.is_referenced()}
+            | {symbol.get_name() for symbol in inner if symbol.is_global() and symbol.is_referenced()})
+    return bound, used
 
 
 def _inner(table: symtable.SymbolTable):
@@ -41,18 +52,6 @@ def _inner(table: symtable.SymbolTable):
     for child in table.get_children():
         yield from child.get_symbols()
         yield from _inner(child)
-
-
-def _bound(table: symtable.SymbolTable) -> set[str]:
-    """Names a cell binds in the notebook's namespace: assignments, imports, functions, classes."""
-    return ({symbol.get_name() for symbol in table.get_symbols() if symbol.is_assigned() or symbol.is_imported()}
-            | {symbol.get_name() for symbol in _inner(table) if symbol.is_declared_global() and symbol.is_assigned()})
-
-
-def _used(table: symtable.SymbolTable) -> set[str]:
-    """Names a cell reads from the notebook's namespace, at the top or inside its functions."""
-    return ({symbol.get_name() for symbol in table.get_symbols() if symbol.is_referenced()}
-            | {symbol.get_name() for symbol in _inner(table) if symbol.is_global() and symbol.is_referenced()})
 
 
 def _is_graded(cell) -> bool:
@@ -68,9 +67,8 @@ class SkipExperiments(NbGraderPreprocessor):
                 cell.metadata["tags"] = [tag for tag in tags if tag not in (TAG, SKIP)]
             elif cell.cell_type == "code" and TAG in tags:
                 experiments.append(cell)
-        for cell in experiments:  # a notebook graded before carries our note already
-            if cell.source.startswith(_NOTE_START):
-                cell.source = cell.source.partition("\n")[2]
+                if cell.source.startswith(_NOTE_START):  # graded before: drop our old note
+                    cell.source = cell.source.partition("\n")[2]
         for cell, provides in zip(experiments, _needed(nb, experiments)):
             tags = [tag for tag in cell.metadata["tags"] if tag != SKIP]
             if provides:
@@ -88,22 +86,20 @@ def _needed(nb, experiments) -> list[set[str]]:
     Starts from every code cell that is not an experiment and adds experiments until nothing that
     runs reads a name only a skipped experiment binds.
     """
-    scopes = {id(cell): _scopes(cell.source) for cell in nb.cells if cell.cell_type == "code"}
-    skipped = {id(cell) for cell in experiments}
-    running = [table for key, table in scopes.items() if key not in skipped and table is not None]
-    provided = set().union(*(_bound(table) for table in running))
-    wanted = set().union(*(_used(table) for table in running)) - provided
+    names = {id(cell): _names(cell.source) for cell in nb.cells if cell.cell_type == "code"}
+    is_experiment = {id(cell) for cell in experiments}
+    running = [names[key] for key in names if key not in is_experiment]
+    provided = set().union(*(bound for bound, _ in running))
+    wanted = set().union(*(used for _, used in running)) - provided
     provides = [set() for _ in experiments]
     changed = True
     while changed:
         changed = False
         for index, cell in enumerate(experiments):
-            table = scopes[id(cell)]
-            if provides[index] or table is None:
-                continue
-            provides[index] = _bound(table) & wanted
-            if provides[index]:
+            bound, used = names[id(cell)]
+            if not provides[index] and bound & wanted:
+                provides[index] = bound & wanted
+                provided |= bound
+                wanted = (wanted | used) - provided
                 changed = True
-                provided |= _bound(table)
-                wanted = (wanted | _used(table)) - provided
     return provides
