@@ -3,7 +3,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-MODULES := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
 # Quiet TensorFlow (its stderr lines would zero graded cells) and reproducible hashing.
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -22,8 +21,8 @@ help:
 	@echo "make lab        set up (first time) and open JupyterLab on course/"
 	@echo "make test       set up (first time) and run every test"
 	@echo "make test-fast  the tests that do not execute notebooks"
-	@echo "make release    regenerate course/ from solutions/ with nbgrader"
-	@echo "make validate   nbgrader-validate solutions/ (must pass) and course/ (must fail)"
+	@echo "make release    build the notebooks from solutions/*/*.py and regenerate course/ with nbgrader"
+	@echo "make validate   nbgrader-validate the solutions (must pass) and course/ (must fail)"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/RESULTS.md"
 	@echo "make screenshots  retake the README's screenshots in a real browser (docs/images)"
 
@@ -57,10 +56,11 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not notebook"
 
 release: $(STAMP)
-	for module in $(MODULES); do $(BIN)/nbgrader generate_assignment $$module --force || exit 1; done
+	$(BIN)/python -m autograder.release
 
 validate: $(STAMP)
-	$(BIN)/python autograder/validate.py solutions/*/*.ipynb
+	$(BIN)/python -m autograder.release --build
+	$(BIN)/python autograder/validate.py solutions/.build/*/*.ipynb
 	$(BIN)/python autograder/validate.py --invert course/*/*.ipynb
 
 bench: $(STAMP)

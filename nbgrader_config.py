@@ -1,13 +1,13 @@
-"""nbgrader configuration: solutions/ is the source, course/ the release.
+"""nbgrader configuration: the notebooks built from solutions/ are the source, course/ the release.
 
-Found automatically when nbgrader runs from the repository root (the Makefile does so).
+Found automatically when nbgrader runs from the repository root (the Makefile does so). nbgrader
+reads the notebooks that ``python -m autograder.release`` builds from the text sources
+(``solutions/NN_topic/NN_topic.py``) into ``solutions/.build/``; never edit those by hand.
 """
 import os
-import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE / "autograder"))
 
 # Kernels inherit these. TensorFlow's start-up lines on stderr would score a correct cell 0
 # (nbgrader counts any stderr in a test cell as a failure); a fixed hash seed keeps grades repeatable.
@@ -18,7 +18,7 @@ os.environ.setdefault("PYTHONHASHSEED", "0")
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
 c.CourseDirectory.root = str(HERE)
-c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.source_directory = str(Path("solutions") / ".build")
 c.CourseDirectory.release_directory = "course"
 # Grading work lives under autograder/work/ (git-ignored): the gradebook holds student data and
 # every hidden test, so it must never be committed.
@@ -43,8 +43,8 @@ c.OverwriteCells.add_missing_cells = True
 # Before execution, arm the tamper guard (autograder/tamper.py) and leave the experiments unrun
 # (autograder/experiments.py); the rest is nbgrader's default list.
 c.Autograde.autograde_preprocessors = [
-    "tamper.GuardTestCells",
-    "experiments.SkipExperiments",
+    "autograder.tamper.GuardTestCells",
+    "autograder.experiments.SkipExperiments",
     "nbgrader.preprocessors.Execute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

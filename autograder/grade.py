@@ -40,12 +40,10 @@ runpy.run_path(str(QUICK_START / "sitecustomize.py"))
 
 import nbformat  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "autograder"))
-import sandbox  # noqa: E402
-
+from autograder import release, sandbox  # noqa: E402
 
 ALL = "all"
-MODULE_PATTERN = "[0-9][0-9]_*"      # a glob nbgrader expands itself
+MODULE_PATTERN = release.MODULE_PATTERN  # a glob nbgrader expands itself
 
 
 class Outcome(NamedTuple):
@@ -57,7 +55,7 @@ class Outcome(NamedTuple):
 
 
 def modules() -> list[str]:
-    return sorted(p.name for p in (ROOT / "solutions").glob(MODULE_PATTERN) if p.is_dir())
+    return release.modules()
 
 
 def _pick(notebooks: list[Path], assignment: str, *, only_one_assignment: bool) -> Path | None:
@@ -192,6 +190,11 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
             raise SystemExit("The grading sandbox needs bubblewrap (apt-get install bubblewrap); "
                              "--no-sandbox grades without it, with student code running with your rights.")
         sandbox.write_kernel_spec(work / "jupyter", hide=[ROOT / "solutions", work], memory_gb=limits.memory_gb)
+    try:  # nbgrader reads the notebooks built from the text sources
+        for name in assignments:
+            release.build(name)
+    except release.SourceError as error:
+        raise SystemExit(str(error)) from None
     registered = _nbgrader("generate_assignment", pattern, "--force", work=work)
     if registered.returncode != 0:
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")

@@ -108,15 +108,14 @@ def grading_times() -> list[str]:
     import shutil
     import tempfile
 
-    sys.path.insert(0, str(ROOT / "autograder"))
-    import grade
+    from autograder import grade, release
 
     rows = ["| grading (in the sandbox) | time | budget | met |", "|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "course" / "ada").mkdir(parents=True)
         for module in grade.modules():
-            shutil.copy(ROOT / "solutions" / module / f"{module}.ipynb", tmp / "course" / "ada")
+            shutil.copy(release.source_notebook(module), tmp / "course" / "ada")
         start = time.perf_counter()
         outcomes = grade.grade(grade.ALL, tmp / "course", work=tmp / "course_work", jobs=2)
         whole = time.perf_counter() - start
@@ -128,7 +127,7 @@ def grading_times() -> list[str]:
         class_folder = tmp / "class"
         for n in range(8):
             (class_folder / f"student{n}").mkdir(parents=True)
-            shutil.copy(ROOT / "solutions" / "03_momentum" / "03_momentum.ipynb", class_folder / f"student{n}" / "03_momentum.ipynb")
+            shutil.copy(release.source_notebook("03_momentum"), class_folder / f"student{n}" / "03_momentum.ipynb")
         timings = {}
         for jobs in (1, 2):
             start = time.perf_counter()
@@ -214,7 +213,9 @@ def main() -> None:
         rows.append(f"| {label} | {statistics.median(times):.0f} ms | {worst:.0f} ms | {SLIDER_BUDGET_MS} ms "
                     f"| {'yes' if worst < SLIDER_BUDGET_MS else 'NO'} |")
     rows += ["", "| notebook | execution | budget | peak kernel memory | budget | met |", "|---|---|---|---|---|---|"]
-    for path in sorted(ROOT.glob("solutions/[0-9][0-9]_*/*.ipynb")):
+    from autograder import release
+
+    for path in release.build_all():
         seconds, peak_mb = run_notebook(path)
         budget = NOTEBOOK_BUDGET_S.get(path.stem, DEFAULT_NOTEBOOK_BUDGET_S)
         met = seconds < budget and peak_mb < MEMORY_BUDGET_MB

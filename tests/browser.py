@@ -20,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import release
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "optcourse-browser"
@@ -48,7 +50,7 @@ def naive(learning_rate):
 def completed_notebook(module: str) -> nbformat.NotebookNode:
     """The course notebook of ``module`` with every answer cell taken from the solutions."""
     course = nbformat.read(ROOT / "course" / module / f"{module}.ipynb", as_version=4)
-    solution = nbformat.read(ROOT / "solutions" / module / f"{module}.ipynb", as_version=4)
+    solution = nbformat.read(release.source_notebook(module), as_version=4)
     answers = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in solution.cells
                if cell.metadata.get("nbgrader", {}).get("solution")}
     for cell in course.cells:

@@ -1,14 +1,12 @@
 """Building student submissions for grading tests."""
-from pathlib import Path
-
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from autograder import release
 
 
 def solution_with(module: str, replacements: dict[str, str]):
     """The solutions notebook of ``module`` with some cells (by grade_id) rewritten, as a learner might have them."""
-    nb = nbformat.read(ROOT / "solutions" / module / f"{module}.ipynb", as_version=4)
+    nb = nbformat.read(release.source_notebook(module), as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in replacements:

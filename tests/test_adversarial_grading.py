@@ -16,8 +16,7 @@ import pytest
 from submissions import solution_with
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "autograder"))
-import grade  # noqa: E402
+from autograder import grade, release
 
 MODULE = "01_gradient_descent"
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("adversarial")]
@@ -39,7 +38,7 @@ def gd_step(params, grads, state, *, learning_rate):
     return weights.numpy(), state'''
 THIEF = f"""# Try to copy the answer from the solutions, then to wipe the gradebook.
 try:
-    open({str(ROOT / "solutions" / MODULE / f"{MODULE}.ipynb")!r}).read()
+    open({str(release.source_notebook(MODULE))!r}).read()
     answer_gd_q1 = "b"
 except OSError:
     answer_gd_q1 = "a"

@@ -8,9 +8,8 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "autograder"))
-import grade  # noqa: E402
-from submissions import solution_with  # noqa: E402
+from autograder import grade
+from submissions import solution_with
 
 MODULE = "01_gradient_descent"
 pytestmark = pytest.mark.notebook

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder import release
 from optcourse import checks, reference, reuse
 from optcourse.feedback import CheckFailed
 
@@ -70,7 +71,7 @@ def load(path):
 
 
 def test_a_finished_module_5_notebook_is_used():
-    functions, report = load(ROOT / "solutions" / "05_adam" / "05_adam.ipynb")
+    functions, report = load(release.source_notebook("05_adam"))
     assert report.startswith("Using your adam_init, adam_step")
     assert functions["adam_step"] is not reference.adam_step
 
@@ -88,7 +89,7 @@ def test_a_missing_notebook_falls_back():
 
 def _edited(tmp_path, grade_id, source):
     target = tmp_path / "05_adam.ipynb"
-    shutil.copy(ROOT / "solutions" / "05_adam" / "05_adam.ipynb", target)
+    shutil.copy(release.source_notebook("05_adam"), target)
     nb = json.loads(target.read_text())
     for cell in nb["cells"]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:

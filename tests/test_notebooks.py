@@ -4,20 +4,17 @@ from __future__ import annotations
 import filecmp
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "autograder"))
-import validate  # noqa: E402  (autograder/validate.py, the CI wrapper around nbgrader's Validator)
+from autograder import release, validate
 
-SOLUTIONS = sorted(ROOT.glob("solutions/[0-9][0-9]_*/*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = release.build_all()  # the notebooks nbgrader reads, built from solutions/*/*.py
 MODULES = [path.parent.name for path in SOLUTIONS]
-ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
 
 
 def nbgrader_cells(path: Path, **flags):
@@ -62,20 +59,17 @@ def test_every_module_has_the_required_parts():
             assert cell.source.lstrip().startswith('"""Check'), f"test cell {cell.metadata.nbgrader['grade_id']} lacks its docstring"
 
 
-def test_release_regenerates_byte_for_byte(tmp_path):
-    release = tmp_path / "release"
+def test_release_from_the_text_sources_regenerates_course_byte_for_byte(tmp_path):
+    release.release(course=tmp_path / "course", keys_file=tmp_path / "quiz_keys.json")
+    assert sorted(p.name for p in (tmp_path / "course").iterdir()) == MODULES
     for module in MODULES:
-        subprocess.run(
-            [sys.executable, "-m", "nbgrader", "generate_assignment", module, "--force",
-             f"--CourseDirectory.release_directory={release}",
-             f"--CourseDirectory.db_url=sqlite:///{tmp_path / 'gradebook.db'}"],
-            cwd=ROOT, env=ENV, check=True, capture_output=True,
-        )
-        comparison = filecmp.dircmp(release / module, ROOT / "course" / module)
+        comparison = filecmp.dircmp(tmp_path / "course" / module, ROOT / "course" / module)
         assert not comparison.left_only and not comparison.right_only, module
         for name in comparison.common_files:
-            assert (release / module / name).read_bytes() == (ROOT / "course" / module / name).read_bytes(), \
+            assert (tmp_path / "course" / module / name).read_bytes() == (ROOT / "course" / module / name).read_bytes(), \
                 f"course/{module}/{name} differs from a fresh release: run `make release`"
+    assert (tmp_path / "quiz_keys.json").read_bytes() == release.QUIZ_KEYS.read_bytes(), \
+        "optcourse/quiz_keys.json differs from the one derived from the sources: run `make release`"
 
 
 def solution_and_hidden_lines(cell) -> list[str]:
@@ -105,7 +99,7 @@ def test_no_solution_code_or_hidden_test_in_the_release():
 @pytest.mark.parametrize("module", MODULES)
 def test_solutions_validate_and_course_stubs_fail_every_graded_cell(module, like_a_grader):
     with like_a_grader():
-        assert validate.validate(ROOT / "solutions" / module / f"{module}.ipynb") == []
+        assert validate.validate(release.source_notebook(module)) == []
         assert validate.validate(ROOT / "course" / module / f"{module}.ipynb", invert=True) == []
 
 
@@ -118,7 +112,7 @@ def test_solution_runs_cleanly_and_graded_cells_are_scored_safely(module, like_a
     started without the Makefile: the helper package alone must keep TensorFlow's start-up lines
     out of graded cells.
     """
-    path = ROOT / "solutions" / module / f"{module}.ipynb"
+    path = release.source_notebook(module)
     nb = nbformat.read(path, as_version=4)
     os.environ["NBGRADER_EXECUTION"] = "validate"
     try:
@@ -173,7 +167,7 @@ def stream_text(nb) -> list[str]:
 @pytest.mark.notebook
 @pytest.mark.parametrize("module", [m for m in MODULES if m.startswith(("06", "07"))])
 def test_modules_with_measured_tables_are_deterministic(module, like_a_grader):
-    path = ROOT / "solutions" / module / f"{module}.ipynb"
+    path = release.source_notebook(module)
     runs = []
     for _ in range(2):
         nb = nbformat.read(path, as_version=4)

@@ -15,8 +15,7 @@ import pytest
 from jupyter_client import KernelManager
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "autograder"))
-import sandbox  # noqa: E402
+from autograder import release, sandbox
 
 pytestmark = pytest.mark.notebook
 
@@ -64,7 +63,7 @@ def outcome(client, action: str) -> str:
 
 def test_student_code_cannot_read_the_solutions(kernel):
     client, _ = kernel
-    solution = ROOT / "solutions" / "01_gradient_descent" / "01_gradient_descent.ipynb"
+    solution = release.source_notebook("01_gradient_descent")
     assert solution.is_file()  # it is there outside the sandbox
     assert outcome(client, f"open({str(solution)!r}).read()") == "FileNotFoundError"
     assert run(client, f"import os; print(os.listdir({str(ROOT / 'solutions')!r}), end='')") == "[]"

@@ -1,0 +1,297 @@
+"""Build the course from its text sources: ``solutions/NN_topic/NN_topic.py`` → notebooks → ``course/``.
+
+    python -m autograder.release            # check every source, build, regenerate course/ and the quiz keys
+    python -m autograder.release --check    # only check the sources (no file written)
+    python -m autograder.release --build    # check and build the notebooks in solutions/.build/ only
+
+Each module's hand-edited form is a jupytext ``py:percent`` file: every cell starts with a ``# %%``
+line that carries its nbgrader metadata, so a change of one word is a one-line diff. From it this
+module builds the notebook nbgrader reads, in ``solutions/.build/`` (git-ignored; hidden from
+graded kernels with the rest of ``solutions/``), and gives every cell a stable, meaningful id: its
+nbgrader ``grade_id``, or that of the nearest graded cell above it with a counter (``gd_step-1``).
+
+Quiz answers have one home: the solution line of the answer cell (``answer_gd_q1 = "b"``), with
+the hint in that cell's ``quiz`` metadata and the choices in the question's prompt cell. The keys
+the learner's package checks answers with (``optcourse/quiz_keys.json``: salted digests, choices,
+hints) are derived from them here, never typed.
+
+A source that cannot be built (broken metadata, a duplicated grade id, a quiz question without an
+answer or an answer without a question) stops the build with one sentence naming the file, the
+cell and the problem, before anything is written.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "solutions"
+BUILD = SOURCES / ".build"
+COURSE = ROOT / "course"
+QUIZ_KEYS = ROOT / "src" / "optcourse" / "quiz_keys.json"
+MODULE_PATTERN = "[0-9][0-9]_*"
+TEXT_FORMAT = "py:percent"
+
+_CHECK_CALL = re.compile(r"""quiz\.check\(\s*["'](\w+)["']\s*,\s*(\w+)\s*\)""")
+_CHOICE_LINE = re.compile(r"^\s*[*-]\s*\(([a-z])\)", re.MULTILINE)
+_NBGRADER_KEYS = {"schema_version", "grade_id", "grade", "solution", "locked"}
+
+
+class SourceError(Exception):
+    """A module source that cannot be built; the message is one sentence for the author."""
+
+
+def modules() -> list[str]:
+    """The course's modules, in order (``01_gradient_descent`` …)."""
+    return sorted(p.name for p in SOURCES.glob(MODULE_PATTERN) if (p / f"{p.name}.py").is_file())
+
+
+def source_path(module: str) -> Path:
+    return SOURCES / module / f"{module}.py"
+
+
+def _header_lines(text: str) -> list[int]:
+    """The line number (1-based) of each cell's ``# %%`` line, in order."""
+    return [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("# %%")]
+
+
+def _where(path: Path, index: int, lines: list[int], cell=None) -> str:
+    line = f", line {lines[index]}" if index < len(lines) else ""
+    grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id") if cell is not None else None
+    name = f" ({grade_id})" if isinstance(grade_id, str) else ""
+    return f"{path.relative_to(ROOT)}: cell {index + 1}{line}{name}"
+
+
+def read_source(module: str):
+    """The module's notebook as written in its text source, checked; raises SourceError."""
+    import jupytext
+
+    path = source_path(module)
+    if not path.is_file():
+        raise SourceError(f"{path.relative_to(ROOT)}: no such source file.")
+    text = path.read_text(encoding="utf-8")
+    lines = _header_lines(text)
+    try:
+        nb = jupytext.reads(text, fmt=TEXT_FORMAT)
+    except Exception as error:  # jupytext's own errors name no cell; say which file at least
+        raise SourceError(f"{path.relative_to(ROOT)}: jupytext cannot read it ({error}).") from None
+    if len(lines) != len(nb.cells):
+        raise SourceError(f"{path.relative_to(ROOT)}: {len(lines)} '# %%' lines but {len(nb.cells)} cells; "
+                          "a cell header is malformed.")
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(nb.cells):
+        header = text.splitlines()[lines[index] - 1]
+        meta = cell.metadata.get("nbgrader")
+        if "nbgrader=" in header and not isinstance(meta, dict):
+            raise SourceError(f"{_where(path, index, lines)}: its nbgrader metadata is not valid JSON.")
+        if meta is None:
+            continue
+        missing = sorted(_NBGRADER_KEYS - set(meta))
+        if missing:
+            raise SourceError(f"{_where(path, index, lines, cell)}: nbgrader metadata lacks {', '.join(missing)}.")
+        grade_id = meta["grade_id"]
+        if not isinstance(grade_id, str) or not re.fullmatch(r"[A-Za-z0-9_]+", grade_id):
+            raise SourceError(f"{_where(path, index, lines)}: grade_id {grade_id!r} must be letters, digits and _.")
+        if grade_id in seen:
+            raise SourceError(f"{_where(path, index, lines, cell)}: grade_id {grade_id!r} is already used by "
+                              f"cell {seen[grade_id] + 1}.")
+        seen[grade_id] = index
+        if meta["grade"] and "points" not in meta:
+            raise SourceError(f"{_where(path, index, lines, cell)}: a graded cell needs points.")
+    _quiz_questions(module, nb, path, lines)  # raises on an unmatched question or answer
+    return nb
+
+
+def _solution_value(cell, name: str):
+    """The literal assigned to ``name`` between the solution markers of an answer cell."""
+    match = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cell.source, re.DOTALL)
+    if not match:
+        return None
+    try:
+        tree = ast.parse(match.group(1))
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            try:
+                return ast.literal_eval(node.value)
+            except ValueError:
+                return None
+    return None
+
+
+def _quiz_questions(module: str, nb, path: Path, lines: list[int]) -> dict[str, dict]:
+    """``{question_id: {"kind", "answer", "hint", "choices" | "digits"}}`` from the module's cells."""
+    by_id = {(c.metadata.get("nbgrader") or {}).get("grade_id"): (i, c) for i, c in enumerate(nb.cells)}
+    questions: dict[str, dict] = {}
+    for index, cell in enumerate(nb.cells):
+        for question, variable in _CHECK_CALL.findall(cell.source if cell.cell_type == "code" else ""):
+            answer_index, answer_cell = by_id.get(variable, (None, None))
+            if answer_cell is None:
+                raise SourceError(f"{_where(path, index, lines, cell)}: quiz question {question!r} has no answer cell "
+                                  f"with grade_id {variable!r}.")
+            answer = _solution_value(answer_cell, variable)
+            where = _where(path, answer_index, lines, answer_cell)
+            if answer is None or isinstance(answer, bool) or not isinstance(answer, (str, int, float)):
+                raise SourceError(f"{where}: quiz question {question!r} needs its answer as "
+                                  f"'{variable} = <letter or number>' between the solution markers.")
+            hint = (answer_cell.metadata.get("quiz") or {}).get("hint")
+            if not isinstance(hint, str) or not hint.strip():
+                raise SourceError(f'{where}: quiz question {question!r} has no hint (quiz={{"hint": "..."}} in the header).')
+            entry = {"hint": hint, "answer": answer}
+            if isinstance(answer, str):
+                prompt = by_id.get(f"quiz_{question}_prompt", (None, None))[1]
+                choices = "".join(_CHOICE_LINE.findall(prompt.source)) if prompt is not None else ""
+                if answer.strip().lower() not in choices or not choices:
+                    raise SourceError(f"{where}: quiz question {question!r} answers {answer!r}, which is not among the "
+                                      f"choices of its prompt cell quiz_{question}_prompt ({choices or 'none found'}).")
+                entry.update(kind="choice", choices=choices)
+            else:
+                entry.update(kind="number", digits=int((answer_cell.metadata.get("quiz") or {}).get("digits", 3)))
+            if question in questions:
+                raise SourceError(f"{_where(path, index, lines, cell)}: quiz question {question!r} is checked twice.")
+            questions[question] = entry
+    checked = {f"answer_{q}" for q in questions} | {v for c in nb.cells for _, v in _CHECK_CALL.findall(c.source)}
+    for index, cell in enumerate(nb.cells):
+        grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id", "")
+        if (grade_id.startswith("answer_") or "quiz" in cell.metadata) and grade_id not in checked:
+            raise SourceError(f"{_where(path, index, lines, cell)}: this quiz answer has no question "
+                              "(no quiz.check(...) cell reads it).")
+    return questions
+
+
+def _cell_ids(nb) -> None:
+    """Give every cell a stable, meaningful id (see the module docstring)."""
+    anchor, count = "cell", 0
+    for cell in nb.cells:
+        grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+        if grade_id:
+            anchor, count = grade_id, 0
+            cell.id = grade_id
+        else:
+            count += 1
+            cell.id = f"{anchor}-{count}"
+
+
+def notebook(module: str):
+    """The notebook nbgrader reads for ``module``: the source with ids set, the build-only metadata removed."""
+    nb = read_source(module)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["language_info"] = {"name": nb.metadata.get("kernelspec", {}).get("language", "python")}
+    for cell in nb.cells:
+        cell.metadata.pop("quiz", None)
+    _cell_ids(nb)
+    nbformat.validate(nb)
+    return nb
+
+
+def quiz_keys(modules_: list[str] | None = None) -> dict[str, dict]:
+    """What the learner's package needs to check each quiz answer, derived from the sources."""
+    from optcourse import quiz
+
+    keys = {}
+    for module in modules_ or modules():
+        nb = read_source(module)
+        path = source_path(module)
+        for question, entry in _quiz_questions(module, nb, path, _header_lines(path.read_text())).items():
+            key = (quiz.Choice(entry["choices"], "", entry["hint"]) if entry["kind"] == "choice"
+                   else quiz.Number(entry["digits"], "", entry["hint"]))
+            digest = quiz.digest(question, key.normalise(question, entry["answer"]))
+            keys[question] = {k: v for k, v in entry.items() if k != "answer"} | {"digest": digest}
+    return keys
+
+
+def _write_if_changed(path: Path, content: str | bytes) -> None:
+    """Write atomically, and only when the content changes: parallel test workers build side by side."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as scratch:
+        scratch.write(data)
+    os.replace(scratch.name, path)
+
+
+def build(module: str) -> Path:
+    """Write ``solutions/.build/<module>/<module>.ipynb`` (and the module's other files) and return its path."""
+    nb = notebook(module)
+    target = BUILD / module
+    target.mkdir(parents=True, exist_ok=True)
+    for asset in (SOURCES / module).iterdir():
+        if asset.is_file() and asset.suffix != ".py":
+            _write_if_changed(target / asset.name, asset.read_bytes())
+    path = target / f"{module}.ipynb"
+    _write_if_changed(path, nbformat.writes(nb) + "\n")
+    return path
+
+
+def source_notebook(module: str) -> Path:
+    """The built notebook of ``module`` (built now, from the current text): the solutions as nbgrader reads them."""
+    return build(module)
+
+
+def build_all() -> list[Path]:
+    return [build(module) for module in modules()]
+
+
+def release(course: Path = COURSE, keys_file: Path = QUIZ_KEYS) -> None:
+    """Check every source, build them, then regenerate ``course/`` and the quiz keys.
+
+    nbgrader writes into a scratch release folder first; ``course/`` is replaced only once every
+    module has been generated, so a failure never leaves it half-written.
+    """
+    checked = {module: notebook(module) for module in modules()}  # raises before anything is written
+    keys = quiz_keys(list(checked))
+    build_all()
+    bin_dir = Path(sys.executable).parent  # nbgrader, and the alembic it runs to create a gradebook
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    with tempfile.TemporaryDirectory() as scratch:
+        for module in checked:
+            result = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", module, "--force",
+                                     f"--CourseDirectory.release_directory={scratch}",
+                                     f"--CourseDirectory.db_url=sqlite:///{scratch}/gradebook.db"],
+                                    cwd=ROOT, env=env, capture_output=True, text=True)
+            if result.returncode != 0 or not (Path(scratch) / module).is_dir():
+                tail = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
+                raise SourceError(f"nbgrader could not generate {module}: {tail[0]}")
+        for module in checked:
+            shutil.rmtree(course / module, ignore_errors=True)
+            shutil.copytree(Path(scratch) / module, course / module)
+    _write_if_changed(keys_file, json.dumps(keys, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="check the sources and the quiz keys; write nothing")
+    mode.add_argument("--build", action="store_true", help="check and build solutions/.build/ only")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            for module in modules():
+                notebook(module)
+            quiz_keys()
+        elif args.build:
+            build_all()
+        else:
+            release()
+    except SourceError as error:
+        print(error, file=sys.stderr)
+        return 1
+    done = "checked" if args.check else "built in solutions/.build/" if args.build else "released into course/"
+    print(f"{len(modules())} module(s) {done}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,416 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# # Module 2 — Stochastic and mini-batch gradient descent
+#
+# **The question of this module:** a dataset has a million examples. Must every single step of
+# training look at all of them?
+#
+# In Module 1 each step used the exact gradient of the whole loss. Here you will build the two
+# pieces real training uses instead — a shuffled mini-batch iterator and a mini-batch SGD epoch —
+# watch how batch size trades noise for cost, and meet the Keras setting that silently turns SGD
+# back into full-batch gradient descent.
+#
+# Work as in Module 1: fill in the `# YOUR CODE HERE` cells, run the check under each, and
+# *Validate* before handing in.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Notation used in every module
+#
+# | symbol | in code | meaning |
+# |---|---|---|
+# | $w$ | `params` | the parameters (weights) being trained: a numpy array of any shape |
+# | $L(w)$ | `landscape.value(w)` | the loss: how wrong the model is; lower is better |
+# | $g = \nabla L(w)$ | `grads` | the gradient: same shape as $w$, points uphill, steepest first |
+# | $\eta$ | `learning_rate` | the step size (Keras name `learning_rate`) |
+# | $t$ | `t` | the step counter, starting at 1 on the first update (as in Keras) |
+# | state | `state` | what an optimizer remembers between steps; a `NamedTuple`, returned anew each step |
+#
+# **The one interface of the course.** Every optimizer you write is a pair of functions:
+#
+# ```python
+# state = rule_init(params)
+# new_params, new_state = rule_step(params, grads, state, *, learning_rate=..., ...)
+# ```
+#
+# A step never changes its inputs: it returns a new array and a new state. Hyperparameters use the
+# Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
+# is in `help(optim)`.
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from optcourse import checks, datasets, keras_bridge, quiz, widgets
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "idea", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 1. One example, all of them, or a few
+#
+# The training loss is an average over the $n$ examples, $L(w) = \frac{1}{n}\sum_{i=1}^{n} \ell_i(w)$,
+# so its gradient is an average too. A **mini-batch** $B$ of examples gives an estimate of it:
+#
+# $$
+# g_B = \frac{1}{|B|} \sum_{i \in B} \nabla \ell_i(w), \qquad
+# w \leftarrow w - \eta\, g_B .
+# $$
+#
+# If $B$ is drawn at random, $g_B$ is right *on average* — but each single estimate is off by
+# some noise, and the noise shrinks as the batch grows.
+#
+# | | batch size | cost of one step | noise in the step | steps per epoch ($n$ = 1000) |
+# |---|---|---|---|---|
+# | full-batch gradient descent | $n$ | all $n$ examples | none | 1 |
+# | stochastic gradient descent (SGD) | 1 | one example | large | 1000 |
+# | mini-batch SGD | e.g. 32 | 32 examples | moderate | $\lceil 1000/32 \rceil = 32$ |
+#
+# An **epoch** is one pass over the data: every example used exactly once. The data are shuffled
+# at the start of each epoch, so the batches differ from epoch to epoch; when $n$ is not a multiple
+# of the batch size, the last batch is smaller (Keras keeps it, and so do we). "SGD" in practice —
+# and in `tf.keras.optimizers.SGD` — almost always means mini-batch SGD.
+#
+# **Why noise can help:** a noisy step can shake the parameters out of a flat region or a poor, narrow
+# dip, and many cheap noisy steps often beat a few expensive exact ones. **Why it hurts:** near the
+# minimum the noise does not shrink, so the parameters jitter around it instead of settling — unless
+# the learning rate is lowered (Module 6).
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 2. Predict first
+#
+# > **Does SGD use all the data for each update, or a small part?** And with 1000 examples and a
+# > batch size of 32, how many updates happen in one epoch?
+#
+# Write your answer below before you go on.
+
+# %% [markdown]
+# *My prediction:* (double-click to edit)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "data_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 3. The data
+#
+# A regression problem with the shape used again in Module 7: 1000 examples, 10 features, made
+# here (no download). The raw features have scales from 0.1 to 100, so each column is **min-max
+# scaled** to $[0, 1]$: subtract its minimum, divide by its range. The model is linear,
+# $\hat y = X w + b$, with parameters `params = [w_1, …, w_10, b]`, and the loss is the mean squared
+# error; `datasets.mse_loss(params, X, y)` and `datasets.mse_gradient(params, X, y)` compute them
+# for whatever examples you pass in.
+
+# %%
+data = datasets.regression_data()       # 1000 × 10, features in [0, 1]
+X, y = data.X, data.y
+print("X:", X.shape, "smallest", X.min(), "largest", X.max())
+print("loss at params = 0:", round(float(datasets.mse_loss(np.zeros(11), X, y)), 4))
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 1 — a shuffled, seeded mini-batch iterator (3 points)
+#
+# Write `minibatch_indices(num_examples, batch_size, rng)`. It describes **one epoch**: return a
+# list of integer index arrays, one per batch, so that
+#
+# * every index from `0` to `num_examples − 1` appears exactly once;
+# * the order is shuffled with the random generator `rng` it is given (for example
+#   `rng.permutation(num_examples)`), never with `np.random` directly — so a seed makes runs
+#   repeatable, and calling it again with the same `rng` gives the next epoch a new order;
+# * every batch holds `batch_size` indices except the last, which holds the remainder.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "minibatch_indices", "grade": false, "solution": true, "locked": false, "task": false}
+def minibatch_indices(num_examples, batch_size, rng):
+    """One epoch of shuffled mini-batches: a list of index arrays covering 0 … num_examples − 1 once.
+
+    rng: a numpy Generator (np.random.default_rng(seed)); draw the shuffle from it.
+    The last batch holds the remainder when batch_size does not divide num_examples.
+    """
+    ### BEGIN SOLUTION
+    order = rng.permutation(num_examples)
+    return [order[start:start + batch_size] for start in range(0, num_examples, batch_size)]
+    ### END SOLUTION
+
+
+# %%
+# Try it: 10 examples in batches of 4.
+print(minibatch_indices(10, 4, np.random.default_rng(0)))
+# with rng.permutation, expected: [array([4, 6, 2, 7]), array([3, 5, 9, 0]), array([8, 1])]
+# (another correct way of shuffling gives another order: the check looks at the properties above)
+
+# %% nbgrader={"schema_version": 3, "grade_id": "minibatch_indices_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+"""Check that minibatch_indices covers every example once per epoch, in shuffled, seeded batches."""
+checks.minibatch_indices(minibatch_indices)
+### BEGIN HIDDEN TESTS
+checks.minibatch_indices(minibatch_indices, sizes=((33, 4), (1, 1), (256, 64), (99, 100), (12, 5)))
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 2 — one epoch of mini-batch SGD (3 points)
+#
+# Write `sgd_epoch(params, X, y, batches, *, learning_rate)`. For each batch in turn: record the
+# batch's loss at the current parameters, compute the gradient **on that batch only**
+# (`X[batch]`, `y[batch]`), and take the step $w \leftarrow w - \eta g_B$. Return the parameters
+# after the last batch and the array of batch losses (Keras reports the same per-batch losses while
+# it trains). Do not change `params` in place.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "sgd_epoch", "grade": false, "solution": true, "locked": false, "task": false}
+def sgd_epoch(params, X, y, batches, *, learning_rate):
+    """Mini-batch SGD over the given batches; returns (new_params, batch_losses).
+
+    batch_losses[k] is the loss on batch k, measured before the step taken on it.
+    """
+    ### BEGIN SOLUTION
+    losses = []
+    for batch in batches:
+        losses.append(datasets.mse_loss(params, X[batch], y[batch]))
+        params = params - learning_rate * datasets.mse_gradient(params, X[batch], y[batch])
+    return params, np.array(losses)
+    ### END SOLUTION
+
+
+# %%
+# Try it: two batches of 32, from params = 0.
+params, losses = sgd_epoch(np.zeros(11), X, y, [np.arange(0, 32), np.arange(32, 64)], learning_rate=0.1)
+print(np.round(losses, 4))        # expected: [0.371  0.4008]
+print(np.round(params[:3], 4))    # expected: [-0.0222 -0.0367 -0.0325]
+
+# %% nbgrader={"schema_version": 3, "grade_id": "sgd_epoch_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+"""Check that sgd_epoch steps once per batch, on that batch's gradient, and records the batch losses."""
+checks.sgd_epoch(sgd_epoch)
+### BEGIN HIDDEN TESTS
+checks.sgd_epoch(sgd_epoch, seed=7)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "compare_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 4. Full batch, mini-batch, one example: the same five epochs
+#
+# Your two functions train the linear model for five epochs with three batch sizes. The learning
+# rates are each close to the largest that behaves well for that batch size (for the full batch,
+# Module 1's rule gives a limit of $2/a_{\max} \approx 0.27$ here, where $a_{\max}$ is the largest
+# curvature of this loss). We measure the loss on **all** the data after every step, and count the
+# steps.
+
+# %% tags=["skip-when-grading"]
+def train(batch_size, learning_rate, epochs=5, seed=0, record=True):
+    # Your two functions, epoch after epoch; with record=True, the loss on all data after every step.
+    rng = np.random.default_rng(seed)
+    params, full_losses, steps = np.zeros(11), [float(datasets.mse_loss(np.zeros(11), X, y))], 0
+    for _ in range(epochs):
+        for batch in minibatch_indices(len(y), batch_size, rng):
+            params, _ = sgd_epoch(params, X, y, [batch], learning_rate=learning_rate)
+            if record:
+                full_losses.append(float(datasets.mse_loss(params, X, y)))
+            steps += 1
+    return np.array(full_losses), steps
+
+settings = {"full batch (1000)": (1000, 0.25), "mini-batch (32)": (32, 0.2), "SGD (1)": (1, 0.02)}
+fig, ax = plt.subplots(figsize=(8, 3.8))
+for (label, (batch_size, rate)), color in zip(settings.items(), ["#0072B2", "#E69F00", "#009E73"]):
+    started = time.perf_counter()
+    train(batch_size, rate, record=False)      # timed without the measuring
+    seconds = time.perf_counter() - started
+    full_losses, steps = train(batch_size, rate)
+    epochs_axis = np.linspace(0, 5, len(full_losses))
+    ax.semilogy(epochs_axis, full_losses, color=color, label=f"{label}, η = {rate}")
+    print(f"{label:18s} {steps:5d} steps ({steps // 5} per epoch), final loss on all data "
+          f"{full_losses[-1]:.4f}, {seconds:.2f} s")
+ax.set_xlabel("epochs (passes over the data)")
+ax.set_ylabel("loss on all the data (log scale)")
+ax.set_title("Same data, same number of epochs, different batch sizes")
+ax.legend()
+plt.show()
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "compare_reveal", "grade": false, "solution": false, "locked": true, "task": false}
+# Per epoch every run touches each example once, so the arithmetic per epoch is about the same —
+# but full-batch gradient descent gets **one** step out of it, mini-batch SGD 32, and SGD 1000. Full
+# batch has barely started after five epochs. On this small problem pure SGD gets lowest per epoch,
+# with mini-batches second, but look at its curve: jagged all the way down, and, in seconds, the
+# slowest of the three, because 1000 tiny steps cannot use the vectorised arithmetic that one batch of
+# 32 can (on a GPU the gap is far larger). That is why mini-batches of tens to hundreds of examples
+# are the usual choice: most of the progress per epoch, at a fraction of the time per epoch.
+#
+# ### Experiment: batch size and noise
+#
+# A one-feature version of the problem has only two parameters, slope and intercept, so the whole
+# path fits on a page. Each step below is one call of **your** `sgd_epoch` on one batch from **your**
+# `minibatch_indices`. Try batch size 1 and then the full 200; raise the learning rate until the
+# small batches become unstable before the large ones do.
+
+# %% tags=["skip-when-grading"]
+widgets.minibatch_explorer(minibatch_indices, sgd_epoch, datasets.line_data(), batch_size=5, learning_rate=0.3)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "myth_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Small batches trace a jittery path that still heads for the minimum and keeps dancing around it;
+# the full batch follows the smooth curve of Module 1. Around the same learning rate, the noisier
+# the gradient, the sooner the steps become too wild.
+#
+# ### Myth: "SGD updates with the whole dataset every time"
+#
+# It does not. Counted with your own iterator:
+
+# %% tags=["skip-when-grading"]
+rng = np.random.default_rng(0)
+for batch_size in (1, 32, 1000):
+    batches = minibatch_indices(len(y), batch_size, rng)
+    print(f"batch size {batch_size:4d}: {len(batches):4d} updates per epoch, "
+          f"each from {len(batches[0])} examples (last batch: {len(batches[-1])})")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Only full-batch gradient descent uses all the data for each update. SGD uses one example, and
+# mini-batch SGD a small random part.
+#
+# ## 5. The Keras way
+#
+# `tf.keras.optimizers.SGD(learning_rate=0.01)` is the optimizer; the string `"sgd"` in
+# `model.compile(optimizer="sgd")` gives the same class with its default learning rate 0.01.
+# The optimizer only takes steps: **the batch size is chosen by whoever feeds it gradients** —
+# you in a custom loop, or `model.fit(batch_size=…)`.
+#
+# First a custom loop, written the way you wrote `sgd_epoch`, with your iterator and
+# `tf.GradientTape`:
+
+# %% tags=["skip-when-grading"]
+tf = keras_bridge.import_tensorflow()
+
+tf.keras.utils.set_random_seed(0)
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])   # linear: Xw + b
+optimizer = tf.keras.optimizers.SGD(learning_rate=0.2)
+X_tf, y_tf = tf.constant(X, tf.float32), tf.constant(y[:, None], tf.float32)
+rng = np.random.default_rng(0)
+for epoch in range(5):
+    for batch in minibatch_indices(len(y), 32, rng):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((model(tf.gather(X_tf, batch)) - tf.gather(y_tf, batch)) ** 2)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+full_loss = float(tf.reduce_mean((model(X_tf) - y_tf) ** 2))
+print(f"{int(optimizer.iterations)} steps in 5 epochs; loss on all data {full_loss:.4f}")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "pitfall_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Pitfall: `batch_size=len(data)` turns SGD into full-batch gradient descent
+#
+# `model.fit` does the loop for you. Its `batch_size` decides what "SGD" means: pass the length of
+# the data and every epoch is a single full-batch step — nothing stochastic is left, and with the
+# same number of epochs the model has taken 32 times fewer steps. Nothing warns you.
+
+# %% tags=["skip-when-grading"]
+histories, steps = {}, {}
+for batch_size in (32, len(X)):
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.2), loss="mse")
+    history = model.fit(X, y, batch_size=batch_size, epochs=10, verbose=0)
+    histories[batch_size], steps[batch_size] = history.history["loss"], int(model.optimizer.iterations)
+    print(f"fit(batch_size={batch_size:4d}): {steps[batch_size]:3d} steps in 10 epochs, "
+          f"final training loss {history.history['loss'][-1]:.4f}")
+
+fig, ax = plt.subplots(figsize=(7, 3.5))
+for (batch_size, losses), color in zip(histories.items(), ["#E69F00", "#0072B2"]):
+    ax.semilogy(range(1, 11), losses, marker="o", color=color, label=f"batch_size={batch_size} ({steps[batch_size]} steps)")
+ax.set_xlabel("epoch")
+ax.set_ylabel("training loss (log scale)")
+ax.set_title("model.fit with 'SGD': mini-batches vs batch_size=len(data)")
+ax.legend()
+plt.show()
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Key takeaways
+#
+# * A mini-batch gradient is a noisy but unbiased estimate of the full gradient; the noise shrinks
+#   as the batch grows.
+# * One epoch uses every example once: shuffle at the start of each epoch, cut the order into
+#   batches, keep the smaller last batch. Seed the generator and pass it around for repeatable runs.
+# * Full batch: 1 exact step per epoch. SGD: $n$ noisy steps. Mini-batch: $\lceil n/B \rceil$ steps,
+#   usually the best progress per unit of computation.
+# * Noise can help escape flat or poor regions, and keeps the parameters jittering near the minimum.
+# * SGD does **not** use the whole dataset for each update.
+# * In Keras the optimizer does not choose the batch size: `model.fit(batch_size=len(data))`
+#   silently runs full-batch gradient descent.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Quiz
+#
+# Answer each question in the cell under it and run the check below it. Letters go in quotes
+# (`"b"`), numbers without.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 1.** 
+# What does mini-batch SGD use to compute each update?
+#
+# * (a) every example in the dataset
+# * (b) a small, randomly chosen part of the examples
+# * (c) always the same fixed subset of examples
+# * (d) only the example with the largest loss
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_sgd_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Count the examples behind one update in the table at the top of the module."}
+# Your answer to question 1, e.g. answer_sgd_q1 = "a"
+### BEGIN SOLUTION
+answer_sgd_q1 = "b"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 1."""
+quiz.check("sgd_q1", answer_sgd_q1)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 2.** 
+# There are 1000 training examples and the batch size is 32. The last, smaller batch is kept. How
+# many updates happen in one epoch? Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_sgd_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Divide, then round up: the smaller last batch is one more update."}
+# Your answer to question 2, e.g. answer_sgd_q2 = 10
+### BEGIN SOLUTION
+answer_sgd_q2 = 32
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 2."""
+quiz.check("sgd_q2", answer_sgd_q2)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 3.** 
+# You train with `model.compile(optimizer="sgd")` and `model.fit(X, y, batch_size=len(X), epochs=10)`.
+# What are you actually running?
+#
+# * (a) stochastic gradient descent with one example per step
+# * (b) mini-batch SGD with Keras's default batch size of 32
+# * (c) full-batch gradient descent: one exact step per epoch, 10 steps in total
+# * (d) Adam, because Keras switches optimizers for large batches
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_sgd_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "How many batches does one epoch have when a batch holds all the data?"}
+# Your answer to question 3, e.g. answer_sgd_q3 = "a"
+### BEGIN SOLUTION
+answer_sgd_q3 = "c"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 3."""
+quiz.check("sgd_q3", answer_sgd_q3)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 4.** 
+# Why shuffle the examples again at the start of every epoch?
+#
+# * (a) so that the batches differ between epochs and do not follow any order hidden in the data
+# * (b) to make each epoch faster
+# * (c) because the gradient is undefined for sorted data
+# * (d) shuffling is only needed for full-batch gradient descent
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_sgd_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Think about what the batches would look like in every epoch without it."}
+# Your answer to question 4, e.g. answer_sgd_q4 = "b"
+### BEGIN SOLUTION
+answer_sgd_q4 = "a"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 4."""
+quiz.check("sgd_q4", answer_sgd_q4)

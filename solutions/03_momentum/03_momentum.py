@@ -1,0 +1,361 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# # Module 3 — Momentum and Nesterov
+#
+# **The question of this module:** on Module 1's badly scaled bowl, gradient descent crawled along
+# the flat direction while bouncing across the steep one. What if the optimizer *remembered* where
+# it had been going?
+#
+# You will write momentum and Nesterov's variant in exactly the form Keras runs — your functions are
+# checked against `tf.keras.optimizers.SGD` step by step — race them against plain SGD, map which
+# (learning rate, momentum) pairs converge, oscillate or diverge, and train a real Keras model with
+# your own momentum.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Notation used in every module
+#
+# | symbol | in code | meaning |
+# |---|---|---|
+# | $w$ | `params` | the parameters (weights) being trained: a numpy array of any shape |
+# | $L(w)$ | `landscape.value(w)` | the loss: how wrong the model is; lower is better |
+# | $g = \nabla L(w)$ | `grads` | the gradient: same shape as $w$, points uphill, steepest first |
+# | $\eta$ | `learning_rate` | the step size (Keras name `learning_rate`) |
+# | $t$ | `t` | the step counter, starting at 1 on the first update (as in Keras) |
+# | state | `state` | what an optimizer remembers between steps; a `NamedTuple`, returned anew each step |
+#
+# **The one interface of the course.** Every optimizer you write is a pair of functions:
+#
+# ```python
+# state = rule_init(params)
+# new_params, new_state = rule_step(params, grads, state, *, learning_rate=..., ...)
+# ```
+#
+# A step never changes its inputs: it returns a new array and a new state. Hyperparameters use the
+# Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
+# is in `help(optim)`.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from optcourse import checks, datasets, keras_bridge, landscapes, plots, quiz, runs, widgets
+from optcourse.optim import MomentumState, momentum_init
+
+bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "idea", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 1. A ball with memory
+#
+# Picture a heavy ball rolling over the loss surface instead of a walker who forgets each step. It
+# keeps its **velocity**: where the slope points the same way step after step it speeds up, and
+# where the slope keeps flipping sign — across a ravine — the pushes cancel out and the sideways
+# wobble dies down. On flat stretches and shallow dips it keeps rolling.
+#
+# Keras writes momentum with a velocity $m$ that already includes the learning rate:
+#
+# $$
+# m \leftarrow \mu\, m - \eta\, g, \qquad w \leftarrow w + m ,
+# $$
+#
+# with momentum $\mu \in [0, 1)$, typically 0.9, and $m = 0$ at the start. Unrolled, the step is
+# $-\eta \sum_k \mu^{k} g_{t-k}$: a decaying sum of past gradients. For a gradient that stays
+# constant the steps grow towards $\eta g / (1 - \mu)$ — ten times plain SGD's step when $\mu = 0.9$.
+# With $\mu = 0$ it is plain SGD.
+#
+# **Another form you will meet.** PyTorch stores $v \leftarrow \mu v + g$ and steps
+# $w \leftarrow w - \eta v$ (optionally with a *dampening* factor on $g$). While the learning rate
+# is constant the two take identical steps, with $m = -\eta v$; they part ways when the learning
+# rate changes during training, because Keras's velocity carries the old rate inside it. This course
+# keeps Keras's state so that your velocity can be compared with Keras's, number for number.
+#
+# **Nesterov's variant** looks ahead: it steps as if the velocity were applied once more, using the
+# freshly updated $m$ (Keras form):
+#
+# $$
+# m \leftarrow \mu\, m - \eta\, g, \qquad w \leftarrow w + \mu\, m - \eta\, g .
+# $$
+#
+# Both keep their memory in `MomentumState(velocity=…)`, which starts at zero
+# (`momentum_init(params)`).
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 2. Predict first
+#
+# > **On the badly scaled bowl, with the same learning rate, will momentum reach the minimum faster
+# > than plain SGD, slower, or zig-zag even more?**
+#
+# Write your answer below, then find out in section 4.
+
+# %% [markdown]
+# *My prediction:* (double-click to edit)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 1 — the momentum step (3 points)
+#
+# Write `momentum_step` in the Keras form above. It returns the new parameters and a **new**
+# `MomentumState` holding the new velocity; it changes none of its inputs. Your step is run on fixed
+# gradient sequences from a non-zero starting velocity and compared, after every step, with
+# `tf.keras.optimizers.SGD(momentum=…)` — parameters and velocity — at `rtol=1e-5, atol=1e-6`.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "momentum_step", "grade": false, "solution": true, "locked": false, "task": false}
+def momentum_step(params, grads, state, *, learning_rate, momentum):
+    """One step of SGD with momentum, Keras form.
+
+    velocity_new = momentum * velocity - learning_rate * grads   (the velocity includes the learning rate)
+    params_new   = params + velocity_new
+    Returns (params_new, MomentumState(velocity_new)); the inputs are not changed.
+    """
+    ### BEGIN SOLUTION
+    velocity = momentum * state.velocity - learning_rate * grads
+    return params + velocity, MomentumState(velocity=velocity)
+    ### END SOLUTION
+
+
+# %%
+# Try it: one step from velocity (0.2, 0).
+new_params, new_state = momentum_step(np.array([1.0, -2.0]), np.array([0.5, 1.0]), MomentumState(np.array([0.2, 0.0])),
+                                      learning_rate=0.1, momentum=0.9)
+print(new_params, new_state.velocity)     # expected: [ 1.13 -2.1 ] [ 0.13 -0.1 ]
+
+# %% nbgrader={"schema_version": 3, "grade_id": "momentum_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+"""Check momentum_step against tf.keras.optimizers.SGD(momentum=...), step by step, parameters and velocity."""
+checks.momentum_step(momentum_step)
+### BEGIN HIDDEN TESTS
+checks.momentum_step(momentum_step, seed=31, shapes=[(1,), (3, 3), (7,)], rates=[0.3, 0.01, 1.0], momenta=[0.0, 0.95, 0.5])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 2 — the Nesterov step (3 points)
+#
+# Write `nesterov_step` in the Keras form: update the velocity exactly as before, then move by
+# $\mu\, m_{\text{new}} - \eta\, g$. It is checked against
+# `tf.keras.optimizers.SGD(momentum=…, nesterov=True)` in the same way.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "nesterov_step", "grade": false, "solution": true, "locked": false, "task": false}
+def nesterov_step(params, grads, state, *, learning_rate, momentum):
+    """One step of SGD with Nesterov momentum, Keras form.
+
+    velocity_new = momentum * velocity - learning_rate * grads
+    params_new   = params + momentum * velocity_new - learning_rate * grads
+    Returns (params_new, MomentumState(velocity_new)); the inputs are not changed.
+    """
+    ### BEGIN SOLUTION
+    velocity = momentum * state.velocity - learning_rate * grads
+    return params + momentum * velocity - learning_rate * grads, MomentumState(velocity=velocity)
+    ### END SOLUTION
+
+
+# %%
+# Try it: the same step as above, Nesterov style.
+new_params, new_state = nesterov_step(np.array([1.0, -2.0]), np.array([0.5, 1.0]), MomentumState(np.array([0.2, 0.0])),
+                                      learning_rate=0.1, momentum=0.9)
+print(new_params, new_state.velocity)     # expected: [ 1.067 -2.19 ] [ 0.13 -0.1 ]
+
+# %% nbgrader={"schema_version": 3, "grade_id": "nesterov_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+"""Check nesterov_step against tf.keras.optimizers.SGD(momentum=..., nesterov=True), step by step."""
+checks.nesterov_step(nesterov_step)
+### BEGIN HIDDEN TESTS
+checks.nesterov_step(nesterov_step, seed=32, shapes=[(1,), (3, 3), (7,)], rates=[0.3, 0.01, 1.0], momenta=[0.0, 0.95, 0.5])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "race_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 3. The ravine race
+#
+# Below, **your** `momentum_step` runs three ways on the bowl from the same start: with momentum 0
+# (that is plain SGD), with the momentum on the slider, and — your `nesterov_step` — with Nesterov's
+# look-ahead. Start at learning rate 0.05 and momentum 0.9. Then:
+#
+# 1. Set momentum to 0: all three paths should coincide. Why?
+# 2. Find a learning rate at which SGD zig-zags across the ravine: what does momentum do there?
+# 3. Push the learning rate up until momentum diverges. Is its limit higher or lower than SGD's?
+
+# %% tags=["skip-when-grading"]
+widgets.momentum_explorer(momentum_step, bowl, nesterov_step=nesterov_step, learning_rate=0.05, momentum=0.9, num_steps=60)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "stability_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Along the flat $x$ direction every gradient points the same way, so the velocity builds up and
+# momentum covers in tens of steps what SGD needs hundreds for. Across the steep $y$ direction the
+# gradient flips sign each time the path overshoots; those pushes cancel in the velocity, so the
+# zig-zag is damped rather than amplified. Too much momentum, though, and the ball overshoots the
+# minimum and swings around it before settling. Nesterov's look-ahead corrects a little sooner, so
+# its swings are smaller.
+#
+# ## 4. Where momentum converges: a stability map
+#
+# On the 1-D parabola $f(w) = a w^2 / 2$ we can try every pair (learning rate, momentum). Each
+# square below is one run of **your** `momentum_step` from $w = 1$: green if it slid smoothly to the
+# minimum, orange if it got there swinging back and forth across it, red if it diverged. The black
+# lines are what algebra predicts for the Keras rule (from the eigenvalues of the two-variable
+# update of $w$ and $m$): oscillation begins at $\eta a = (1 - \sqrt{\mu})^2$ and divergence at
+# $\eta a = 2(1 + \mu)$.
+
+# %% tags=["skip-when-grading"]
+learning_rates = np.geomspace(0.01, 5.0, 36)
+momenta = np.linspace(0.0, 0.98, 26)
+grid = runs.stability_grid(momentum_step, curvature=1.0, learning_rates=learning_rates, momenta=momenta)
+
+fig, ax = plt.subplots(figsize=(7.5, 4.5))
+plots.plot_stability_map(ax, grid, learning_rates, momenta, curvature=1.0)
+plt.show()
+share = {name: np.mean(grid == code) for name, code in [("smooth", runs.SMOOTH), ("oscillating", runs.OSCILLATING), ("diverged", runs.DIVERGED)]}
+print({name: f"{value:.0%}" for name, value in share.items()})
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Two lessons in one picture. Momentum **raises the divergence limit** from $\eta a < 2$ (plain
+# gradient descent, the bottom edge) to almost $\eta a < 4$ as $\mu \to 1$. But the price is that
+# almost every (η, μ) pair with a large momentum **oscillates**: momentum trades a smooth approach
+# for speed, and the learning rate and momentum must be tuned together.
+#
+# ## 5. The Keras way
+#
+# Momentum is an argument of `SGD`, not an optimizer of its own: `SGD(learning_rate=0.01,
+# momentum=0.9)` and `SGD(..., nesterov=True)`. Two traps:
+
+# %% tags=["skip-when-grading"]
+tf = keras_bridge.import_tensorflow()
+
+optimizer = tf.keras.optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True)
+print("momentum:", optimizer.momentum, " nesterov:", optimizer.nesterov)
+
+for attempt, make in [("the string 'momentum'", lambda: tf.keras.optimizers.get("momentum")),
+                      ("momentum=1 (an int)", lambda: tf.keras.optimizers.SGD(momentum=1))]:
+    try:
+        make()
+    except ValueError as error:
+        print(f"{attempt}: ValueError: {error}")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_model_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# `"sgd"` is a valid string but gives momentum 0; `"momentum"` is not an identifier at all; and the
+# momentum must be a Python float in $[0, 1]$ — `momentum=1` is refused even though `1.0` would be
+# accepted (and would never forget anything, so never settle).
+#
+# ### Your momentum trains a real Keras model
+#
+# The same small network (10 inputs → 16 ReLU units → 1 output) trained twice from the same
+# weights on the same mini-batches: once by Keras's `SGD(momentum=0.9)`, once by a
+# `tf.GradientTape` loop that hands every weight array and its gradient to **your**
+# `momentum_step` (one `MomentumState` per weight array) and writes the result back.
+
+# %% tags=["skip-when-grading"]
+data = datasets.regression_data(200, 10)
+yours = keras_bridge.small_regression_model(10, seed=3)
+theirs = keras_bridge.small_regression_model(10, seed=3)
+theirs.set_weights(yours.get_weights())
+
+your_losses = keras_bridge.train_with_rule(yours, data.X, data.y, momentum_step, momentum_init,
+                                           learning_rate=0.05, momentum=0.9, epochs=3)
+keras_losses = keras_bridge.train_with_keras_optimizer(theirs, data.X, data.y,
+                                                       tf.keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), epochs=3)
+print(f"{len(your_losses)} steps; largest difference in batch loss: {np.abs(your_losses - keras_losses).max():.1e}")
+
+fig, ax = plt.subplots(figsize=(7, 3.3))
+ax.plot(keras_losses, color="#0072B2", linewidth=4, alpha=0.5, label="tf.keras.optimizers.SGD(momentum=0.9)")
+ax.plot(your_losses, color="#E69F00", linestyle="--", label="your momentum_step")
+ax.set_xlabel("step")
+ax.set_ylabel("batch loss (MSE)")
+ax.set_title("A Keras model trained by Keras's momentum and by yours")
+ax.legend()
+plt.show()
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# The two curves lie on top of each other: differences are at float32 rounding level.
+#
+# ## Key takeaways
+#
+# * Momentum keeps a velocity: $m \leftarrow \mu m - \eta g$, $w \leftarrow w + m$ (Keras form, the
+#   velocity includes the learning rate). It speeds up consistent directions, damps zig-zag across
+#   ravines and rolls through flat stretches.
+# * Nesterov looks ahead: $w \leftarrow w + \mu m - \eta g$ with the updated $m$.
+# * PyTorch's $v \leftarrow \mu v + g$, $w \leftarrow w - \eta v$ takes the same steps while the
+#   learning rate is constant; only the stored state differs.
+# * With $\mu = 0$ momentum is plain SGD. Larger $\mu$ allows larger learning rates (divergence at
+#   $\eta a = 2(1+\mu)$ on a quadratic) but oscillates more: tune $\eta$ and $\mu$ together.
+# * Keras: `SGD(momentum=0.9)` (a float), `nesterov=True`; `"momentum"` is not an optimizer string.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Quiz
+#
+# Answer each question in the cell under it and run the check below it. Letters go in quotes
+# (`"b"`), numbers without.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 1.** 
+# What does momentum add to plain SGD?
+#
+# * (a) a separate learning rate for every parameter
+# * (b) a memory of past steps (the velocity), so consistent directions speed up and oscillations are damped
+# * (c) exact second derivatives of the loss
+# * (d) a larger mini-batch
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_mom_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which of these is something momentum keeps between steps?"}
+# Your answer to question 1, e.g. answer_mom_q1 = "a"
+### BEGIN SOLUTION
+answer_mom_q1 = "b"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 1."""
+quiz.check("mom_q1", answer_mom_q1)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 2.** 
+# The gradient stays the same for many steps. With momentum $\mu = 0.9$, the steps of momentum
+# approach how many times the step plain SGD would take with the same learning rate? Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_mom_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Add up the geometric series 1 + \u03bc + \u03bc\u00b2 + \u2026 ."}
+# Your answer to question 2, e.g. answer_mom_q2 = 2
+### BEGIN SOLUTION
+answer_mom_q2 = 10
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 2."""
+quiz.check("mom_q2", answer_mom_q2)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 3.** 
+# How do you get SGD with momentum 0.9 in Keras?
+#
+# * (a) `model.compile(optimizer="momentum")`
+# * (b) `tf.keras.optimizers.SGD(momentum=1)`
+# * (c) `model.compile(optimizer="sgd")`, which uses momentum 0.9 by default
+# * (d) `tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)`
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_mom_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Re-read the two traps in the Keras section."}
+# Your answer to question 3, e.g. answer_mom_q3 = "a"
+### BEGIN SOLUTION
+answer_mom_q3 = "d"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 3."""
+quiz.check("mom_q3", answer_mom_q3)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 4.** 
+# Momentum with $\mu = 0.5$ runs on $f(w) = w^2/2$ (curvature $a = 1$). Above which learning rate
+# does it diverge? Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_mom_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Use the divergence line of the stability map: \u03b7 a = 2(1 + \u03bc)."}
+# Your answer to question 4, e.g. answer_mom_q4 = 1.5
+### BEGIN SOLUTION
+answer_mom_q4 = 3
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 4."""
+quiz.check("mom_q4", answer_mom_q4)

@@ -1,0 +1,409 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# # Module 4 — Adaptive step sizes: AdaGrad and RMSprop
+#
+# **The question of this module:** Module 1 ended with one learning rate that could not suit both
+# directions of a badly scaled bowl. What if every parameter had a step size of its own, set by the
+# gradients it has seen?
+#
+# You will write AdaGrad and RMSprop in the exact form Keras runs, watch each parameter's effective
+# step size change over time, and see where the "only shrinks" design of AdaGrad helps (rare
+# features) and where it hurts (long training).
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Notation used in every module
+#
+# | symbol | in code | meaning |
+# |---|---|---|
+# | $w$ | `params` | the parameters (weights) being trained: a numpy array of any shape |
+# | $L(w)$ | `landscape.value(w)` | the loss: how wrong the model is; lower is better |
+# | $g = \nabla L(w)$ | `grads` | the gradient: same shape as $w$, points uphill, steepest first |
+# | $\eta$ | `learning_rate` | the step size (Keras name `learning_rate`) |
+# | $t$ | `t` | the step counter, starting at 1 on the first update (as in Keras) |
+# | state | `state` | what an optimizer remembers between steps; a `NamedTuple`, returned anew each step |
+#
+# **The one interface of the course.** Every optimizer you write is a pair of functions:
+#
+# ```python
+# state = rule_init(params)
+# new_params, new_state = rule_step(params, grads, state, *, learning_rate=..., ...)
+# ```
+#
+# A step never changes its inputs: it returns a new array and a new state. Hyperparameters use the
+# Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
+# is in `help(optim)`.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from optcourse import checks, datasets, keras_bridge, landscapes, plots, quiz, runs, widgets
+from optcourse.optim import AdagradState, RMSpropState, momentum_init, rmsprop_init
+from optcourse.reference import momentum_step   # the course's momentum rule: with momentum 0, plain SGD
+
+bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "idea", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 1. A step size per parameter
+#
+# Divide each parameter's step by the typical size of *its own* gradients. Where gradients have been
+# large (the steep $y$ direction of the bowl) the step shrinks; where they have been small (the flat
+# $x$ direction, or a feature that is rarely present) it stays large. All operations below are
+# element-wise: every parameter gets its own number.
+#
+# **AdaGrad** sums the squared gradients for ever, starting from `initial_accumulator_value`
+# (Keras: 0.1, which also keeps the very first steps from being enormous):
+#
+# $$
+# a \leftarrow a + g^2, \qquad w \leftarrow w - \frac{\eta\, g}{\sqrt{a + \epsilon}} .
+# $$
+#
+# Because $a$ only grows, every step size $\eta/\sqrt{a+\epsilon}$ only shrinks. That is ideal for
+# rare features — their sum stays small, so their steps stay large — but on a long run over dense
+# data the steps can shrink so far that training stalls.
+#
+# **RMSprop** forgets: it keeps an exponential moving average of squared gradients with decay `rho`
+# (Keras default 0.9), so old gradients fade and the step size can grow again:
+#
+# $$
+# s \leftarrow \rho\, s + (1 - \rho)\, g^2, \qquad w \leftarrow w - \frac{\eta\, g}{\sqrt{s + \epsilon}} .
+# $$
+#
+# $s$ starts at 0 and Keras applies **no bias correction** (Adam, next module, does). Keras also
+# offers `centered=True` (divide by an estimate of the gradient's variance, $s - \bar g^2$, instead)
+# and `momentum=` (a velocity on top of the scaled step); we use neither here.
+#
+# **Where epsilon goes.** Keras 3 adds $\epsilon$ (default $10^{-7}$) *inside* the square root for
+# both. Older texts and Keras 2 wrote $\sqrt{a} + \epsilon$; with everyday gradients the two agree to
+# about $10^{-7}$, but with small gradients or a larger $\epsilon$ they part clearly — your checks
+# include such cases.
+#
+# **Memory.** Each keeps one extra number per parameter: one extra array the shape of each weight
+# array, so $O(n)$ for $n$ parameters. (A claim seen in a tutorial, that AdaGrad's memory grows with
+# the *square* of the number of parameters, confuses it with full-matrix AdaGrad; the diagonal
+# version everyone uses is linear — section 5 counts it.)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 2. Predict first
+#
+# > **Does RMSprop treat all parameters alike, or does it adapt the step per parameter?** On the
+# > badly scaled bowl, which direction will get the larger effective step size?
+#
+# Write your answer below.
+
+# %% [markdown]
+# *My prediction:* (double-click to edit)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 1 — AdaGrad's starting state (1 point)
+#
+# Write `adagrad_init(params, initial_accumulator_value=0.1)`: an `AdagradState` whose accumulator
+# has the shape of `params` and is filled with `initial_accumulator_value` — a new array, not
+# `params` itself.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "adagrad_init", "grade": false, "solution": true, "locked": false, "task": false}
+def adagrad_init(params, initial_accumulator_value=0.1):
+    """AdaGrad's starting state: the accumulator filled with initial_accumulator_value (Keras: 0.1)."""
+    ### BEGIN SOLUTION
+    return AdagradState(accumulator=np.full(np.shape(params), initial_accumulator_value, dtype=float))
+    ### END SOLUTION
+
+
+# %%
+print(adagrad_init(np.zeros(3)))      # expected: AdagradState(accumulator=array([0.1, 0.1, 0.1]))
+
+# %% nbgrader={"schema_version": 3, "grade_id": "adagrad_init_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check that adagrad_init starts the accumulator as tf.keras.optimizers.Adagrad does."""
+checks.adagrad_init(adagrad_init)
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 2 — the AdaGrad step (3 points)
+#
+# Write `adagrad_step` in the Keras form above: add $g^2$ to the accumulator, then step with the
+# **updated** accumulator, epsilon inside the root. It is compared with
+# `tf.keras.optimizers.Adagrad` after every step, starting from a non-zero accumulator, with normal
+# and with tiny gradients, at `rtol=1e-5, atol=1e-6`.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "adagrad_step", "grade": false, "solution": true, "locked": false, "task": false}
+def adagrad_step(params, grads, state, *, learning_rate, epsilon):
+    """One AdaGrad step, Keras form.
+
+    accumulator_new = accumulator + grads**2
+    params_new      = params - learning_rate * grads / sqrt(accumulator_new + epsilon)   (epsilon inside the root)
+    Returns (params_new, AdagradState(accumulator_new)); the inputs are not changed.
+    """
+    ### BEGIN SOLUTION
+    accumulator = state.accumulator + grads**2
+    return params - learning_rate * grads / np.sqrt(accumulator + epsilon), AdagradState(accumulator)
+    ### END SOLUTION
+
+
+# %%
+new_params, new_state = adagrad_step(np.array([1.0, -2.0]), np.array([0.5, 3.0]), AdagradState(np.array([0.1, 0.1])),
+                                     learning_rate=0.1, epsilon=1e-7)
+print(np.round(new_params, 4), np.round(new_state.accumulator, 4))   # expected: [ 0.9155 -2.0994] [0.35 9.1 ]
+
+# %% nbgrader={"schema_version": 3, "grade_id": "adagrad_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+"""Check adagrad_step against tf.keras.optimizers.Adagrad, step by step, in both gradient regimes."""
+checks.adagrad_step(adagrad_step)
+### BEGIN HIDDEN TESTS
+checks.adagrad_step(adagrad_step, seed=41, shapes=[(1,), (3, 3)],
+                    hypers=[{"learning_rate": 1.0, "epsilon": 1e-4}, {"learning_rate": 0.01, "epsilon": 1e-6}])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex3_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 3 — the RMSprop step (3 points)
+#
+# Write `rmsprop_step` in the Keras form: update the average of squared gradients with `rho`, then
+# step with the updated average, epsilon inside the root, no bias correction. It is compared with
+# `tf.keras.optimizers.RMSprop` in the same way.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "rmsprop_step", "grade": false, "solution": true, "locked": false, "task": false}
+def rmsprop_step(params, grads, state, *, learning_rate, rho, epsilon):
+    """One RMSprop step, Keras form (no momentum, not centered, no bias correction).
+
+    mean_square_new = rho * mean_square + (1 - rho) * grads**2
+    params_new      = params - learning_rate * grads / sqrt(mean_square_new + epsilon)   (epsilon inside the root)
+    Returns (params_new, RMSpropState(mean_square_new)); the inputs are not changed.
+    """
+    ### BEGIN SOLUTION
+    mean_square = rho * state.mean_square + (1 - rho) * grads**2
+    return params - learning_rate * grads / np.sqrt(mean_square + epsilon), RMSpropState(mean_square)
+    ### END SOLUTION
+
+
+# %%
+new_params, new_state = rmsprop_step(np.array([1.0, -2.0]), np.array([0.5, 3.0]), rmsprop_init(np.zeros(2)),
+                                     learning_rate=0.1, rho=0.9, epsilon=1e-7)
+print(np.round(new_params, 4), np.round(new_state.mean_square, 4))   # expected: [ 0.6838 -2.3162] [0.025 0.9  ]
+
+# %% nbgrader={"schema_version": 3, "grade_id": "rmsprop_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+"""Check rmsprop_step against tf.keras.optimizers.RMSprop, step by step, in both gradient regimes."""
+checks.rmsprop_step(rmsprop_step)
+### BEGIN HIDDEN TESTS
+checks.rmsprop_step(rmsprop_step, seed=42, shapes=[(1,), (3, 3)],
+                    hypers=[{"learning_rate": 0.1, "rho": 0.5, "epsilon": 1e-4}, {"learning_rate": 0.001, "rho": 0.99, "epsilon": 1e-6}])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "race_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Look at the RMSprop example once more: both parameters moved by the same amount, about
+# $3.16\,\eta$, although one gradient was six times the other. From a zero average the first step is
+# $\eta g / \sqrt{(1-\rho) g^2} = \eta / \sqrt{1 - \rho}$ for *any* gradient — that is the missing
+# bias correction at work, and the reason Adam adds one.
+#
+# ## 3. The race on the bowl
+#
+# **Your** AdaGrad and RMSprop against plain gradient descent, from Module 1's start. Move the
+# learning rate up: gradient descent diverges above 0.5 (the steep direction's limit), the adaptive
+# ones do not care nearly as much. Then lower `rho` towards 0 (RMSprop forgets almost at once) and
+# raise it towards 1 (it remembers almost everything, like AdaGrad without the growth).
+
+# %% tags=["skip-when-grading"]
+widgets.adaptive_explorer(adagrad_step, adagrad_init, rmsprop_step, bowl, learning_rate=0.3, rho=0.9, num_steps=60)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "effective_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Each parameter's effective step size
+#
+# How far does each optimizer move a parameter per unit of gradient? For gradient descent it is $\eta$
+# throughout; for AdaGrad and RMSprop it is $\eta/\sqrt{a+\epsilon}$ and $\eta/\sqrt{s+\epsilon}$,
+# different for every parameter and changing every step. Below, from your own functions' states, on
+# the bowl (left: $x$ flat, right: $y$ steep):
+
+# %% tags=["skip-when-grading"]
+steps = {"gradient descent": np.full((60, 2), 0.3)}
+for label, step, init, field, extra in [("AdaGrad", adagrad_step, adagrad_init, "accumulator", {}),
+                                        ("RMSprop", rmsprop_step, rmsprop_init, "mean_square", {"rho": 0.9})]:
+    _, states = widgets.run_rule(step, init, bowl.gradient, bowl.start, 60, learning_rate=0.3, epsilon=1e-7, **extra)
+    steps[label] = runs.effective_step_sizes(states[1:], field, learning_rate=0.3, epsilon=1e-7)   # after each step
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+plots.plot_effective_steps(axes[0], steps, parameter=0, title="bowl, flat direction x")
+plots.plot_effective_steps(axes[1], steps, parameter=1, title="bowl, steep direction y")
+plt.tight_layout()
+plt.show()
+print("after 60 steps, effective step x / y:", {label: np.round(s[-1], 3) for label, s in steps.items()})
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "sparse_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Both adaptive methods give the flat direction a larger step than the steep one — AdaGrad's $x$
+# step starts about four times its $y$ step — where gradient descent gives both the same: the
+# per-parameter answer to Module 1's problem. AdaGrad's steps fall for ever; RMSprop's grow again as
+# the gradients get smaller near the minimum, because it forgets the large early ones (the printout
+# above gives the values after 60 steps).
+#
+# ## 4. Where AdaGrad shines: rare features
+#
+# A linear model with a common feature (present in every example, values up to 4) and a rare one
+# (present in about 3% of examples), trained on mini-batches of 10. The common feature's large
+# values cap plain SGD's learning rate (at about 0.16 here, by Module 1's $2/a$ rule); the rare
+# feature rarely gets a gradient at all. The true weight of the rare feature is 3.
+
+# %% tags=["skip-when-grading"]
+sparse = datasets.sparse_data()
+
+def minibatch_gradients(seed=1, batch_size=10):
+    rng = np.random.default_rng(seed)           # the same batches for every optimizer
+    def gradient(w):
+        batch = rng.integers(0, len(sparse.y), batch_size)
+        return datasets.mse_gradient(w, sparse.X[batch], sparse.y[batch])
+    return gradient
+
+contenders = {
+    "SGD, η = 0.065": (momentum_step, momentum_init, {"learning_rate": 0.065, "momentum": 0.0}, None),
+    "AdaGrad, η = 0.5": (adagrad_step, adagrad_init, {"learning_rate": 0.5, "epsilon": 1e-7}, "accumulator"),
+    "RMSprop, η = 0.02": (rmsprop_step, rmsprop_init, {"learning_rate": 0.02, "rho": 0.9, "epsilon": 1e-7}, "mean_square"),
+}
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+for (label, (step, init, hyper, field)), color in zip(contenders.items(), plots.COLORS):
+    path, states = widgets.run_rule(step, init, minibatch_gradients(), np.zeros(3), 300, **hyper)
+    axes[0].plot(path[:, 1], color=color, label=label)
+    if field:
+        effective = runs.effective_step_sizes(states[1:], field, learning_rate=hyper["learning_rate"], epsilon=1e-7)
+    else:
+        effective = np.full((len(path) - 1, 3), hyper["learning_rate"])
+    axes[1].semilogy(effective[:, 1], color=color, label=label)
+    print(f"{label:18s} rare-feature weight after 100 steps: {path[100, 1]:.2f}, after 300: {path[-1, 1]:.2f}")
+axes[0].axhline(3.0, color="0.5", linestyle=":", label="true weight 3")
+axes[0].set(xlabel="step", ylabel="weight of the rare feature", title="Learning the rare feature's weight")
+axes[1].set(xlabel="step", ylabel="effective step size (log)", title="Effective step size of the rare feature")
+axes[0].legend(fontsize=8)
+axes[1].legend(fontsize=8)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# AdaGrad keeps the rare feature's step size large — its accumulator barely grows, because its
+# gradient is almost always zero — and learns its weight several times faster than SGD can at any
+# stable learning rate. RMSprop's step for the rare feature stays large too, but it forgets between
+# the rare examples, so its steps jump around.
+#
+# **Myth: "RMSprop uses one learning rate for all parameters."** It does not: `learning_rate` is one
+# number, but every parameter is divided by its own $\sqrt{s + \epsilon}$ — you have just plotted the
+# different step sizes.
+#
+# ## 5. The Keras way
+#
+# `tf.keras.optimizers.Adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7)`
+# and `tf.keras.optimizers.RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+# centered=False)` (the defaults), or the strings `"adagrad"` and `"rmsprop"`. Their memory, counted
+# on a small model:
+
+# %% tags=["skip-when-grading"]
+tf = keras_bridge.import_tensorflow()
+
+model = keras_bridge.small_regression_model(10, hidden=64)
+num_params = sum(int(np.prod(v.shape)) for v in model.trainable_variables)
+for optimizer in (tf.keras.optimizers.SGD(), tf.keras.optimizers.Adagrad(), tf.keras.optimizers.RMSprop()):
+    optimizer.build(model.trainable_variables)
+    slots = [v for v in optimizer.variables if v.path.split("/")[-1] not in ("iteration", "learning_rate")]
+    extra = sum(int(np.prod(v.shape)) for v in slots)
+    print(f"{type(optimizer).__name__:8s}: {len(slots)} extra arrays, {extra} numbers for {num_params} parameters "
+          f"({extra / num_params:.0f}× the parameters)")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# One extra array per weight array, the same size: memory grows linearly with the number of
+# parameters, never with its square.
+#
+# ## Key takeaways
+#
+# * Adaptive methods divide each parameter's step by the root of its own (accumulated or averaged)
+#   squared gradients: every parameter gets its own effective step size.
+# * AdaGrad sums $g^2$ from `initial_accumulator_value` = 0.1: good for sparse, rare features; its
+#   step sizes only shrink, so long training on dense data can stall.
+# * RMSprop averages $g^2$ with decay `rho` = 0.9, so it forgets; no bias correction in Keras, so its
+#   first steps from zero are about $\eta/\sqrt{1-\rho}$ whatever the gradient.
+# * Keras 3 puts $\epsilon$ inside the square root: $\sqrt{a + \epsilon}$.
+# * Memory: one extra array per parameter array — $O(n)$, not $O(n^2)$.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Quiz
+#
+# Answer each question in the cell under it and run the check below it. Letters go in quotes
+# (`"b"`), numbers without.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 1.** 
+# Which optimizer suits sparse data, where some features appear rarely, but can see its effective
+# learning rate shrink too far during long training?
+#
+# * (a) plain SGD
+# * (b) RMSprop
+# * (c) AdaGrad
+# * (d) SGD with momentum
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_ada_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which one sums squared gradients for ever?"}
+# Your answer to question 1, e.g. answer_ada_q1 = "a"
+### BEGIN SOLUTION
+answer_ada_q1 = "c"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 1."""
+quiz.check("ada_q1", answer_ada_q1)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 2.** 
+# Does RMSprop use the same step size for every parameter?
+#
+# * (a) yes: it has a single `learning_rate`, so every parameter moves by the same rule and size
+# * (b) no: each parameter's step is divided by the root of its own average of squared gradients
+# * (c) yes, until the first epoch ends
+# * (d) no: it picks a random learning rate for each parameter
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_ada_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Look again at the plot of each parameter's effective step size."}
+# Your answer to question 2, e.g. answer_ada_q2 = "a"
+### BEGIN SOLUTION
+answer_ada_q2 = "b"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 2."""
+quiz.check("ada_q2", answer_ada_q2)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 3.** 
+# A model has 1,000,000 parameters. How many extra numbers does (diagonal) AdaGrad store for them?
+# Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_ada_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "One extra array per parameter array, of the same size."}
+# Your answer to question 3, e.g. answer_ada_q3 = 5
+### BEGIN SOLUTION
+answer_ada_q3 = 1000000
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 3."""
+quiz.check("ada_q3", answer_ada_q3)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 4.** 
+# Where does Keras 3 put epsilon in AdaGrad's and RMSprop's update?
+#
+# * (a) inside the square root: $g / \sqrt{a + \epsilon}$
+# * (b) outside: $g / (\sqrt{a} + \epsilon)$
+# * (c) it multiplies the learning rate
+# * (d) it is added to the gradient before squaring
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_ada_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Re-read 'Where epsilon goes' in section 1."}
+# Your answer to question 4, e.g. answer_ada_q4 = "b"
+### BEGIN SOLUTION
+answer_ada_q4 = "a"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 4."""
+quiz.check("ada_q4", answer_ada_q4)

@@ -1,0 +1,379 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# # Module 5 — Adam
+#
+# **The question of this module:** momentum remembers the *direction* the gradients have been
+# pointing; RMSprop remembers their *size*, parameter by parameter. Can one optimizer do both — and
+# what goes wrong in its very first steps, when its memory is still empty?
+#
+# You will write Adam exactly as Keras runs it (checked step by step against
+# `tf.keras.optimizers.Adam`), see with sliders why it corrects the bias of its zero start, race it
+# against RMSprop and momentum, and train a Keras model with it.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Notation used in every module
+#
+# | symbol | in code | meaning |
+# |---|---|---|
+# | $w$ | `params` | the parameters (weights) being trained: a numpy array of any shape |
+# | $L(w)$ | `landscape.value(w)` | the loss: how wrong the model is; lower is better |
+# | $g = \nabla L(w)$ | `grads` | the gradient: same shape as $w$, points uphill, steepest first |
+# | $\eta$ | `learning_rate` | the step size (Keras name `learning_rate`) |
+# | $t$ | `t` | the step counter, starting at 1 on the first update (as in Keras) |
+# | state | `state` | what an optimizer remembers between steps; a `NamedTuple`, returned anew each step |
+#
+# **The one interface of the course.** Every optimizer you write is a pair of functions:
+#
+# ```python
+# state = rule_init(params)
+# new_params, new_state = rule_step(params, grads, state, *, learning_rate=..., ...)
+# ```
+#
+# A step never changes its inputs: it returns a new array and a new state. Hyperparameters use the
+# Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
+# is in `help(optim)`.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from optcourse import checks, datasets, keras_bridge, landscapes, quiz, reference, widgets
+from optcourse.optim import AdamState, rmsprop_init
+
+bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "idea", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 1. Two memories and a correction
+#
+# Adam keeps two exponential moving averages per parameter:
+#
+# * the **first moment** $m$, an average of gradients — momentum's memory of direction, with decay
+#   $\beta_1$ (default 0.9);
+# * the **second moment** $v$, an average of squared gradients — RMSprop's memory of size, with decay
+#   $\beta_2$ (default 0.999).
+#
+# Both start at zero, so early on they are **biased towards zero**: after one step
+# $m = (1-\beta_1)\,g = 0.1\,g$ although the gradient is $g$. Dividing by $1 - \beta^t$ removes that
+# bias exactly for a constant gradient. Keras folds both corrections into the step size. With the
+# step counter $t = 1$ on the first step:
+#
+# $$
+# \begin{aligned}
+# t &\leftarrow t + 1 \\
+# m &\leftarrow m + (1 - \beta_1)(g - m) \\
+# v &\leftarrow v + (1 - \beta_2)(g^2 - v) \\
+# \alpha_t &= \eta\, \frac{\sqrt{1 - \beta_2^{\,t}}}{1 - \beta_1^{\,t}} \\
+# w &\leftarrow w - \alpha_t\, \frac{m}{\sqrt{v} + \epsilon}
+# \end{aligned}
+# $$
+#
+# Defaults: $\eta = 0.001$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-7}$.
+# ($m + (1-\beta)(g - m)$ is the same as $\beta m + (1-\beta) g$.)
+#
+# **Keras's form and the paper's.** The Adam paper's Algorithm 1 corrects the moments themselves,
+# $\hat m = m/(1-\beta_1^t)$, $\hat v = v/(1-\beta_2^t)$, and steps $\eta\,\hat m/(\sqrt{\hat v} + \epsilon)$.
+# Keras uses the paper's "epsilon-hat" rewriting above. The two agree except for where $\epsilon$
+# sits: Keras's $\epsilon$ equals an Algorithm-1 epsilon of $\epsilon/\sqrt{1-\beta_2^t}$ (about
+# $3.2\times10^{-6}$ at $t = 1$). With everyday gradients that is a difference of about $10^{-6}$ —
+# but with gradients near $10^{-3}$ or a larger $\epsilon$ the two clearly part, and your check
+# includes such cases. Write the Keras form.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 2. Predict first
+#
+# > **Does Adam combine ideas from other optimizers, or does it work differently?** Which ones, and
+# > which part of the update comes from which?
+#
+# Write your answer below.
+
+# %% [markdown]
+# *My prediction:* (double-click to edit)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 1 — Adam's starting state (1 point)
+#
+# Write `adam_init(params)`: an `AdamState` with `m` and `v` new zero arrays of the shape of
+# `params`, and `t = 0` (an int: no steps taken yet).
+
+# %% nbgrader={"schema_version": 3, "grade_id": "adam_init", "grade": false, "solution": true, "locked": false, "task": false}
+def adam_init(params):
+    """Adam's starting state: zero first and second moments, and t = 0 steps taken."""
+    ### BEGIN SOLUTION
+    return AdamState(m=np.zeros(np.shape(params)), v=np.zeros(np.shape(params)), t=0)
+    ### END SOLUTION
+
+
+# %%
+print(adam_init(np.zeros(2)))     # expected: AdamState(m=array([0., 0.]), v=array([0., 0.]), t=0)
+
+# %% nbgrader={"schema_version": 3, "grade_id": "adam_init_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check that adam_init returns zero moments of the right shape and t = 0."""
+checks.adam_init(adam_init)
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 2 — the Adam step (4 points)
+#
+# Write `adam_step` in the Keras form above. It is compared with `tf.keras.optimizers.Adam` after
+# every step — parameters, `m`, `v` and `t` — starting from a non-zero state, with non-default
+# betas, with normal and with tiny gradients and a larger epsilon, at `rtol=1e-5, atol=1e-6`.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "adam_step", "grade": false, "solution": true, "locked": false, "task": false}
+def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
+    """One Adam step, Keras ("epsilon-hat") form; t counts steps and is 1 on the first one.
+
+    t_new = t + 1
+    m_new = m + (1 - beta_1) * (grads - m)
+    v_new = v + (1 - beta_2) * (grads**2 - v)
+    alpha = learning_rate * sqrt(1 - beta_2**t_new) / (1 - beta_1**t_new)
+    params_new = params - alpha * m_new / (sqrt(v_new) + epsilon)      (epsilon outside the root)
+    Returns (params_new, AdamState(m_new, v_new, t_new)); the inputs are not changed.
+    """
+    ### BEGIN SOLUTION
+    t = state.t + 1
+    m = state.m + (1 - beta_1) * (grads - state.m)
+    v = state.v + (1 - beta_2) * (grads**2 - state.v)
+    alpha = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    return params - alpha * m / (np.sqrt(v) + epsilon), AdamState(m=m, v=v, t=t)
+    ### END SOLUTION
+
+
+# %%
+# Try it: two steps from the start with learning rate 0.1.
+w, state = np.array([1.0, -2.0]), adam_init(np.zeros(2))
+for _ in range(2):
+    w, state = adam_step(w, np.array([0.5, 3.0]), state, learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
+    print(np.round(w, 4), "t =", state.t)
+# expected: [ 0.9 -2.1] t = 1, then [ 0.8 -2.2] t = 2
+
+# %% nbgrader={"schema_version": 3, "grade_id": "adam_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 4}
+"""Check adam_step against tf.keras.optimizers.Adam, step by step: parameters, m, v and t."""
+checks.adam_step(adam_step)
+### BEGIN HIDDEN TESTS
+checks.adam_step(adam_step, seed=43, shapes=[(1,), (3, 3)],
+                 hypers=[{"learning_rate": 0.1, "beta_1": 0.5, "beta_2": 0.9, "epsilon": 1e-4},
+                         {"learning_rate": 0.001, "beta_1": 0.95, "beta_2": 0.9999, "epsilon": 1e-6}])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "bias_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Notice the example: each parameter moved by exactly the learning rate, 0.1, although one gradient
+# was six times the other. With a constant gradient the corrected $m/\sqrt{v}$ is $\pm 1$: Adam's
+# steps have the size of the learning rate, whatever the scale of the gradient. That makes $\eta$
+# easy to reason about — it is roughly how far a parameter moves per step.
+#
+# ## 3. Why the bias correction matters
+#
+# Below, a noisy gradient with mean 1 (spread 0.5) is fed to the two moving averages. Move $t$, and
+# the betas: the uncorrected $m$ and especially $v$ start far below the truth; the corrected ones are
+# right from the first step. With $\beta_2 = 0.999$, the uncorrected $v$ needs thousands of steps to
+# catch up.
+
+# %% tags=["skip-when-grading"]
+widgets.bias_correction_explorer(beta_1=0.9, beta_2=0.999, t=10)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "bias_training_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# What does that do to training? The same Keras model, trained from the same start by **your**
+# `adam_step` twice: once as written, once from a state with a huge step counter ($t = 10^6$, so both
+# $1 - \beta^t$ are 1: no correction). Without the correction the first steps are about
+# $(1-\beta_1)/\sqrt{1-\beta_2} \approx 3.2$ times too large.
+
+# %% tags=["skip-when-grading"]
+tf = keras_bridge.import_tensorflow()
+data = datasets.regression_data(200, 10)
+start = keras_bridge.small_regression_model(10, seed=3).get_weights()
+
+def uncorrected_init(params):       # your Adam with the correction switched off
+    return AdamState(m=np.zeros(np.shape(params)), v=np.zeros(np.shape(params)), t=10**6)
+
+curves = {}
+for label, init in [("with bias correction", adam_init), ("without", uncorrected_init)]:
+    model = keras_bridge.small_regression_model(10)
+    model.set_weights(start)
+    curves[label] = keras_bridge.train_with_rule(model, data.X, data.y, adam_step, init, learning_rate=0.01,
+                                                 beta_1=0.9, beta_2=0.999, epsilon=1e-7, epochs=3)
+
+fig, ax = plt.subplots(figsize=(7, 3.3))
+for (label, losses), color in zip(curves.items(), ["#0072B2", "#D55E00"]):
+    ax.plot(losses, marker="o", markersize=3, color=color, label=label)
+ax.set(xlabel="step", ylabel="batch loss (MSE)", title="Your Adam on a Keras model, with and without bias correction")
+ax.legend()
+plt.show()
+print({label: f"final batch loss {losses[-1]:.3f}" for label, losses in curves.items()})
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "race_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Without the correction the loss first drops faster — the steps are three times too big — then
+# overshoots and bounces back up, and ends worse. It is one of the easiest lines to forget and one of
+# the first things to check when an Adam implementation behaves oddly early in training.
+#
+# ## 4. The race: Adam, RMSprop and momentum
+#
+# **Your** Adam against the course's RMSprop ($\rho = \beta_2 = 0.999$) and momentum (momentum
+# $= \beta_1$), all with the same learning rate. Try $\beta_1 = 0$: Adam loses its momentum part.
+# Raise the learning rate: which one diverges first?
+
+# %% tags=["skip-when-grading"]
+widgets.adam_race_explorer(adam_step, adam_init, bowl, learning_rate=0.1, beta_1=0.9, num_steps=80)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "relations_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# An honest result at $\eta = 0.1$: RMSprop first, momentum second, Adam last. The reason is step
+# size. Adam's steps are about $\eta$ long whatever the gradient, so from 9 units away it needs some
+# 90 steps just to arrive — raise $\eta$ to 0.3 and it does. RMSprop, with no bias correction,
+# starts with steps up to $\eta/\sqrt{1-\rho} \approx 32\,\eta$ at $\rho = 0.999$: wild early steps
+# that happen to help on this smooth bowl and can wreck a real network's first updates. Momentum
+# builds up speed along the flat direction. Adam's combination pays off when gradients are noisy
+# (mini-batches) and badly scaled at once — the usual case for neural networks, measured in
+# Module 7. No optimizer wins everywhere.
+#
+# ### Relations
+#
+# * **Adam with $\beta_1 = 0$** has no momentum: $m = g$, and the step is
+#   $\eta\sqrt{1-\beta_2^t}\, g/(\sqrt{v}+\epsilon)$ — RMSprop with $\rho = \beta_2$ and a bias
+#   correction of its average. Measured with your function:
+
+# %% tags=["skip-when-grading"]
+rng = np.random.default_rng(0)
+adam_state, rms_state = adam_init(np.zeros(2)), rmsprop_init(np.zeros(2))
+for t in range(1, 1001):
+    g = rng.normal(size=2)                    # the same gradients for both; steps taken from w = 0
+    adam_move, adam_state = adam_step(np.zeros(2), g, adam_state, learning_rate=0.01, beta_1=0.0, beta_2=0.99, epsilon=1e-7)
+    rms_move, rms_state = reference.rmsprop_step(np.zeros(2), g, rms_state, learning_rate=0.01, rho=0.99)
+    if t in (1, 10, 100, 1000):
+        print(f"t = {t:4d}: Adam(beta_1=0) step ÷ RMSprop(rho=0.99) step = {np.round(adam_move / rms_move, 3)};  "
+              f"sqrt(1 - 0.99^t) = {np.sqrt(1 - 0.99**t):.3f}")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# The ratio of the two steps is exactly Adam's correction of $v$, $\sqrt{1-\beta_2^t}$: RMSprop's
+# early steps are too large (about $\eta/\sqrt{1-\rho}$), Adam's are not, and the two agree once
+# $1 - \beta_2^t \approx 1$.
+#
+# * **AdamW** (`tf.keras.optimizers.AdamW(weight_decay=0.004)`): Adam plus *decoupled* weight decay —
+#   each step also shrinks the weights by $\eta \cdot \text{weight\_decay} \cdot w$, separately from
+#   the gradient, instead of adding an L2 term to the loss (which Adam's scaling would distort).
+# * **AMSGrad** (`Adam(amsgrad=True)`): divides by the largest $v$ seen so far, so the effective step
+#   size can never grow again — a fix for rare cases where Adam fails to converge.
+#
+# ## 5. The Keras way
+#
+# `tf.keras.optimizers.Adam()` (defaults 0.001, 0.9, 0.999, 1e-7) or the string `"adam"`. Below,
+# **your** `adam_step` trains a small Keras network through a `tf.GradientTape` loop (one
+# `AdamState` per weight array), next to the built-in Adam from the same weights on the same batches.
+
+# %% tags=["skip-when-grading"]
+yours = keras_bridge.small_regression_model(10)
+theirs = keras_bridge.small_regression_model(10)
+yours.set_weights(start)
+theirs.set_weights(start)
+your_losses = keras_bridge.train_with_rule(yours, data.X, data.y, adam_step, adam_init, learning_rate=0.01,
+                                           beta_1=0.9, beta_2=0.999, epsilon=1e-7, epochs=3)
+keras_losses = keras_bridge.train_with_keras_optimizer(theirs, data.X, data.y, tf.keras.optimizers.Adam(learning_rate=0.01), epochs=3)
+print(f"{len(your_losses)} steps; largest difference in batch loss {np.abs(your_losses - keras_losses).max():.1e} "
+      f"on losses from {keras_losses.min():.2f} to {keras_losses.max():.2f} (float32 rounding)")
+
+fig, ax = plt.subplots(figsize=(7, 3.3))
+ax.plot(keras_losses, color="#0072B2", linewidth=4, alpha=0.5, label="tf.keras.optimizers.Adam")
+ax.plot(your_losses, color="#E69F00", linestyle="--", label="your adam_step")
+ax.set(xlabel="step", ylabel="batch loss (MSE)", title="A Keras model trained by Keras's Adam and by yours")
+ax.legend()
+plt.show()
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Key takeaways
+#
+# * Adam = momentum's first moment $m$ (direction) + RMSprop's second moment $v$ (per-parameter
+#   size), with bias correction for their zero start.
+# * Keras form: $t$ is 1 on the first step; $\alpha_t = \eta\sqrt{1-\beta_2^t}/(1-\beta_1^t)$;
+#   $w \leftarrow w - \alpha_t\, m/(\sqrt{v} + \epsilon)$. Defaults 0.001, 0.9, 0.999, 1e-7.
+# * The paper's Algorithm 1 puts $\epsilon$ after correcting $v$; the results differ only slightly,
+#   except for tiny gradients or a large $\epsilon$.
+# * Without bias correction the first steps are about 3× too large; forgetting it hurts early
+#   training.
+# * A step of Adam is roughly $\eta$ in size whatever the gradient's scale. $\beta_1 = 0$ gives
+#   RMSprop with bias correction. AdamW decouples weight decay; AMSGrad keeps the largest $v$.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Quiz
+#
+# Answer each question in the cell under it and run the check below it. Letters go in quotes
+# (`"b"`), numbers without.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 1.** 
+# Which two optimizers does Adam combine?
+#
+# * (a) AdaGrad and plain SGD
+# * (b) Nesterov momentum and AdaGrad
+# * (c) momentum (its first moment) and RMSprop (its second moment)
+# * (d) none: Adam is a second-order method that uses the Hessian
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_adam_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which optimizers keep an average of gradients, and of squared gradients?"}
+# Your answer to question 1, e.g. answer_adam_q1 = "a"
+### BEGIN SOLUTION
+answer_adam_q1 = "c"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 1."""
+quiz.check("adam_q1", answer_adam_q1)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 2.** 
+# Which of these optimizers adapts the size of its steps, parameter by parameter, during training?
+#
+# * (a) plain SGD
+# * (b) Adam
+# * (c) SGD with momentum 0.9
+# * (d) SGD with Nesterov momentum
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_adam_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which of these divides each parameter's step by its own gradient history?"}
+# Your answer to question 2, e.g. answer_adam_q2 = "a"
+### BEGIN SOLUTION
+answer_adam_q2 = "b"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 2."""
+quiz.check("adam_q2", answer_adam_q2)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 3.** 
+# On the very first step ($t = 1$) with $\beta_1 = 0.9$, by what number must the first moment $m$ be
+# divided to remove its bias? Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_adam_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "The correction divides by 1 \u2212 beta_1^t."}
+# Your answer to question 3, e.g. answer_adam_q3 = 0.5
+### BEGIN SOLUTION
+answer_adam_q3 = 0.1
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 3."""
+quiz.check("adam_q3", answer_adam_q3)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 4.** 
+# Adam starts from zero state with the default betas and a constant gradient. Ignoring epsilon, each
+# step moves a parameter by how many times the learning rate? Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_adam_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Look at the example after Exercise 2: how far did each parameter move per step?"}
+# Your answer to question 4, e.g. answer_adam_q4 = 3
+### BEGIN SOLUTION
+answer_adam_q4 = 1
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 4."""
+quiz.check("adam_q4", answer_adam_q4)

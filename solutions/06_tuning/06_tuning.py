@@ -1,0 +1,460 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# # Module 6 — Choosing and tuning the learning rate
+#
+# **The question of this module:** every optimizer so far had a learning rate we picked by hand. How
+# sensitive is each optimizer to that choice, how do practitioners find a good value quickly, and
+# why do real training runs change the learning rate while they train?
+#
+# You will measure learning-rate sensitivity for four optimizers on one problem, write the
+# learning-rate range test, write three schedules and check them step for step against
+# `keras.optimizers.schedules`, and see a Keras model ruined by `Adam(learning_rate=1.0)`.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Notation used in every module
+#
+# | symbol | in code | meaning |
+# |---|---|---|
+# | $w$ | `params` | the parameters (weights) being trained: a numpy array of any shape |
+# | $L(w)$ | `landscape.value(w)` | the loss: how wrong the model is; lower is better |
+# | $g = \nabla L(w)$ | `grads` | the gradient: same shape as $w$, points uphill, steepest first |
+# | $\eta$ | `learning_rate` | the step size (Keras name `learning_rate`) |
+# | $t$ | `t` | the step counter, starting at 1 on the first update (as in Keras) |
+# | state | `state` | what an optimizer remembers between steps; a `NamedTuple`, returned anew each step |
+#
+# **The one interface of the course.** Every optimizer you write is a pair of functions:
+#
+# ```python
+# state = rule_init(params)
+# new_params, new_state = rule_step(params, grads, state, *, learning_rate=..., ...)
+# ```
+#
+# A step never changes its inputs: it returns a new array and a new state. Hyperparameters use the
+# Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
+# is in `help(optim)`.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from optcourse import checks, datasets, keras_bridge, landscapes, quiz, reference, runs, widgets
+from optcourse.optim import momentum_init, rmsprop_init
+
+data = datasets.regression_data()      # Module 2's problem: 1000 × 10, features in [0, 1]
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "sensitivity_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 1. How forgiving is each optimizer? Measured
+#
+# The same linear regression, trained for three epochs of mini-batches of 32 by plain SGD, SGD
+# with momentum 0.9, RMSprop and Adam (the course's reference implementations, which behave exactly
+# like yours), for fifteen learning rates from $10^{-4}$ to 3. Plotted: the final loss on all the
+# data; a missing point means the run diverged.
+
+# %% tags=["skip-when-grading"]
+learning_rates = np.geomspace(1e-4, 3.0, 15)
+contenders = {
+    "SGD": (reference.momentum_step, momentum_init, {"momentum": 0.0}),
+    "SGD + momentum 0.9": (reference.momentum_step, momentum_init, {"momentum": 0.9}),
+    "RMSprop": (reference.rmsprop_step, rmsprop_init, {"rho": 0.9}),
+    "Adam": (reference.adam_step, reference.adam_init, {}),
+}
+fig, ax = plt.subplots(figsize=(8, 4))
+for (label, (step, init, hyper)), marker in zip(contenders.items(), "osD^"):
+    finals = runs.learning_rate_sweep(step, init, data, learning_rates, **hyper)
+    ax.loglog(learning_rates, np.where(np.isfinite(finals), finals, np.nan), marker=marker, label=label)
+    good = learning_rates[finals < 2 * np.nanmin(finals)]
+    print(f"{label:20s} best loss {np.min(finals):.3f}; within 2× of its best from η = {good.min():.2g} to {good.max():.2g} "
+          f"({np.log10(good.max() / good.min()):.1f} decades); diverged from η = "
+          f"{learning_rates[~np.isfinite(finals)].min():.2g}" if np.any(~np.isfinite(finals)) else
+          f"{label:20s} best loss {np.min(finals):.3f}; within 2× of its best from η = {good.min():.2g} to {good.max():.2g} "
+          f"({np.log10(good.max() / good.min()):.1f} decades); never diverged")
+ax.set(xlabel="learning rate η (log scale)", ylabel="final loss on all data (log scale)",
+       title="Learning-rate sensitivity: same problem, same budget")
+ax.legend()
+plt.show()
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# On this problem Adam is the most forgiving: good results over a wide band of learning rates and no
+# divergence at all in the range tried, because its steps are about $\eta$ long whatever the
+# gradient. Plain SGD works only in a narrow band just below its divergence limit. Momentum shifts
+# the good band to smaller rates (its steps are up to $1/(1-\mu) = 10$ times larger). That is a
+# measurement on one problem, not a law — Module 7 repeats it on a neural network.
+#
+# ## 2. Predict first
+#
+# > **Does a higher learning rate always speed up training?** You answered this in Module 1 for a
+# > fixed learning rate. Now suppose the learning rate may *change* during training. Would you start
+# > high and end low, start low and end high, or keep it constant? Why?
+#
+# Write your answer below.
+
+# %% [markdown]
+# *My prediction:* (double-click to edit)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 1 — the learning-rate range test (3 points)
+#
+# Sweeping fifteen learning rates costs fifteen training runs. The **range test** (from Leslie
+# Smith's work on cyclical learning rates) needs one: train for a few dozen steps while the
+# learning rate grows geometrically from tiny to huge, record the loss, and read off where it fell
+# fastest and where it blew up.
+#
+# Write `lr_range_test(loss_fn, grad_fn, w0, *, min_lr, max_lr, num_steps)` with plain gradient
+# descent steps. At step $k = 0, 1, \ldots$:
+#
+# * the learning rate is $\eta_k = \text{min\_lr} \cdot (\text{max\_lr} / \text{min\_lr})^{k/(\text{num\_steps}-1)}$,
+#   so step 0 uses `min_lr` and the last step `max_lr`;
+# * record $\eta_k$ and the loss **at the current point, before** the step;
+# * stop as soon as that loss is not finite or larger than 4 × the lowest loss recorded so far
+#   (keep that last loss in the record); otherwise take the step $w \leftarrow w - \eta_k \nabla L(w)$.
+#
+# Return `(learning_rates, losses)` as two arrays of equal length.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "lr_range_test", "grade": false, "solution": true, "locked": false, "task": false}
+def lr_range_test(loss_fn, grad_fn, w0, *, min_lr, max_lr, num_steps):
+    """Grow the learning rate geometrically from min_lr to max_lr, one gradient step each;
+    record (learning rate, loss before the step); stop once the loss is not finite or > 4 × the lowest.
+    """
+    ### BEGIN SOLUTION
+    w, rates, losses = np.array(w0, dtype=float), [], []
+    for k in range(num_steps):
+        rate = min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))
+        rates.append(rate)
+        losses.append(float(loss_fn(w)))
+        if not np.isfinite(losses[-1]) or losses[-1] > 4 * min(losses):
+            break
+        w = w - rate * grad_fn(w)
+    return np.array(rates), np.array(losses)
+    ### END SOLUTION
+
+
+# %%
+# Try it on Module 1's parabola (a = 4): the loss should fall, then blow up somewhere above η = 2/a = 0.5.
+parabola = landscapes.parabola(a=4.0)
+rates, losses = lr_range_test(parabola.value, parabola.gradient, np.array([3.0]), min_lr=1e-3, max_lr=10.0, num_steps=30)
+print(len(rates), "steps; stopped at η =", round(rates[-1], 3))     # expected: 23 steps; stopped at η = 1.083
+
+# %% nbgrader={"schema_version": 3, "grade_id": "lr_range_test_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+"""Check lr_range_test: geometric learning rates, losses before each step, stop after the blow-up."""
+checks.lr_range_test(lr_range_test)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "range_test_run_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Now the range test on the regression problem, with full-batch gradients:
+
+# %% tags=["skip-when-grading"]
+loss_fn = lambda w: datasets.mse_loss(w, data.X, data.y)
+grad_fn = lambda w: datasets.mse_gradient(w, data.X, data.y)
+rates, losses = lr_range_test(loss_fn, grad_fn, np.zeros(11), min_lr=1e-4, max_lr=10.0, num_steps=60)
+suggestion = runs.suggest_learning_rate(rates, losses)
+
+fig, ax = plt.subplots(figsize=(7, 3.5))
+ax.semilogx(rates, losses, marker="o", markersize=3, color="#0072B2", label="loss before each step")
+ax.axvline(suggestion, color="#009E73", linestyle="--", label=f"suggestion: η = {suggestion:.3g}")
+ax.set(xlabel="learning rate η, growing every step (log scale)", ylabel="loss", title="Learning-rate range test")
+ax.legend()
+plt.show()
+print(f"{len(rates)} steps; lowest loss at η = {rates[np.argmin(losses)]:.3g}; blew up at η = {rates[-1]:.3g}; "
+      f"suggested η = lowest-loss rate / 10 = {suggestion:.3g}")
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "schedules_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# A common reading: take the learning rate where the loss was lowest (or falling fastest) and use
+# about a tenth of it — safely below the blow-up. Compare the suggestion with plain SGD's curve in
+# section 1: it lands at the top edge of SGD's good band and well below its divergence point — for
+# the price of one short run instead of fifteen. (Full-batch steps here; with
+# mini-batches the curve is noisier and is usually smoothed.)
+#
+# ## 3. Schedules: changing the learning rate while training
+#
+# A large learning rate early covers ground fast; a small one late lets the parameters settle
+# instead of jittering around the minimum (Module 2's noise). A **schedule** gives the learning rate
+# at each step. Keras evaluates it with the step count starting at **0** on the first update.
+#
+# * **Exponential decay:** $\eta_t = \eta_0 \cdot r^{\,t/T}$, multiplied by the rate $r$ every $T$
+#   steps; with `staircase=True` the exponent is $\lfloor t/T \rfloor$, so it drops in steps.
+# * **Cosine decay with linear warmup:** first a straight ramp from `initial_learning_rate` to
+#   `warmup_target` over `warmup_steps` (large learning rates are risky while Adam's moments and the
+#   network's activations are still settling), then half a cosine down to `alpha × warmup_target`
+#   over `decay_steps`, then flat. Without a warmup target, the cosine starts at
+#   `initial_learning_rate`.
+# * **Cosine decay with warm restarts (SGDR):** cosine cycles that jump back up; each cycle lasts
+#   `t_mul` times longer than the last and its peak is `m_mul` times lower.
+#
+# Write the three as functions of the step, with the Keras arguments. They are compared with the
+# Keras schedules at every step from 0 to past the end.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 2 — exponential decay (2 points)
+#
+# $\eta_t = \text{initial\_learning\_rate} \cdot \text{decay\_rate}^{\,p}$ with $p = t/\text{decay\_steps}$,
+# or $p = \lfloor t/\text{decay\_steps}\rfloor$ when `staircase` is true.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "exponential_decay", "grade": false, "solution": true, "locked": false, "task": false}
+def exponential_decay(step, *, initial_learning_rate, decay_steps, decay_rate, staircase=False):
+    """Keras ExponentialDecay: initial_learning_rate * decay_rate ** (step / decay_steps), floored if staircase."""
+    ### BEGIN SOLUTION
+    exponent = step // decay_steps if staircase else step / decay_steps
+    return initial_learning_rate * decay_rate**exponent
+    ### END SOLUTION
+
+
+# %%
+print([round(exponential_decay(t, initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5), 4) for t in (0, 10, 15, 20)])
+# expected: [0.1, 0.05, 0.0354, 0.025]
+
+# %% nbgrader={"schema_version": 3, "grade_id": "exponential_decay_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+"""Check exponential_decay against keras.optimizers.schedules.ExponentialDecay at every step."""
+checks.exponential_decay(exponential_decay)
+### BEGIN HIDDEN TESTS
+checks.exponential_decay(exponential_decay, cases=[dict(initial_learning_rate=1.0, decay_steps=3, decay_rate=0.9, staircase=True),
+                                                   dict(initial_learning_rate=0.05, decay_steps=25, decay_rate=0.1, staircase=False)])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex3_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 3 — cosine decay with linear warmup (3 points)
+#
+# Let $p$ be the peak: `warmup_target` if given, else `initial_learning_rate`. Then
+#
+# * while $t <$ `warmup_steps` (only when there is a warmup target): $\eta_t = \eta_0 + (p - \eta_0)\, t / \text{warmup\_steps}$;
+# * afterwards, with $s = \min(t - \text{warmup\_steps},\ \text{decay\_steps})$:
+#   $\eta_t = p \left[(1 - \alpha)\,\tfrac{1}{2}\left(1 + \cos\frac{\pi s}{\text{decay\_steps}}\right) + \alpha\right]$.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "cosine_decay", "grade": false, "solution": true, "locked": false, "task": false}
+def cosine_decay(step, *, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None, warmup_steps=0):
+    """Keras CosineDecay: optional linear warmup to warmup_target, then a half cosine down to alpha × peak, then flat."""
+    ### BEGIN SOLUTION
+    if warmup_target is None:
+        peak, step = initial_learning_rate, min(step, decay_steps)
+    else:
+        if step < warmup_steps:
+            return initial_learning_rate + (warmup_target - initial_learning_rate) * step / warmup_steps
+        peak, step = warmup_target, min(step - warmup_steps, decay_steps)
+    return peak * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * step / decay_steps)) + alpha)
+    ### END SOLUTION
+
+
+# %%
+print([round(cosine_decay(t, initial_learning_rate=0.0, decay_steps=10, alpha=0.1, warmup_target=1.0, warmup_steps=4), 3)
+       for t in (0, 2, 4, 9, 14, 20)])
+# expected: [0.0, 0.5, 1.0, 0.55, 0.1, 0.1]
+
+# %% nbgrader={"schema_version": 3, "grade_id": "cosine_decay_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+"""Check cosine_decay against keras.optimizers.schedules.CosineDecay (with and without warmup) at every step."""
+checks.cosine_decay(cosine_decay)
+### BEGIN HIDDEN TESTS
+checks.cosine_decay(cosine_decay, cases=[dict(initial_learning_rate=0.001, decay_steps=30, alpha=0.2, warmup_target=0.01, warmup_steps=10),
+                                         dict(initial_learning_rate=1.0, decay_steps=5, alpha=0.0, warmup_target=None, warmup_steps=0)])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex4_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Exercise 4 — cosine decay with warm restarts (2 points)
+#
+# Measure time in units of `first_decay_steps`: $f = t / \text{first\_decay\_steps}$. Cycle 0 covers
+# $f \in [0, 1)$, cycle 1 the next `t_mul` units, cycle 2 the next `t_mul²`, and so on. Within cycle
+# $i$, with $x$ the fraction of the cycle completed, $\eta_t = \eta_0\left[(1-\alpha)\, m_{\text{mul}}^{\,i}\,\tfrac12(1 + \cos \pi x) + \alpha\right]$.
+# (A loop that subtracts cycle lengths is fine.)
+
+# %% nbgrader={"schema_version": 3, "grade_id": "cosine_decay_restarts", "grade": false, "solution": true, "locked": false, "task": false}
+def cosine_decay_restarts(step, *, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0):
+    """Keras CosineDecayRestarts (SGDR): cosine cycles, each t_mul times longer and m_mul times lower than the last."""
+    ### BEGIN SOLUTION
+    fraction, period, cycle = step / first_decay_steps, 1.0, 0
+    while fraction >= period:
+        fraction, period, cycle = fraction - period, period * t_mul, cycle + 1
+    cosine = 0.5 * (1 + math.cos(math.pi * fraction / period))
+    return initial_learning_rate * ((1 - alpha) * m_mul**cycle * cosine + alpha)
+    ### END SOLUTION
+
+
+# %%
+print([round(cosine_decay_restarts(t, initial_learning_rate=1.0, first_decay_steps=4), 3) for t in (0, 2, 4, 8, 12)])
+# expected: [1.0, 0.5, 1.0, 0.5, 1.0]   (cycles of 4 steps, then 8, then 16 …)
+
+# %% nbgrader={"schema_version": 3, "grade_id": "cosine_decay_restarts_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+"""Check cosine_decay_restarts against keras.optimizers.schedules.CosineDecayRestarts at every step."""
+checks.cosine_decay_restarts(cosine_decay_restarts)
+### BEGIN HIDDEN TESTS
+checks.cosine_decay_restarts(cosine_decay_restarts, cases=[dict(initial_learning_rate=0.5, first_decay_steps=3, t_mul=1.5, m_mul=0.8, alpha=0.05)])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "explorer_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Experiment: peak learning rate and schedule
+#
+# SGD with momentum 0.9 trains the regression for 8 epochs; the learning rate at each step is the
+# slider's peak value times your schedule (scaled to peak 1). Start at a peak of 0.4 with the
+# constant schedule — the loss jitters high — then switch to the decays. Then find the largest peak
+# each schedule survives.
+
+# %% tags=["skip-when-grading"]
+total_steps = 8 * 32
+my_schedules = {
+    "constant": lambda step: 1.0,
+    "exponential decay": lambda step: exponential_decay(step, initial_learning_rate=1.0, decay_steps=total_steps // 4, decay_rate=0.5),
+    "cosine, 20-step warmup": lambda step: cosine_decay(step, initial_learning_rate=0.0, decay_steps=total_steps - 20, alpha=0.01,
+                                                        warmup_target=1.0, warmup_steps=20),
+    "cosine, warm restarts": lambda step: cosine_decay_restarts(step, initial_learning_rate=1.0, first_decay_steps=30, alpha=0.01),
+}
+widgets.schedule_explorer(my_schedules, data, learning_rate=0.4)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Measured at a peak of 0.4: the constant rate ends far above the noise floor, because momentum's
+# steps at that rate keep bouncing; exponential and cosine decays bring the rate down and reach the
+# floor; restarts reach it between restarts and leave it again at each jump. So a higher learning
+# rate speeds training only while it stays below the divergence limit — and a *schedule* lets you
+# have the fast start and the calm finish.
+#
+# ## 4. The Keras way
+#
+# A schedule object goes where a learning rate would: the optimizer calls it with its step counter.
+# `PiecewiseConstantDecay(boundaries, values)` holds `values[0]` while `step ≤ boundaries[0]`
+# (boundaries included), and so on.
+
+# %% tags=["skip-when-grading"]
+tf = keras_bridge.import_tensorflow()
+schedules = tf.keras.optimizers.schedules
+
+piecewise = schedules.PiecewiseConstantDecay(boundaries=[100, 200], values=[0.1, 0.01, 0.001])
+print("piecewise at steps 0, 100, 101, 200, 201:", [round(float(piecewise(s)), 4) for s in (0, 100, 101, 200, 201)])
+
+optimizer = tf.keras.optimizers.SGD(learning_rate=schedules.CosineDecay(0.0, decay_steps=1000, warmup_target=0.1, warmup_steps=100),
+                                    momentum=0.9)
+print("learning rate now:", float(optimizer.learning_rate), " (read it with float(optimizer.learning_rate))")
+try:
+    optimizer.learning_rate = 0.05
+except TypeError as error:
+    print("setting it fails with a schedule:", str(error)[:90], "…")
+try:
+    tf.keras.optimizers.Adam(**{"lr": 0.01})          # the Keras 2 argument name
+except ValueError as error:
+    print("the old argument name:", error)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "pitfall_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Pitfall: `Adam(learning_rate=1.0)`
+#
+# Adam's steps are about $\eta$ long. On the Module 7 network (10 inputs → 32 ReLU units → 3-way
+# softmax, features in $[0, 1]$) a step of 1.0 per weight is enormous:
+
+# %% tags=["skip-when-grading"]
+classes = datasets.classification_data()
+histories = {}
+for rate in (1.0, 0.01):
+    model = keras_bridge.small_classifier(10, 3, seed=0)
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    histories[rate] = model.fit(classes.X_train, classes.y_train, epochs=8, batch_size=32, verbose=0,
+                                validation_data=(classes.X_test, classes.y_test)).history
+    print(f"Adam(learning_rate={rate}): training loss per epoch {np.round(histories[rate]['loss'], 3)}, "
+          f"test accuracy {histories[rate]['val_accuracy'][-1]:.3f}")
+print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class probability 1/3")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# With $\eta = 1$ the first epoch's loss explodes, and the network then collapses to a constant
+# guess — the loss sits at $\ln 3$ and the accuracy at the share of the largest class. The fix is a
+# sensible rate (Adam's default 0.001, or 0.01 here, found by a range test) — and, on a new model, a
+# warmup.
+#
+# ## Key takeaways
+#
+# * Sensitivity is measurable: on our problem Adam was good over several decades of learning rate,
+#   plain SGD over a narrow band below its divergence limit.
+# * The range test finds a good learning rate in one short run: grow $\eta$ geometrically, watch the
+#   loss, take about a tenth of the rate where it was lowest.
+# * Schedules start high and end low: exponential decay, cosine decay (with warmup), warm restarts,
+#   piecewise constant. Keras calls them with step 0 first; check your arithmetic at the boundaries.
+# * Keras 3: `float(opt.learning_rate)` reads the rate; `lr=` is rejected; a schedule-driven rate
+#   cannot be set by assignment.
+# * `Adam(learning_rate=1.0)` wrecks a network: Adam's step is about $\eta$ per weight.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Quiz
+#
+# Answer each question in the cell under it and run the check below it. Letters go in quotes
+# (`"b"`), numbers without.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 1.** 
+# In a learning-rate range test the loss is lowest around $\eta = 0.3$ and blows up at $\eta = 2$.
+# Which learning rate does the usual rule of thumb suggest?
+#
+# * (a) 2
+# * (b) 0.3
+# * (c) 0.03
+# * (d) 0.0003
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_tune_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Take the rate where the loss was lowest, then stay well below it."}
+# Your answer to question 1, e.g. answer_tune_q1 = "a"
+### BEGIN SOLUTION
+answer_tune_q1 = "c"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 1."""
+quiz.check("tune_q1", answer_tune_q1)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 2.** 
+# `ExponentialDecay(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5)`: what is the
+# learning rate at step 20? Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_tune_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Step 20 is two decay periods: the rate has been multiplied by 0.5 twice."}
+# Your answer to question 2, e.g. answer_tune_q2 = 0.05
+### BEGIN SOLUTION
+answer_tune_q2 = 0.025
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 2."""
+quiz.check("tune_q2", answer_tune_q2)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 3.** 
+# Why do cosine schedules often start with a linear warmup?
+#
+# * (a) to make training take longer, so it generalises better
+# * (b) because large steps are risky at the start, while the optimizer's statistics and the network's activations are still settling
+# * (c) because Keras requires it
+# * (d) because the loss is always zero in the first steps
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_tune_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "What is still unsettled in the first steps of training?"}
+# Your answer to question 3, e.g. answer_tune_q3 = "a"
+### BEGIN SOLUTION
+answer_tune_q3 = "b"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 3."""
+quiz.check("tune_q3", answer_tune_q3)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 4.** 
+# Does a higher learning rate always speed up training?
+#
+# * (a) yes, as long as a schedule is used
+# * (b) yes, for adaptive optimizers like Adam
+# * (c) no: beyond a limit it overshoots and can diverge; schedules let training start high and finish low
+# * (d) no: a lower learning rate is always faster
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_tune_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Think of Module 1's parabola and of the schedule experiment."}
+# Your answer to question 4, e.g. answer_tune_q4 = "a"
+### BEGIN SOLUTION
+answer_tune_q4 = "c"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 4."""
+quiz.check("tune_q4", answer_tune_q4)

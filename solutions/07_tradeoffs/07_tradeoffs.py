@@ -1,0 +1,490 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# # Module 7 — Trade-offs on a real model
+#
+# **The question of this module:** you know how SGD, momentum, AdaGrad, RMSprop and Adam work. On a
+# real Keras model, which should you use — and is "just use Adam" good advice?
+#
+# Tutorials disagree (one recommends adaptive optimizers for large datasets, another warns against
+# Adam on very large ones). This module answers with measurements you run: the same network trained
+# by different optimizers, epoch by epoch; your own Adam from Module 5 training it; several seeds
+# for generalization; optimizer memory counted; and the optimizer-reset pitfall done right.
+# Everything is seeded: run it twice and every table is the same.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# ### Notation used in every module
+#
+# | symbol | in code | meaning |
+# |---|---|---|
+# | $w$ | `params` | the parameters (weights) being trained: a numpy array of any shape |
+# | $L(w)$ | `landscape.value(w)` | the loss: how wrong the model is; lower is better |
+# | $g = \nabla L(w)$ | `grads` | the gradient: same shape as $w$, points uphill, steepest first |
+# | $\eta$ | `learning_rate` | the step size (Keras name `learning_rate`) |
+# | $t$ | `t` | the step counter, starting at 1 on the first update (as in Keras) |
+# | state | `state` | what an optimizer remembers between steps; a `NamedTuple`, returned anew each step |
+#
+# **The one interface of the course.** Every optimizer you write is a pair of functions:
+#
+# ```python
+# state = rule_init(params)
+# new_params, new_state = rule_step(params, grads, state, *, learning_rate=..., ...)
+# ```
+#
+# A step never changes its inputs: it returns a new array and a new state. Hyperparameters use the
+# Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
+# is in `help(optim)`.
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import Markdown, display
+
+from optcourse import checks, datasets, keras_bridge, quiz, reference, reuse, runs, widgets
+from optcourse.optim import momentum_init, rmsprop_init
+
+tf = keras_bridge.import_tensorflow()
+tf.config.experimental.enable_op_determinism()     # same seeds, same numbers, every run
+data = datasets.classification_data()
+print("train:", data.X_train.shape, "test:", data.X_test.shape, "classes in train:", np.bincount(data.y_train))
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "pipeline", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 1. The pipeline
+#
+# A 3-class problem made here: 1000 examples with 10 features whose raw scales differ by a factor of
+# 20, min-max scaled to $[0, 1]$ using the **training** rows only (scaling with the test rows would
+# leak them into training), no extra features; the last 200 rows are a held-out test set that no
+# optimizer sees. The model has three layers — 10 inputs → 32 ReLU units → 3 softmax outputs — and
+# is trained with cross-entropy on mini-batches of 32.
+#
+# ## 2. Predict first
+#
+# > **Will Adam beat SGD here — on training loss? on test accuracy? With Keras's default settings,
+# > and when each is tuned?** Commit to an answer for each.
+#
+# *Myth to test:* "Adam always trains faster and better than SGD."
+
+# %% [markdown]
+# *My prediction:* (double-click to edit)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "by_name_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 3. The Keras way: three optimizers by name, epoch by epoch
+#
+# `model.compile(optimizer="sgd" | "adam" | "rmsprop")` gives each class with its default settings
+# (SGD: learning rate 0.01, no momentum; Adam and RMSprop: 0.001). Same initial weights, same
+# shuffling, ten epochs.
+
+# %% tags=["skip-when-grading"]
+def train(optimizer, *, seed=0, epochs=10):
+    model = keras_bridge.small_classifier(10, 3, seed=seed)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(data.X_train, data.y_train, epochs=epochs, batch_size=32, verbose=0)
+    test_loss, test_accuracy = model.evaluate(data.X_test, data.y_test, verbose=0)
+    return history.history, test_loss, test_accuracy, model
+
+by_name = {name: train(name) for name in ("sgd", "adam", "rmsprop")}
+
+rows = ["| epoch | " + " | ".join(f"{name} loss | {name} acc" for name in by_name) + " |",
+        "|---|" + "---|---|" * len(by_name)]
+for epoch in range(10):
+    rows.append(f"| {epoch + 1} | " + " | ".join(f"{h['loss'][epoch]:.4f} | {h['accuracy'][epoch]:.3f}" for h, *_ in by_name.values()) + " |")
+rows.append("| **test** | " + " | ".join(f"**{loss:.4f}** | **{acc:.3f}**" for _, loss, acc, _ in by_name.values()) + " |")
+display(Markdown("\n".join(rows)))
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+for (name, (history, *_)), color in zip(by_name.items(), ["#0072B2", "#E69F00", "#009E73"]):
+    axes[0].plot(range(1, 11), history["loss"], marker="o", color=color, label=f"'{name}'")
+    axes[1].plot(range(1, 11), history["accuracy"], marker="o", color=color, label=f"'{name}'")
+axes[0].set(xlabel="epoch", ylabel="training loss", title="Default settings: training loss")
+axes[1].set(xlabel="epoch", ylabel="training accuracy", title="Default settings: training accuracy")
+for ax in axes:
+    ax.legend()
+plt.tight_layout()
+plt.show()
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "your_adam_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# With their **default** settings the adaptive optimizers train faster than `"sgd"`: SGD's default
+# learning rate of 0.01 with no momentum is simply small for this problem. That is a statement about
+# defaults — section 5 tunes SGD.
+#
+# ## 4. Your Adam trains this network
+#
+# Your `adam_init` and `adam_step` from Module 5 are loaded from your saved Module 5 notebook (next to
+# this folder), checked again, and used to train this network through a `tf.GradientTape` loop —
+# one `AdamState` per weight array — next to Keras's Adam from the same weights on the same batches.
+# If your Module 5 notebook is not there or not finished, the course's reference Adam is used, and
+# the line below says so.
+
+# %% tags=["skip-when-grading"]
+def module_5_checks(functions):
+    checks.adam_init(functions["adam_init"])
+    checks.adam_step(functions["adam_step"])
+
+adam, report = reuse.from_notebook(Path("..") / "05_adam" / "05_adam.ipynb", ("adam_init", "adam_step"),
+                                   check=module_5_checks, fallback={"adam_init": reference.adam_init, "adam_step": reference.adam_step})
+print(report)
+
+crossentropy = tf.keras.losses.SparseCategoricalCrossentropy()
+yours, theirs = keras_bridge.small_classifier(10, 3, seed=0), keras_bridge.small_classifier(10, 3, seed=0)
+your_losses = keras_bridge.train_with_rule(yours, data.X_train, data.y_train, adam["adam_step"], adam["adam_init"],
+                                           loss_fn=crossentropy, epochs=3, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
+keras_losses = keras_bridge.train_with_keras_optimizer(theirs, data.X_train, data.y_train, tf.keras.optimizers.Adam(learning_rate=0.01),
+                                                       loss_fn=crossentropy, epochs=3)
+difference = np.abs(your_losses - keras_losses)
+print(f"{len(your_losses)} steps; largest difference in batch loss {difference.max():.1e}; "
+      f"within the stated tolerance (rtol 1e-4, atol 1e-5): {bool(np.all(difference <= 1e-5 + 1e-4 * np.abs(keras_losses)))}")
+
+fig, ax = plt.subplots(figsize=(7, 3.3))
+ax.plot(keras_losses, color="#0072B2", linewidth=4, alpha=0.5, label="tf.keras.optimizers.Adam")
+ax.plot(your_losses, color="#E69F00", linestyle="--", label="your Adam")
+ax.set(xlabel="step", ylabel="batch cross-entropy", title="The Module 7 network trained by Keras's Adam and by yours")
+ax.legend()
+plt.show()
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "generalization_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## 5. Generalization: tuned SGD + momentum against Adam, several seeds
+#
+# Now each gets a sensible learning rate (SGD: 0.1 with momentum 0.9; Adam: 0.01, both found with a
+# range test as in Module 6) and fifteen epochs, from three different initial weights (seeds). We
+# report training *and* test results for every seed — one run proves little.
+
+# %% tags=["skip-when-grading"]
+contenders = {"SGD + momentum": lambda: tf.keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
+              "Adam": lambda: tf.keras.optimizers.Adam(learning_rate=0.01)}
+results = {label: [] for label in contenders}
+for seed in (0, 1, 2):
+    for label, make in contenders.items():
+        history, test_loss, test_accuracy, _ = train(make(), seed=seed, epochs=15)
+        results[label].append((history["loss"][-1], history["accuracy"][-1], test_loss, test_accuracy))
+
+rows = ["| optimizer | seed | train loss | train acc | test loss | test acc |", "|---|---|---|---|---|---|"]
+for label, per_seed in results.items():
+    rows += [f"| {label} | {seed} | {a:.4f} | {b:.3f} | {c:.4f} | {d:.3f} |" for seed, (a, b, c, d) in enumerate(per_seed)]
+    mean = np.mean(per_seed, axis=0)
+    rows.append(f"| **{label}** | mean | {mean[0]:.4f} | {mean[1]:.3f} | {mean[2]:.4f} | {mean[3]:.3f} |")
+display(Markdown("\n".join(rows)))
+
+sgd, adam_runs = np.array(results["SGD + momentum"]), np.array(results["Adam"])
+print(f"Lower test loss: SGD + momentum in {int(np.sum(sgd[:, 2] < adam_runs[:, 2]))} of 3 seeds, Adam in {int(np.sum(adam_runs[:, 2] < sgd[:, 2]))}.")
+print(f"Higher test accuracy: SGD + momentum in {int(np.sum(sgd[:, 3] > adam_runs[:, 3]))} of 3 seeds, Adam in {int(np.sum(adam_runs[:, 3] > sgd[:, 3]))} "
+      f"(mean difference {np.mean(sgd[:, 3] - adam_runs[:, 3]):+.3f}; seed-to-seed spread about {np.std(sgd[:, 3]):.3f}).")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "recorded_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Read the two verdict lines above rather than any headline. Once both are tuned, the gap between
+# them on held-out data is small — compare it with the seed-to-seed spread printed next to it —
+# and the two measures need not even agree on the winner. That matches common experience: adaptive
+# methods get going faster with little tuning, while a well-tuned SGD with momentum (often with a
+# schedule) tends to catch up on held-out data, sometimes ahead, sometimes behind. Neither is
+# guaranteed: measure on your problem, over several seeds.
+#
+# ### Experiment: the learning rate on the real model
+#
+# How do the two compare away from their tuned learning rates? Training a network at every slider
+# move would be too slow, so five epochs were recorded for each learning rate below (seeded, so the
+# same every time); the slider browses them.
+
+# %% tags=["skip-when-grading"]
+recorded = {}
+for rate in (0.001, 0.01, 0.1, 0.3, 1.0):
+    recorded[rate] = {}
+    for label, make in [("SGD + momentum", lambda: tf.keras.optimizers.SGD(learning_rate=rate, momentum=0.9)),
+                        ("Adam", lambda: tf.keras.optimizers.Adam(learning_rate=rate))]:
+        history, *_ = train(make(), epochs=5)
+        recorded[rate][label] = {"training loss": history["loss"], "training accuracy": history["accuracy"]}
+widgets.recorded_runs_explorer(recorded, panels={"training loss": (0.4, 2.0), "training accuracy": (0.2, 0.9)}, num_epochs=5)
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "memory_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# At small learning rates Adam is far ahead (its steps are about $\eta$ long, SGD's are $\eta$ times
+# a small gradient); around 0.1 they are level; at 0.3 it is Adam that collapses to a constant guess
+# (loss $\ln 3 \approx 1.10$), while SGD with momentum still trains; at 1.0 both fail. Which
+# optimizer "is better" depends on the learning rate you give it.
+#
+# ## 6. Memory: counting optimizer state
+#
+# ## Exercise 1 — optimizer state size (2 points)
+#
+# Write `optimizer_state_size(optimizer)` for a **built** Keras optimizer: the total number of
+# numbers in `optimizer.variables`, **leaving out** the step counter and the learning rate (their
+# `path` ends in `"iteration"` and `"learning_rate"`). Each variable's size is `v.numpy().size`.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "optimizer_state_size", "grade": false, "solution": true, "locked": false, "task": false}
+def optimizer_state_size(optimizer):
+    """How many numbers a built Keras optimizer stores besides its step counter and learning rate."""
+    ### BEGIN SOLUTION
+    return sum(int(v.numpy().size) for v in optimizer.variables
+               if v.path.split("/")[-1] not in ("iteration", "learning_rate"))
+    ### END SOLUTION
+
+
+# %% nbgrader={"schema_version": 3, "grade_id": "optimizer_state_size_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+"""Check optimizer_state_size on SGD, momentum, AdaGrad, RMSprop (plain and centered), Adam and AMSGrad."""
+checks.optimizer_state_size(optimizer_state_size)
+
+# %% tags=["skip-when-grading"]
+model = keras_bridge.small_classifier(10, 3)
+num_params = sum(int(v.numpy().size) for v in model.trainable_variables)
+memory = {}
+for label, optimizer in [("SGD", tf.keras.optimizers.SGD()), ("SGD + momentum", tf.keras.optimizers.SGD(momentum=0.9)),
+                         ("AdaGrad", tf.keras.optimizers.Adagrad()), ("RMSprop", tf.keras.optimizers.RMSprop()),
+                         ("Adam", tf.keras.optimizers.Adam())]:
+    optimizer.build(model.trainable_variables)
+    memory[label] = optimizer_state_size(optimizer) / num_params
+    print(f"{label:15s} {optimizer_state_size(optimizer):5d} numbers = {memory[label]:.0f}× the {num_params} parameters")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "reset_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# SGD keeps nothing, momentum, AdaGrad and RMSprop one number per parameter, Adam two (plus a step
+# counter). For a model with a billion parameters in 32-bit floats, Adam's state alone is 8 GB.
+#
+# ## 7. Pitfall: resetting an optimizer
+#
+# You train a model, then want to start again — new weights, or a new phase of training — with a
+# fresh optimizer. A tutorial suggests `model.optimizer.reset_state()`. In Keras 3 there is no such
+# method:
+
+# %% tags=["skip-when-grading"]
+optimizer = tf.keras.optimizers.Adam(learning_rate=0.01)
+print("Keras 3 optimizer has reset_state:", hasattr(optimizer, "reset_state"), "| reset_states:", hasattr(optimizer, "reset_states"))
+
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# Two tempting workarounds are both wrong. **Recompiling with the same instance** keeps its state:
+# the step counter, and Adam's $m$ and $v$ from the previous run. **Zeroing `optimizer.variables`**
+# also zeroes the learning rate (training silently stops) and would set AdaGrad's accumulators to 0
+# instead of 0.1. The right way is a **new optimizer instance** with the same configuration, then
+# `model.compile(...)` again (the model's weights are kept).
+#
+# ## Exercise 2 — a fresh optimizer (2 points)
+#
+# Write `fresh_optimizer(optimizer)`: a **new** optimizer of the same class with the same
+# hyperparameters and no state. (`optimizer.get_config()` gives the hyperparameters;
+# `type(optimizer).from_config(config)` builds one from them.)
+
+# %% nbgrader={"schema_version": 3, "grade_id": "fresh_optimizer", "grade": false, "solution": true, "locked": false, "task": false}
+def fresh_optimizer(optimizer):
+    """A new Keras optimizer of the same class and hyperparameters as `optimizer`, with no state."""
+    ### BEGIN SOLUTION
+    return type(optimizer).from_config(optimizer.get_config())
+    ### END SOLUTION
+
+
+# %% nbgrader={"schema_version": 3, "grade_id": "fresh_optimizer_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+"""Check fresh_optimizer: a new instance, same class and hyperparameters, no steps taken."""
+checks.fresh_optimizer(fresh_optimizer)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "stale_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# What stale state does: train a network with Adam for five epochs. Then start training **again
+# from new initial weights** — same model object, weights reset — once with the old optimizer
+# instance (recompiled), once with `fresh_optimizer`. (Keras 3 at least refuses to reuse an
+# optimizer on a *different* model: "Unknown variable … recreate a new optimizer instance".)
+
+# %% tags=["skip-when-grading"]
+model = keras_bridge.small_classifier(10, 3, seed=5)
+new_start = keras_bridge.small_classifier(10, 3, seed=6).get_weights()      # the weights to restart from
+old = tf.keras.optimizers.Adam(learning_rate=0.01)
+model.compile(optimizer=old, loss="sparse_categorical_crossentropy")
+model.fit(data.X_train, data.y_train, epochs=5, batch_size=32, verbose=0)
+print("after the first run the optimizer has taken", int(old.iterations), "steps")
+
+for label, make in [("same instance, recompiled", lambda: old), ("fresh_optimizer(old)", lambda: fresh_optimizer(old))]:
+    optimizer = make()
+    model.set_weights(new_start)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    steps_before = int(optimizer.iterations) if optimizer.built else 0
+    tf.keras.utils.set_random_seed(0)
+    history = model.fit(data.X_train, data.y_train, epochs=3, batch_size=32, verbose=0)
+    print(f"{label:26s}: step counter started at {steps_before:3d}; loss per epoch {np.round(history.history['loss'], 4)}")
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "tradeoffs_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# The recompiled optimizer restarted at step 125, with moments that describe the old weights'
+# gradients: its bias correction is already switched off, and its first updates push the new
+# weights in directions that were right for different ones — the two loss curves differ from the
+# first epoch on. In general, stale state makes a run depend on what happened before it: a
+# reproducibility bug that is hard to see. A new instance starts at step 0.
+#
+# ## 8. The trade-offs, measured
+#
+# Every cell of this table comes from a measurement made in this notebook (or repeated here from
+# earlier modules on their problems):
+
+# %% tags=["skip-when-grading"]
+regression = datasets.regression_data()
+design = np.column_stack([regression.X, np.ones(len(regression.y))])
+floor = float(datasets.mse_loss(np.linalg.lstsq(design, regression.y, rcond=None)[0], regression.X, regression.y))  # best possible loss
+rules = {"SGD": (reference.momentum_step, momentum_init, {"momentum": 0.0}),
+         "SGD + momentum": (reference.momentum_step, momentum_init, {"momentum": 0.9}),
+         "RMSprop": (reference.rmsprop_step, rmsprop_init, {"rho": 0.9}),
+         "Adam": (reference.adam_step, reference.adam_init, {})}
+learning_rates = np.geomspace(1e-4, 3.0, 15)
+measured = {}
+for label, (step, init, hyper) in rules.items():
+    finals = runs.learning_rate_sweep(step, init, regression, learning_rates, **hyper)              # Module 6's sweep
+    good = learning_rates[finals < 2 * np.min(finals)]
+    best_rate = float(learning_rates[np.argmin(finals)])
+    noisy = runs.train_minibatch(step, init, regression, learning_rate=best_rate, batch_size=4, **hyper)[1][-1]
+    measured[label] = {"decades": np.log10(good.max() / good.min()), "noise": noisy / floor}
+
+speed = {"SGD": by_name["sgd"][0]["loss"][-1], "Adam": by_name["adam"][0]["loss"][-1], "RMSprop": by_name["rmsprop"][0]["loss"][-1]}
+generalization = {"SGD + momentum": np.mean(sgd[:, 3]), "Adam": np.mean(adam_runs[:, 3])}
+rows = ["| optimizer | loss after 10 epochs, defaults (§3) | good learning rates, decades (Module 6 sweep) | "
+        "final loss with batches of 4 ÷ best possible loss (noise) | state memory (§6) | mean test accuracy, tuned (§5) |",
+        "|---|---|---|---|---|---|"]
+for label in rules:
+    rows.append(f"| {label} | {speed.get(label, float('nan')):.3f} | {measured[label]['decades']:.1f} | "
+                f"{measured[label]['noise']:.2f} | {memory[label]:.0f}× | {generalization.get(label, float('nan')):.3f} |")
+display(Markdown("\n".join(rows).replace("| nan |", "| — |")))
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# How to read it: the wider the band of good learning rates, the less tuning an optimizer needs
+# (Adam's is widest here). The noise column trains on tiny mini-batches of 4 — very noisy gradients —
+# at the learning rate that was best with batches of 32, and divides the final loss by the best loss
+# any linear model can reach on these data: 1 means the noise did no harm.
+# Memory is exact. Generalization is from section 5 and has the seed-to-seed spread printed there.
+#
+# ### A decision guide
+#
+# | situation | a good first choice | why (measured where) |
+# |---|---|---|
+# | new model, little time to tune | Adam, learning rate about 1e-3 (range-test it) | widest band of good learning rates (Module 6, table above) |
+# | final run, held-out accuracy matters, time to tune | try SGD + momentum 0.9 with a schedule (cosine, warm restarts) against Adam | tuned, the two were close on test data (§5); schedules settle the noise (Module 6) |
+# | sparse features (text, rare categories) | AdaGrad, or Adam | rare features keep large steps (Module 4) |
+# | very large model, memory-bound | SGD + momentum (1×) rather than Adam (2×) | state memory (§6) |
+# | badly scaled features you cannot fix | an adaptive method | per-parameter step sizes (Modules 4–5); plain SGD crawls (Module 1) |
+#
+# **When not to use what.** AdaGrad for long training on dense problems: its step sizes only shrink
+# and it stalls (Module 4). Adam when final generalization is critical and there is time to tune
+# SGD with momentum (§5). Plain SGD without momentum on badly scaled problems (Module 1's bowl).
+# A common production habit follows from the table: prototype with Adam, then tune SGD + momentum
+# with a schedule for the final run — and check over several seeds whether it was worth it. The two
+# tutorials quoted at the top are each right about some problem; neither rule replaces measuring
+# your own.
+#
+# ### Connections
+#
+# * **Feedback control.** Momentum is a damped second-order system: the velocity integrates the
+#   gradient like the integral term of a controller, and $1-\mu$ is the damping. Module 3's
+#   stability map is the classic picture of an under-damped (oscillating) and over-damped (smooth)
+#   response.
+# * **Physics: energy minimization.** Gradient descent is a ball sliding downhill in treacle;
+#   momentum is a heavy ball with friction rolling on the loss surface, trading potential energy
+#   (loss) for kinetic energy (velocity) — which is why it overshoots and swings.
+# * **Adaptive methods as preconditioning.** Dividing by $\sqrt{v}$ rescales each direction, an
+#   inexpensive diagonal stand-in for the curvature information Newton's method would use.
+#
+# ## Key takeaways
+#
+# * With Keras's defaults, Adam and RMSprop trained this network faster than `"sgd"`; tuned, SGD +
+#   momentum and Adam were close on held-out data — measure over several seeds.
+# * Your Adam from Module 5 trains a Keras model exactly like `tf.keras.optimizers.Adam`.
+# * Optimizer state: SGD 0, momentum/AdaGrad/RMSprop 1×, Adam 2× the parameters.
+# * There is no `reset_state()` in Keras 3: build a new optimizer (same config) and compile again.
+# * No optimizer wins everywhere: trade tuning effort, noise tolerance, memory and generalization.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# ## Quiz: the whole course
+#
+# Answer each question in the cell under it and run the check below it. Letters go in quotes
+# (`"b"`), numbers without.
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 1.** 
+# Plain gradient descent on $f(w) = a w^2/2$ with $a = 8$: above which learning rate does it
+# diverge? Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Module 1: stable exactly when the learning rate is below 2/a."}
+# Your answer to question 1, e.g. answer_final_q1 = 0.5
+### BEGIN SOLUTION
+answer_final_q1 = 0.25
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 1."""
+quiz.check("final_q1", answer_final_q1)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 2.** 
+# How many numbers of state does Adam keep for a model with 1000 parameters (besides its step
+# counter)? Give a number.
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Adam keeps two moving averages per parameter."}
+# Your answer to question 2, e.g. answer_final_q2 = 1000
+### BEGIN SOLUTION
+answer_final_q2 = 2000
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 2."""
+quiz.check("final_q2", answer_final_q2)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 3.** 
+# You want to restart training with a clean optimizer in Keras 3. What do you do?
+#
+# * (a) call `model.optimizer.reset_state()`
+# * (b) set every variable in `model.optimizer.variables` to zero
+# * (c) create a new optimizer with the same configuration and call `model.compile(...)` again
+# * (d) call `model.compile(...)` again with the same optimizer instance
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Section 7: which of these exists in Keras 3, and which keeps the old state?"}
+# Your answer to question 3, e.g. answer_final_q3 = "a"
+### BEGIN SOLUTION
+answer_final_q3 = "c"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 3."""
+quiz.check("final_q3", answer_final_q3)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 4.** 
+# Which statement does the evidence in this course support?
+#
+# * (a) Adam always trains faster and generalizes better than SGD
+# * (b) SGD always generalizes better than Adam
+# * (c) with default settings Adam got going faster here; tuned, the two were close on held-out data — results depend on the problem, the learning rate and the seed
+# * (d) the optimizer does not matter once the model is large enough
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Look at both the default-settings table and the several-seed comparison."}
+# Your answer to question 4, e.g. answer_final_q4 = "a"
+### BEGIN SOLUTION
+answer_final_q4 = "c"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 4."""
+quiz.check("final_q4", answer_final_q4)
+
+# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q5_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# **Question 5.** 
+# Which optimizer's effective step sizes can only shrink during training?
+#
+# * (a) AdaGrad
+# * (b) RMSprop
+# * (c) Adam
+# * (d) SGD with momentum
+
+# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q5", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which one sums squared gradients and never forgets?"}
+# Your answer to question 5, e.g. answer_final_q5 = "b"
+### BEGIN SOLUTION
+answer_final_q5 = "a"
+### END SOLUTION
+
+# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q5_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+"""Check the answer to question 5."""
+quiz.check("final_q5", answer_final_q5)
