@@ -60,6 +60,11 @@ def source_path(module: str) -> Path:
     return SOURCES / module / f"{module}.py"
 
 
+def _shown(path: Path) -> str:
+    """A source's path as its author knows it: ``solutions/NN_topic/NN_topic.py``."""
+    return str(path.relative_to(SOURCES.parent))
+
+
 def _header_lines(text: str) -> list[int]:
     """The line number (1-based) of each cell's ``# %%`` line, in order."""
     return [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("# %%")]
@@ -67,9 +72,10 @@ def _header_lines(text: str) -> list[int]:
 
 def _where(path: Path, index: int, lines: list[int], cell=None) -> str:
     line = f", line {lines[index]}" if index < len(lines) else ""
-    grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id") if cell is not None else None
+    meta = cell.metadata.get("nbgrader") if cell is not None else None
+    grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
     name = f" ({grade_id})" if isinstance(grade_id, str) else ""
-    return f"{path.relative_to(ROOT)}: cell {index + 1}{line}{name}"
+    return f"{_shown(path)}: cell {index + 1}{line}{name}"
 
 
 def read_source(module: str):
@@ -78,22 +84,21 @@ def read_source(module: str):
 
     path = source_path(module)
     if not path.is_file():
-        raise SourceError(f"{path.relative_to(ROOT)}: no such source file.")
+        raise SourceError(f"{_shown(path)}: no such source file.")
     text = path.read_text(encoding="utf-8")
     lines = _header_lines(text)
     try:
         nb = jupytext.reads(text, fmt=TEXT_FORMAT)
     except Exception as error:  # jupytext's own errors name no cell; say which file at least
-        raise SourceError(f"{path.relative_to(ROOT)}: jupytext cannot read it ({error}).") from None
+        raise SourceError(f"{_shown(path)}: jupytext cannot read it ({error}).") from None
     if len(lines) != len(nb.cells):
-        raise SourceError(f"{path.relative_to(ROOT)}: {len(lines)} '# %%' lines but {len(nb.cells)} cells; "
+        raise SourceError(f"{_shown(path)}: {len(lines)} '# %%' lines but {len(nb.cells)} cells; "
                           "a cell header is malformed.")
     seen: dict[str, int] = {}
     for index, cell in enumerate(nb.cells):
-        header = text.splitlines()[lines[index] - 1]
         meta = cell.metadata.get("nbgrader")
-        if "nbgrader=" in header and not isinstance(meta, dict):
-            raise SourceError(f"{_where(path, index, lines)}: its nbgrader metadata is not valid JSON.")
+        if "incorrectly_encoded_metadata" in cell.metadata or (meta is not None and not isinstance(meta, dict)):
+            raise SourceError(f"{_where(path, index, lines)}: the metadata on its '# %%' line is not valid JSON.")
         if meta is None:
             continue
         missing = sorted(_NBGRADER_KEYS - set(meta))
@@ -258,6 +263,7 @@ def release(course: Path = COURSE, keys_file: Path = QUIZ_KEYS) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for module in checked:
             result = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", module, "--force",
+                                     f"--CourseDirectory.source_directory={BUILD}",
                                      f"--CourseDirectory.release_directory={scratch}",
                                      f"--CourseDirectory.db_url=sqlite:///{scratch}/gradebook.db"],
                                     cwd=ROOT, env=env, capture_output=True, text=True)

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Module 1 — What an optimizer does: gradient descent
 #
 # **The question of this module:** a network has millions of weights and a loss that says how badly
@@ -30,7 +30,7 @@
 # > go with it. Keep your work with *File → Download*; next time, upload the notebook with the ⬆
 # > button in the file browser and carry on where you stopped.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Notation used in every module
 #
 # | symbol | in code | meaning |
@@ -53,7 +53,7 @@
 # Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
 # is in `help(optim)`.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "training_loop", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "training_loop", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. The training loop
 #
 # Training repeats four moves until the loss stops falling:
@@ -78,7 +78,7 @@ from optcourse.optim import GDState, gd_init
 bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², used throughout
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "gd_idea", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "gd_idea", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. Gradient descent
 #
 # The gradient $\nabla L(w)$ points in the direction where the loss rises fastest. Gradient descent
@@ -96,14 +96,14 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², used througho
 # `GDState()`, and your step returns that same state untouched. Momentum and Adam will fill it in
 # later modules.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — one gradient-descent step (2 points)
 #
 # Write `gd_step`. It returns a **new** array; it must not change `params` or `grads` in place (the
 # caller may still need them). Your result is compared with $w - \eta g$ for arrays of several
 # shapes, in float32 and float64, at a tolerance of `rtol=1e-5, atol=1e-6`.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "gd_step", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "gd_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gd_step(params, grads, state, *, learning_rate):
     """One gradient-descent step: w_new = w - learning_rate * g.
 
@@ -124,14 +124,14 @@ g = bowl.gradient(w)                  # [-1.8, 8.0]
 new_w, state = gd_step(w, g, gd_init(w), learning_rate=0.1)
 print(new_w)                          # expected: [-8.82  1.2 ]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "gd_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+# %% nbgrader={"grade": true, "grade_id": "gd_step_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check that gd_step moves against the gradient by learning_rate × gradient, without changing its inputs."""
 checks.gd_step(gd_step)
 ### BEGIN HIDDEN TESTS
 checks.gd_step(gd_step, seed=2718, shapes=[(5,), (2, 3, 2), (1, 1)], learning_rates=[0.003, 2.5, 0.0])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 2 — the whole path (3 points)
 #
 # Training is the step repeated. Write `gd_trajectory`: start at `w0`, take `num_steps` steps with
@@ -142,7 +142,7 @@ checks.gd_step(gd_step, seed=2718, shapes=[(5,), (2, 3, 2), (1, 1)], learning_ra
 # out the start, and appending the same array again and again while changing it in place (every row
 # ends up equal to the last point).
 
-# %% nbgrader={"schema_version": 3, "grade_id": "gd_trajectory", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "gd_trajectory", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):
     """Run gradient descent from w0 and return all points, start included.
 
@@ -170,14 +170,14 @@ print(path)
 #  [-8.6436   0.72   ]
 #  [-8.470728 0.432  ]]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "gd_trajectory_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "gd_trajectory_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check that gd_trajectory returns the start and every later point, one row per step."""
 checks.gd_trajectory(gd_trajectory)
 ### BEGIN HIDDEN TESTS
 checks.gd_trajectory(gd_trajectory, cases=((0.6, 4), (0.01, 10), (0.25, 2)))
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "predict_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. How big a step? Predict first
 #
 # Before you touch a slider, commit to an answer — write it in the cell below, one sentence:
@@ -189,7 +189,7 @@ checks.gd_trajectory(gd_trajectory, cases=((0.6, 4), (0.01, 10), (0.25, 2)))
 # %% [markdown]
 # *My prediction:* (double-click to edit)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "experiment_a", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "experiment_a", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Experiment A: one dimension
 #
 # Below is gradient descent — **your** `gd_trajectory` — on the parabola $f(w) = a w^2/2$ with
@@ -204,7 +204,7 @@ checks.gd_trajectory(gd_trajectory, cases=((0.6, 4), (0.01, 10), (0.25, 2)))
 parabola = landscapes.parabola(a=4.0)
 widgets.learning_rate_explorer(gd_trajectory, parabola, learning_rate=0.05, low=0.01, high=1.0, num_steps=20)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "stability_reveal", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "stability_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### What you just saw, in one line of algebra
 #
 # On $f(w) = a w^2 / 2$ the gradient is $a w$, so one step gives
@@ -223,7 +223,7 @@ widgets.learning_rate_explorer(gd_trajectory, parabola, learning_rate=0.05, low=
 # So plain gradient descent on this bowl is stable if and only if $0 < \eta < 2/a$. With $a = 4$:
 # fastest at 0.25, diverging above 0.5. Did your slider agree?
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "myth_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "myth_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Myth: "a higher learning rate is always faster"
 #
 # Measured, not asserted: for many learning rates, count the steps your gradient descent needs to
@@ -252,7 +252,7 @@ plt.show()
 print(f"fastest: η = {rates[np.nanargmin(steps_needed)]:.3f}; "
       f"no convergence from η = {rates[np.isnan(steps_needed)].min():.3f} on")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "experiment_b_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "experiment_b_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Steps fall as the rate grows towards $1/a$, rise again past it, and beyond $2/a$ the run never
 # arrives at all. **A higher learning rate is faster only up to a point; beyond it, it is slower, and
 # then it diverges.**
@@ -266,7 +266,7 @@ print(f"fastest: η = {rates[np.nanargmin(steps_needed)]:.3f}; "
 # %% tags=["skip-when-grading"]
 widgets.learning_rate_explorer(gd_trajectory, bowl, learning_rate=0.1, low=0.01, high=1.0, num_steps=40)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "experiment_b_reveal", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "experiment_b_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # You cannot. The steep direction $y$ caps the learning rate at $2/4 = 0.5$; near that cap $y$
 # bounces from wall to wall, while along the shallow $x$ direction each step removes only
 # $0.2\,\eta \le 10\%$ of the distance — so $x$ crawls. One global learning rate has to suit the
@@ -276,7 +276,7 @@ widgets.learning_rate_explorer(gd_trajectory, bowl, learning_rate=0.1, low=0.01,
 # speed along the consistent $x$ direction and cancels the $y$ zig-zag; **AdaGrad, RMSprop and Adam**
 # (Modules 4–5) give each parameter its own step size.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 4. The Keras way
 #
 # In TensorFlow the same update is `tf.keras.optimizers.SGD`. Without momentum it is exactly
@@ -303,7 +303,7 @@ difference = np.abs(np.array(keras_path) - your_path).max()
 print(f"Keras took {int(optimizer.iterations)} steps; learning rate {float(optimizer.learning_rate):g}")
 print(f"largest difference from your path: {difference:.1e}  (float32 in Keras vs float64 here)")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The paths agree to float32 rounding. In later modules Keras becomes the referee: your momentum,
 # RMSprop and Adam are checked against `tf.keras.optimizers` step by step.
 #
@@ -318,14 +318,14 @@ print(f"largest difference from your path: {difference:.1e}  (float32 in Keras v
 #   direction sets the limit and the flat ones crawl. The rest of the course fixes this.
 # * Keras: `tf.keras.optimizers.SGD(learning_rate=...)` runs the same update.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Quiz
 #
 # Answer each question in the cell under it, then run the check cell below that: it tells you at
 # once whether you are right, without giving the answer away. Letters go in quotes (`"b"`), numbers
 # without.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_gd_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_gd_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 1.** 
 # Why does the update $w \leftarrow w - \eta \nabla L(w)$ *subtract* the gradient?
 #
@@ -334,32 +334,32 @@ print(f"largest difference from your path: {difference:.1e}  (float32 in Keras v
 # * (c) because subtracting is cheaper to compute than adding
 # * (d) it does not matter: adding the gradient also reaches the minimum
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_gd_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Think about what the gradient points towards."}
+# %% nbgrader={"grade": false, "grade_id": "answer_gd_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think about what the gradient points towards."}
 # Your answer to question 1, e.g. answer_gd_q1 = "a"
 ### BEGIN SOLUTION
 answer_gd_q1 = "b"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_gd_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_gd_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 1."""
 quiz.check("gd_q1", answer_gd_q1)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_gd_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_gd_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 2.** 
 # Gradient descent runs on $f(w) = a w^2 / 2$ with $a = 10$. Above which learning rate does it
 # diverge? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_gd_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Go back to the parabola experiment: where did the path stop shrinking?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_gd_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Go back to the parabola experiment: where did the path stop shrinking?"}
 # Your answer to question 2, e.g. answer_gd_q2 = 0.5
 ### BEGIN SOLUTION
 answer_gd_q2 = 0.2
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_gd_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_gd_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 2."""
 quiz.check("gd_q2", answer_gd_q2)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_gd_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_gd_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 3.** 
 # On the bowl $f(x, y) = 0.1\,x^2 + 2\,y^2$, which direction sets the largest learning rate that
 # still converges, and what is that limit?
@@ -369,17 +369,17 @@ quiz.check("gd_q2", answer_gd_q2)
 # * (c) neither: gradient descent converges for any learning rate on a bowl
 # * (d) $y$, because it is the steeper direction: $\eta < 0.5$
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_gd_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Compare the two curvatures of the badly scaled bowl with the limit 2/a."}
+# %% nbgrader={"grade": false, "grade_id": "answer_gd_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Compare the two curvatures of the badly scaled bowl with the limit 2/a."}
 # Your answer to question 3, e.g. answer_gd_q3 = "a"
 ### BEGIN SOLUTION
 answer_gd_q3 = "d"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_gd_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_gd_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 3."""
 quiz.check("gd_q3", answer_gd_q3)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_gd_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_gd_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** 
 # You double the learning rate of a run that was converging smoothly. What can happen?
 #
@@ -388,12 +388,12 @@ quiz.check("gd_q3", answer_gd_q3)
 # * (c) it may converge faster, start to zig-zag, or diverge — depending on where the new rate sits relative to the curvature
 # * (d) nothing changes: gradient descent ignores the scale of the step
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_gd_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Recall what the slider showed just below and just above the stability limit."}
+# %% nbgrader={"grade": false, "grade_id": "answer_gd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Recall what the slider showed just below and just above the stability limit."}
 # Your answer to question 4, e.g. answer_gd_q4 = "a"
 ### BEGIN SOLUTION
 answer_gd_q4 = "c"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_gd_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_gd_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("gd_q4", answer_gd_q4)

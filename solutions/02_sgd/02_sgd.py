@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Module 2 — Stochastic and mini-batch gradient descent
 #
 # **The question of this module:** a dataset has a million examples. Must every single step of
@@ -26,7 +26,7 @@
 # Work as in Module 1: fill in the `# YOUR CODE HERE` cells, run the check under each, and
 # *Validate* before handing in.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Notation used in every module
 #
 # | symbol | in code | meaning |
@@ -57,7 +57,7 @@ import numpy as np
 
 from optcourse import checks, datasets, keras_bridge, quiz, widgets
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "idea", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "idea", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. One example, all of them, or a few
 #
 # The training loss is an average over the $n$ examples, $L(w) = \frac{1}{n}\sum_{i=1}^{n} \ell_i(w)$,
@@ -87,7 +87,7 @@ from optcourse import checks, datasets, keras_bridge, quiz, widgets
 # minimum the noise does not shrink, so the parameters jitter around it instead of settling — unless
 # the learning rate is lowered (Module 6).
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "predict_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. Predict first
 #
 # > **Does SGD use all the data for each update, or a small part?** And with 1000 examples and a
@@ -98,7 +98,7 @@ from optcourse import checks, datasets, keras_bridge, quiz, widgets
 # %% [markdown]
 # *My prediction:* (double-click to edit)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "data_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "data_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. The data
 #
 # A regression problem with the shape used again in Module 7: 1000 examples, 10 features, made
@@ -115,7 +115,7 @@ print("X:", X.shape, "smallest", X.min(), "largest", X.max())
 print("loss at params = 0:", round(float(datasets.mse_loss(np.zeros(11), X, y)), 4))
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — a shuffled, seeded mini-batch iterator (3 points)
 #
 # Write `minibatch_indices(num_examples, batch_size, rng)`. It describes **one epoch**: return a
@@ -127,7 +127,7 @@ print("loss at params = 0:", round(float(datasets.mse_loss(np.zeros(11), X, y)),
 #   repeatable, and calling it again with the same `rng` gives the next epoch a new order;
 # * every batch holds `batch_size` indices except the last, which holds the remainder.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "minibatch_indices", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "minibatch_indices", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def minibatch_indices(num_examples, batch_size, rng):
     """One epoch of shuffled mini-batches: a list of index arrays covering 0 … num_examples − 1 once.
 
@@ -146,14 +146,14 @@ print(minibatch_indices(10, 4, np.random.default_rng(0)))
 # with rng.permutation, expected: [array([4, 6, 2, 7]), array([3, 5, 9, 0]), array([8, 1])]
 # (another correct way of shuffling gives another order: the check looks at the properties above)
 
-# %% nbgrader={"schema_version": 3, "grade_id": "minibatch_indices_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "minibatch_indices_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check that minibatch_indices covers every example once per epoch, in shuffled, seeded batches."""
 checks.minibatch_indices(minibatch_indices)
 ### BEGIN HIDDEN TESTS
 checks.minibatch_indices(minibatch_indices, sizes=((33, 4), (1, 1), (256, 64), (99, 100), (12, 5)))
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 2 — one epoch of mini-batch SGD (3 points)
 #
 # Write `sgd_epoch(params, X, y, batches, *, learning_rate)`. For each batch in turn: record the
@@ -162,7 +162,7 @@ checks.minibatch_indices(minibatch_indices, sizes=((33, 4), (1, 1), (256, 64), (
 # after the last batch and the array of batch losses (Keras reports the same per-batch losses while
 # it trains). Do not change `params` in place.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "sgd_epoch", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "sgd_epoch", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sgd_epoch(params, X, y, batches, *, learning_rate):
     """Mini-batch SGD over the given batches; returns (new_params, batch_losses).
 
@@ -183,14 +183,14 @@ params, losses = sgd_epoch(np.zeros(11), X, y, [np.arange(0, 32), np.arange(32, 
 print(np.round(losses, 4))        # expected: [0.371  0.4008]
 print(np.round(params[:3], 4))    # expected: [-0.0222 -0.0367 -0.0325]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "sgd_epoch_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "sgd_epoch_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check that sgd_epoch steps once per batch, on that batch's gradient, and records the batch losses."""
 checks.sgd_epoch(sgd_epoch)
 ### BEGIN HIDDEN TESTS
 checks.sgd_epoch(sgd_epoch, seed=7)
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "compare_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "compare_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 4. Full batch, mini-batch, one example: the same five epochs
 #
 # Your two functions train the linear model for five epochs with three batch sizes. The learning
@@ -229,7 +229,7 @@ ax.set_title("Same data, same number of epochs, different batch sizes")
 ax.legend()
 plt.show()
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "compare_reveal", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "compare_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Per epoch every run touches each example once, so the arithmetic per epoch is about the same —
 # but full-batch gradient descent gets **one** step out of it, mini-batch SGD 32, and SGD 1000. Full
 # batch has barely started after five epochs. On this small problem pure SGD gets lowest per epoch,
@@ -248,7 +248,7 @@ plt.show()
 # %% tags=["skip-when-grading"]
 widgets.minibatch_explorer(minibatch_indices, sgd_epoch, datasets.line_data(), batch_size=5, learning_rate=0.3)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "myth_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "myth_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Small batches trace a jittery path that still heads for the minimum and keeps dancing around it;
 # the full batch follows the smooth curve of Module 1. Around the same learning rate, the noisier
 # the gradient, the sooner the steps become too wild.
@@ -264,7 +264,7 @@ for batch_size in (1, 32, 1000):
     print(f"batch size {batch_size:4d}: {len(batches):4d} updates per epoch, "
           f"each from {len(batches[0])} examples (last batch: {len(batches[-1])})")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Only full-batch gradient descent uses all the data for each update. SGD uses one example, and
 # mini-batch SGD a small random part.
 #
@@ -295,7 +295,7 @@ for epoch in range(5):
 full_loss = float(tf.reduce_mean((model(X_tf) - y_tf) ** 2))
 print(f"{int(optimizer.iterations)} steps in 5 epochs; loss on all data {full_loss:.4f}")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "pitfall_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "pitfall_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Pitfall: `batch_size=len(data)` turns SGD into full-batch gradient descent
 #
 # `model.fit` does the loop for you. Its `batch_size` decides what "SGD" means: pass the length of
@@ -322,7 +322,7 @@ ax.set_title("model.fit with 'SGD': mini-batches vs batch_size=len(data)")
 ax.legend()
 plt.show()
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Key takeaways
 #
 # * A mini-batch gradient is a noisy but unbiased estimate of the full gradient; the noise shrinks
@@ -336,13 +336,13 @@ plt.show()
 # * In Keras the optimizer does not choose the batch size: `model.fit(batch_size=len(data))`
 #   silently runs full-batch gradient descent.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Quiz
 #
 # Answer each question in the cell under it and run the check below it. Letters go in quotes
 # (`"b"`), numbers without.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 1.** 
 # What does mini-batch SGD use to compute each update?
 #
@@ -351,32 +351,32 @@ plt.show()
 # * (c) always the same fixed subset of examples
 # * (d) only the example with the largest loss
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_sgd_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Count the examples behind one update in the table at the top of the module."}
+# %% nbgrader={"grade": false, "grade_id": "answer_sgd_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Count the examples behind one update in the table at the top of the module."}
 # Your answer to question 1, e.g. answer_sgd_q1 = "a"
 ### BEGIN SOLUTION
 answer_sgd_q1 = "b"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 1."""
 quiz.check("sgd_q1", answer_sgd_q1)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 2.** 
 # There are 1000 training examples and the batch size is 32. The last, smaller batch is kept. How
 # many updates happen in one epoch? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_sgd_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Divide, then round up: the smaller last batch is one more update."}
+# %% nbgrader={"grade": false, "grade_id": "answer_sgd_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Divide, then round up: the smaller last batch is one more update."}
 # Your answer to question 2, e.g. answer_sgd_q2 = 10
 ### BEGIN SOLUTION
 answer_sgd_q2 = 32
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 2."""
 quiz.check("sgd_q2", answer_sgd_q2)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 3.** 
 # You train with `model.compile(optimizer="sgd")` and `model.fit(X, y, batch_size=len(X), epochs=10)`.
 # What are you actually running?
@@ -386,17 +386,17 @@ quiz.check("sgd_q2", answer_sgd_q2)
 # * (c) full-batch gradient descent: one exact step per epoch, 10 steps in total
 # * (d) Adam, because Keras switches optimizers for large batches
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_sgd_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "How many batches does one epoch have when a batch holds all the data?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_sgd_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "How many batches does one epoch have when a batch holds all the data?"}
 # Your answer to question 3, e.g. answer_sgd_q3 = "a"
 ### BEGIN SOLUTION
 answer_sgd_q3 = "c"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 3."""
 quiz.check("sgd_q3", answer_sgd_q3)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** 
 # Why shuffle the examples again at the start of every epoch?
 #
@@ -405,12 +405,12 @@ quiz.check("sgd_q3", answer_sgd_q3)
 # * (c) because the gradient is undefined for sorted data
 # * (d) shuffling is only needed for full-batch gradient descent
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_sgd_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Think about what the batches would look like in every epoch without it."}
+# %% nbgrader={"grade": false, "grade_id": "answer_sgd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think about what the batches would look like in every epoch without it."}
 # Your answer to question 4, e.g. answer_sgd_q4 = "b"
 ### BEGIN SOLUTION
 answer_sgd_q4 = "a"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_sgd_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("sgd_q4", answer_sgd_q4)

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Module 3 — Momentum and Nesterov
 #
 # **The question of this module:** on Module 1's badly scaled bowl, gradient descent crawled along
@@ -24,7 +24,7 @@
 # (learning rate, momentum) pairs converge, oscillate or diverge, and train a real Keras model with
 # your own momentum.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Notation used in every module
 #
 # | symbol | in code | meaning |
@@ -57,7 +57,7 @@ from optcourse.optim import MomentumState, momentum_init
 bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "idea", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "idea", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. A ball with memory
 #
 # Picture a heavy ball rolling over the loss surface instead of a walker who forgets each step. It
@@ -92,7 +92,7 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # Both keep their memory in `MomentumState(velocity=…)`, which starts at zero
 # (`momentum_init(params)`).
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "predict_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. Predict first
 #
 # > **On the badly scaled bowl, with the same learning rate, will momentum reach the minimum faster
@@ -103,7 +103,7 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # %% [markdown]
 # *My prediction:* (double-click to edit)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — the momentum step (3 points)
 #
 # Write `momentum_step` in the Keras form above. It returns the new parameters and a **new**
@@ -111,7 +111,7 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # gradient sequences from a non-zero starting velocity and compared, after every step, with
 # `tf.keras.optimizers.SGD(momentum=…)` — parameters and velocity — at `rtol=1e-5, atol=1e-6`.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "momentum_step", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "momentum_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def momentum_step(params, grads, state, *, learning_rate, momentum):
     """One step of SGD with momentum, Keras form.
 
@@ -131,21 +131,21 @@ new_params, new_state = momentum_step(np.array([1.0, -2.0]), np.array([0.5, 1.0]
                                       learning_rate=0.1, momentum=0.9)
 print(new_params, new_state.velocity)     # expected: [ 1.13 -2.1 ] [ 0.13 -0.1 ]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "momentum_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "momentum_step_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check momentum_step against tf.keras.optimizers.SGD(momentum=...), step by step, parameters and velocity."""
 checks.momentum_step(momentum_step)
 ### BEGIN HIDDEN TESTS
 checks.momentum_step(momentum_step, seed=31, shapes=[(1,), (3, 3), (7,)], rates=[0.3, 0.01, 1.0], momenta=[0.0, 0.95, 0.5])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 2 — the Nesterov step (3 points)
 #
 # Write `nesterov_step` in the Keras form: update the velocity exactly as before, then move by
 # $\mu\, m_{\text{new}} - \eta\, g$. It is checked against
 # `tf.keras.optimizers.SGD(momentum=…, nesterov=True)` in the same way.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "nesterov_step", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "nesterov_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def nesterov_step(params, grads, state, *, learning_rate, momentum):
     """One step of SGD with Nesterov momentum, Keras form.
 
@@ -165,14 +165,14 @@ new_params, new_state = nesterov_step(np.array([1.0, -2.0]), np.array([0.5, 1.0]
                                       learning_rate=0.1, momentum=0.9)
 print(new_params, new_state.velocity)     # expected: [ 1.067 -2.19 ] [ 0.13 -0.1 ]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "nesterov_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "nesterov_step_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check nesterov_step against tf.keras.optimizers.SGD(momentum=..., nesterov=True), step by step."""
 checks.nesterov_step(nesterov_step)
 ### BEGIN HIDDEN TESTS
 checks.nesterov_step(nesterov_step, seed=32, shapes=[(1,), (3, 3), (7,)], rates=[0.3, 0.01, 1.0], momenta=[0.0, 0.95, 0.5])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "race_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "race_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. The ravine race
 #
 # Below, **your** `momentum_step` runs three ways on the bowl from the same start: with momentum 0
@@ -186,7 +186,7 @@ checks.nesterov_step(nesterov_step, seed=32, shapes=[(1,), (3, 3), (7,)], rates=
 # %% tags=["skip-when-grading"]
 widgets.momentum_explorer(momentum_step, bowl, nesterov_step=nesterov_step, learning_rate=0.05, momentum=0.9, num_steps=60)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "stability_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "stability_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Along the flat $x$ direction every gradient points the same way, so the velocity builds up and
 # momentum covers in tens of steps what SGD needs hundreds for. Across the steep $y$ direction the
 # gradient flips sign each time the path overshoots; those pushes cancel in the velocity, so the
@@ -214,7 +214,7 @@ plt.show()
 share = {name: np.mean(grid == code) for name, code in [("smooth", runs.SMOOTH), ("oscillating", runs.OSCILLATING), ("diverged", runs.DIVERGED)]}
 print({name: f"{value:.0%}" for name, value in share.items()})
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Two lessons in one picture. Momentum **raises the divergence limit** from $\eta a < 2$ (plain
 # gradient descent, the bottom edge) to almost $\eta a < 4$ as $\mu \to 1$. But the price is that
 # almost every (η, μ) pair with a large momentum **oscillates**: momentum trades a smooth approach
@@ -238,7 +238,7 @@ for attempt, make in [("the string 'momentum'", lambda: tf.keras.optimizers.get(
     except ValueError as error:
         print(f"{attempt}: ValueError: {error}")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_model_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_model_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # `"sgd"` is a valid string but gives momentum 0; `"momentum"` is not an identifier at all; and the
 # momentum must be a Python float in $[0, 1]$ — `momentum=1` is refused even though `1.0` would be
 # accepted (and would never forget anything, so never settle).
@@ -271,7 +271,7 @@ ax.set_title("A Keras model trained by Keras's momentum and by yours")
 ax.legend()
 plt.show()
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The two curves lie on top of each other: differences are at float32 rounding level.
 #
 # ## Key takeaways
@@ -286,13 +286,13 @@ plt.show()
 #   $\eta a = 2(1+\mu)$ on a quadratic) but oscillates more: tune $\eta$ and $\mu$ together.
 # * Keras: `SGD(momentum=0.9)` (a float), `nesterov=True`; `"momentum"` is not an optimizer string.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Quiz
 #
 # Answer each question in the cell under it and run the check below it. Letters go in quotes
 # (`"b"`), numbers without.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_mom_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 1.** 
 # What does momentum add to plain SGD?
 #
@@ -301,32 +301,32 @@ plt.show()
 # * (c) exact second derivatives of the loss
 # * (d) a larger mini-batch
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_mom_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which of these is something momentum keeps between steps?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_mom_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of these is something momentum keeps between steps?"}
 # Your answer to question 1, e.g. answer_mom_q1 = "a"
 ### BEGIN SOLUTION
 answer_mom_q1 = "b"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_mom_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 1."""
 quiz.check("mom_q1", answer_mom_q1)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_mom_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 2.** 
 # The gradient stays the same for many steps. With momentum $\mu = 0.9$, the steps of momentum
 # approach how many times the step plain SGD would take with the same learning rate? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_mom_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Add up the geometric series 1 + \u03bc + \u03bc\u00b2 + \u2026 ."}
+# %% nbgrader={"grade": false, "grade_id": "answer_mom_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Add up the geometric series 1 + \u03bc + \u03bc\u00b2 + \u2026 ."}
 # Your answer to question 2, e.g. answer_mom_q2 = 2
 ### BEGIN SOLUTION
 answer_mom_q2 = 10
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_mom_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 2."""
 quiz.check("mom_q2", answer_mom_q2)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_mom_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 3.** 
 # How do you get SGD with momentum 0.9 in Keras?
 #
@@ -335,27 +335,27 @@ quiz.check("mom_q2", answer_mom_q2)
 # * (c) `model.compile(optimizer="sgd")`, which uses momentum 0.9 by default
 # * (d) `tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)`
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_mom_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Re-read the two traps in the Keras section."}
+# %% nbgrader={"grade": false, "grade_id": "answer_mom_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Re-read the two traps in the Keras section."}
 # Your answer to question 3, e.g. answer_mom_q3 = "a"
 ### BEGIN SOLUTION
 answer_mom_q3 = "d"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_mom_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 3."""
 quiz.check("mom_q3", answer_mom_q3)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_mom_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** 
 # Momentum with $\mu = 0.5$ runs on $f(w) = w^2/2$ (curvature $a = 1$). Above which learning rate
 # does it diverge? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_mom_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Use the divergence line of the stability map: \u03b7 a = 2(1 + \u03bc)."}
+# %% nbgrader={"grade": false, "grade_id": "answer_mom_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Use the divergence line of the stability map: \u03b7 a = 2(1 + \u03bc)."}
 # Your answer to question 4, e.g. answer_mom_q4 = 1.5
 ### BEGIN SOLUTION
 answer_mom_q4 = 3
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_mom_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_mom_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("mom_q4", answer_mom_q4)

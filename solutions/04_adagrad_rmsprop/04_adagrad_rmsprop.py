@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Module 4 — Adaptive step sizes: AdaGrad and RMSprop
 #
 # **The question of this module:** Module 1 ended with one learning rate that could not suit both
@@ -23,7 +23,7 @@
 # step size change over time, and see where the "only shrinks" design of AdaGrad helps (rare
 # features) and where it hurts (long training).
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Notation used in every module
 #
 # | symbol | in code | meaning |
@@ -57,7 +57,7 @@ from optcourse.reference import momentum_step   # the course's momentum rule: wi
 bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "idea", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "idea", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. A step size per parameter
 #
 # Divide each parameter's step by the typical size of *its own* gradients. Where gradients have been
@@ -97,7 +97,7 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # the *square* of the number of parameters, confuses it with full-matrix AdaGrad; the diagonal
 # version everyone uses is linear — section 5 counts it.)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "predict_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. Predict first
 #
 # > **Does RMSprop treat all parameters alike, or does it adapt the step per parameter?** On the
@@ -108,14 +108,14 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # %% [markdown]
 # *My prediction:* (double-click to edit)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — AdaGrad's starting state (1 point)
 #
 # Write `adagrad_init(params, initial_accumulator_value=0.1)`: an `AdagradState` whose accumulator
 # has the shape of `params` and is filled with `initial_accumulator_value` — a new array, not
 # `params` itself.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "adagrad_init", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "adagrad_init", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adagrad_init(params, initial_accumulator_value=0.1):
     """AdaGrad's starting state: the accumulator filled with initial_accumulator_value (Keras: 0.1)."""
     ### BEGIN SOLUTION
@@ -126,12 +126,12 @@ def adagrad_init(params, initial_accumulator_value=0.1):
 # %%
 print(adagrad_init(np.zeros(3)))      # expected: AdagradState(accumulator=array([0.1, 0.1, 0.1]))
 
-# %% nbgrader={"schema_version": 3, "grade_id": "adagrad_init_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "adagrad_init_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check that adagrad_init starts the accumulator as tf.keras.optimizers.Adagrad does."""
 checks.adagrad_init(adagrad_init)
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 2 — the AdaGrad step (3 points)
 #
 # Write `adagrad_step` in the Keras form above: add $g^2$ to the accumulator, then step with the
@@ -139,7 +139,7 @@ checks.adagrad_init(adagrad_init)
 # `tf.keras.optimizers.Adagrad` after every step, starting from a non-zero accumulator, with normal
 # and with tiny gradients, at `rtol=1e-5, atol=1e-6`.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "adagrad_step", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "adagrad_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adagrad_step(params, grads, state, *, learning_rate, epsilon):
     """One AdaGrad step, Keras form.
 
@@ -158,7 +158,7 @@ new_params, new_state = adagrad_step(np.array([1.0, -2.0]), np.array([0.5, 3.0])
                                      learning_rate=0.1, epsilon=1e-7)
 print(np.round(new_params, 4), np.round(new_state.accumulator, 4))   # expected: [ 0.9155 -2.0994] [0.35 9.1 ]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "adagrad_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "adagrad_step_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check adagrad_step against tf.keras.optimizers.Adagrad, step by step, in both gradient regimes."""
 checks.adagrad_step(adagrad_step)
 ### BEGIN HIDDEN TESTS
@@ -166,14 +166,14 @@ checks.adagrad_step(adagrad_step, seed=41, shapes=[(1,), (3, 3)],
                     hypers=[{"learning_rate": 1.0, "epsilon": 1e-4}, {"learning_rate": 0.01, "epsilon": 1e-6}])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex3_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex3_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 3 — the RMSprop step (3 points)
 #
 # Write `rmsprop_step` in the Keras form: update the average of squared gradients with `rho`, then
 # step with the updated average, epsilon inside the root, no bias correction. It is compared with
 # `tf.keras.optimizers.RMSprop` in the same way.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "rmsprop_step", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "rmsprop_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def rmsprop_step(params, grads, state, *, learning_rate, rho, epsilon):
     """One RMSprop step, Keras form (no momentum, not centered, no bias correction).
 
@@ -192,7 +192,7 @@ new_params, new_state = rmsprop_step(np.array([1.0, -2.0]), np.array([0.5, 3.0])
                                      learning_rate=0.1, rho=0.9, epsilon=1e-7)
 print(np.round(new_params, 4), np.round(new_state.mean_square, 4))   # expected: [ 0.6838 -2.3162] [0.025 0.9  ]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "rmsprop_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "rmsprop_step_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check rmsprop_step against tf.keras.optimizers.RMSprop, step by step, in both gradient regimes."""
 checks.rmsprop_step(rmsprop_step)
 ### BEGIN HIDDEN TESTS
@@ -200,7 +200,7 @@ checks.rmsprop_step(rmsprop_step, seed=42, shapes=[(1,), (3, 3)],
                     hypers=[{"learning_rate": 0.1, "rho": 0.5, "epsilon": 1e-4}, {"learning_rate": 0.001, "rho": 0.99, "epsilon": 1e-6}])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "race_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "race_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Look at the RMSprop example once more: both parameters moved by the same amount, about
 # $3.16\,\eta$, although one gradient was six times the other. From a zero average the first step is
 # $\eta g / \sqrt{(1-\rho) g^2} = \eta / \sqrt{1 - \rho}$ for *any* gradient — that is the missing
@@ -216,7 +216,7 @@ checks.rmsprop_step(rmsprop_step, seed=42, shapes=[(1,), (3, 3)],
 # %% tags=["skip-when-grading"]
 widgets.adaptive_explorer(adagrad_step, adagrad_init, rmsprop_step, bowl, learning_rate=0.3, rho=0.9, num_steps=60)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "effective_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "effective_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Each parameter's effective step size
 #
 # How far does each optimizer move a parameter per unit of gradient? For gradient descent it is $\eta$
@@ -238,7 +238,7 @@ plt.tight_layout()
 plt.show()
 print("after 60 steps, effective step x / y:", {label: np.round(s[-1], 3) for label, s in steps.items()})
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "sparse_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "sparse_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Both adaptive methods give the flat direction a larger step than the steep one — AdaGrad's $x$
 # step starts about four times its $y$ step — where gradient descent gives both the same: the
 # per-parameter answer to Module 1's problem. AdaGrad's steps fall for ever; RMSprop's grow again as
@@ -285,7 +285,7 @@ axes[1].legend(fontsize=8)
 plt.tight_layout()
 plt.show()
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # AdaGrad keeps the rare feature's step size large — its accumulator barely grows, because its
 # gradient is almost always zero — and learns its weight several times faster than SGD can at any
 # stable learning rate. RMSprop's step for the rare feature stays large too, but it forgets between
@@ -314,7 +314,7 @@ for optimizer in (tf.keras.optimizers.SGD(), tf.keras.optimizers.Adagrad(), tf.k
     print(f"{type(optimizer).__name__:8s}: {len(slots)} extra arrays, {extra} numbers for {num_params} parameters "
           f"({extra / num_params:.0f}× the parameters)")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # One extra array per weight array, the same size: memory grows linearly with the number of
 # parameters, never with its square.
 #
@@ -329,13 +329,13 @@ for optimizer in (tf.keras.optimizers.SGD(), tf.keras.optimizers.Adagrad(), tf.k
 # * Keras 3 puts $\epsilon$ inside the square root: $\sqrt{a + \epsilon}$.
 # * Memory: one extra array per parameter array — $O(n)$, not $O(n^2)$.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Quiz
 #
 # Answer each question in the cell under it and run the check below it. Letters go in quotes
 # (`"b"`), numbers without.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_ada_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 1.** 
 # Which optimizer suits sparse data, where some features appear rarely, but can see its effective
 # learning rate shrink too far during long training?
@@ -345,17 +345,17 @@ for optimizer in (tf.keras.optimizers.SGD(), tf.keras.optimizers.Adagrad(), tf.k
 # * (c) AdaGrad
 # * (d) SGD with momentum
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_ada_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which one sums squared gradients for ever?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which one sums squared gradients for ever?"}
 # Your answer to question 1, e.g. answer_ada_q1 = "a"
 ### BEGIN SOLUTION
 answer_ada_q1 = "c"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_ada_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 1."""
 quiz.check("ada_q1", answer_ada_q1)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_ada_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 2.** 
 # Does RMSprop use the same step size for every parameter?
 #
@@ -364,32 +364,32 @@ quiz.check("ada_q1", answer_ada_q1)
 # * (c) yes, until the first epoch ends
 # * (d) no: it picks a random learning rate for each parameter
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_ada_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Look again at the plot of each parameter's effective step size."}
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Look again at the plot of each parameter's effective step size."}
 # Your answer to question 2, e.g. answer_ada_q2 = "a"
 ### BEGIN SOLUTION
 answer_ada_q2 = "b"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_ada_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 2."""
 quiz.check("ada_q2", answer_ada_q2)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_ada_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 3.** 
 # A model has 1,000,000 parameters. How many extra numbers does (diagonal) AdaGrad store for them?
 # Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_ada_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "One extra array per parameter array, of the same size."}
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "One extra array per parameter array, of the same size."}
 # Your answer to question 3, e.g. answer_ada_q3 = 5
 ### BEGIN SOLUTION
 answer_ada_q3 = 1000000
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_ada_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 3."""
 quiz.check("ada_q3", answer_ada_q3)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_ada_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** 
 # Where does Keras 3 put epsilon in AdaGrad's and RMSprop's update?
 #
@@ -398,12 +398,12 @@ quiz.check("ada_q3", answer_ada_q3)
 # * (c) it multiplies the learning rate
 # * (d) it is added to the gradient before squaring
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_ada_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Re-read 'Where epsilon goes' in section 1."}
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Re-read 'Where epsilon goes' in section 1."}
 # Your answer to question 4, e.g. answer_ada_q4 = "b"
 ### BEGIN SOLUTION
 answer_ada_q4 = "a"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_ada_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_ada_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("ada_q4", answer_ada_q4)

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Module 5 — Adam
 #
 # **The question of this module:** momentum remembers the *direction* the gradients have been
@@ -23,7 +23,7 @@
 # `tf.keras.optimizers.Adam`), see with sliders why it corrects the bias of its zero start, race it
 # against RMSprop and momentum, and train a Keras model with it.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Notation used in every module
 #
 # | symbol | in code | meaning |
@@ -56,7 +56,7 @@ from optcourse.optim import AdamState, rmsprop_init
 bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "idea", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "idea", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. Two memories and a correction
 #
 # Adam keeps two exponential moving averages per parameter:
@@ -92,7 +92,7 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # but with gradients near $10^{-3}$ or a larger $\epsilon$ the two clearly part, and your check
 # includes such cases. Write the Keras form.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "predict_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. Predict first
 #
 # > **Does Adam combine ideas from other optimizers, or does it work differently?** Which ones, and
@@ -103,13 +103,13 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # %% [markdown]
 # *My prediction:* (double-click to edit)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — Adam's starting state (1 point)
 #
 # Write `adam_init(params)`: an `AdamState` with `m` and `v` new zero arrays of the shape of
 # `params`, and `t = 0` (an int: no steps taken yet).
 
-# %% nbgrader={"schema_version": 3, "grade_id": "adam_init", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "adam_init", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adam_init(params):
     """Adam's starting state: zero first and second moments, and t = 0 steps taken."""
     ### BEGIN SOLUTION
@@ -120,19 +120,19 @@ def adam_init(params):
 # %%
 print(adam_init(np.zeros(2)))     # expected: AdamState(m=array([0., 0.]), v=array([0., 0.]), t=0)
 
-# %% nbgrader={"schema_version": 3, "grade_id": "adam_init_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "adam_init_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check that adam_init returns zero moments of the right shape and t = 0."""
 checks.adam_init(adam_init)
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 2 — the Adam step (4 points)
 #
 # Write `adam_step` in the Keras form above. It is compared with `tf.keras.optimizers.Adam` after
 # every step — parameters, `m`, `v` and `t` — starting from a non-zero state, with non-default
 # betas, with normal and with tiny gradients and a larger epsilon, at `rtol=1e-5, atol=1e-6`.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "adam_step", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "adam_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
     """One Adam step, Keras ("epsilon-hat") form; t counts steps and is 1 on the first one.
 
@@ -160,7 +160,7 @@ for _ in range(2):
     print(np.round(w, 4), "t =", state.t)
 # expected: [ 0.9 -2.1] t = 1, then [ 0.8 -2.2] t = 2
 
-# %% nbgrader={"schema_version": 3, "grade_id": "adam_step_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 4}
+# %% nbgrader={"grade": true, "grade_id": "adam_step_tests", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
 """Check adam_step against tf.keras.optimizers.Adam, step by step: parameters, m, v and t."""
 checks.adam_step(adam_step)
 ### BEGIN HIDDEN TESTS
@@ -169,7 +169,7 @@ checks.adam_step(adam_step, seed=43, shapes=[(1,), (3, 3)],
                          {"learning_rate": 0.001, "beta_1": 0.95, "beta_2": 0.9999, "epsilon": 1e-6}])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "bias_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "bias_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Notice the example: each parameter moved by exactly the learning rate, 0.1, although one gradient
 # was six times the other. With a constant gradient the corrected $m/\sqrt{v}$ is $\pm 1$: Adam's
 # steps have the size of the learning rate, whatever the scale of the gradient. That makes $\eta$
@@ -185,7 +185,7 @@ checks.adam_step(adam_step, seed=43, shapes=[(1,), (3, 3)],
 # %% tags=["skip-when-grading"]
 widgets.bias_correction_explorer(beta_1=0.9, beta_2=0.999, t=10)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "bias_training_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "bias_training_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # What does that do to training? The same Keras model, trained from the same start by **your**
 # `adam_step` twice: once as written, once from a state with a huge step counter ($t = 10^6$, so both
 # $1 - \beta^t$ are 1: no correction). Without the correction the first steps are about
@@ -214,7 +214,7 @@ ax.legend()
 plt.show()
 print({label: f"final batch loss {losses[-1]:.3f}" for label, losses in curves.items()})
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "race_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "race_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Without the correction the loss first drops faster — the steps are three times too big — then
 # overshoots and bounces back up, and ends worse. It is one of the easiest lines to forget and one of
 # the first things to check when an Adam implementation behaves oddly early in training.
@@ -228,7 +228,7 @@ print({label: f"final batch loss {losses[-1]:.3f}" for label, losses in curves.i
 # %% tags=["skip-when-grading"]
 widgets.adam_race_explorer(adam_step, adam_init, bowl, learning_rate=0.1, beta_1=0.9, num_steps=80)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "relations_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "relations_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # An honest result at $\eta = 0.1$: RMSprop first, momentum second, Adam last. The reason is step
 # size. Adam's steps are about $\eta$ long whatever the gradient, so from 9 units away it needs some
 # 90 steps just to arrive — raise $\eta$ to 0.3 and it does. RMSprop, with no bias correction,
@@ -255,7 +255,7 @@ for t in range(1, 1001):
         print(f"t = {t:4d}: Adam(beta_1=0) step ÷ RMSprop(rho=0.99) step = {np.round(adam_move / rms_move, 3)};  "
               f"sqrt(1 - 0.99^t) = {np.sqrt(1 - 0.99**t):.3f}")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The ratio of the two steps is exactly Adam's correction of $v$, $\sqrt{1-\beta_2^t}$: RMSprop's
 # early steps are too large (about $\eta/\sqrt{1-\rho}$), Adam's are not, and the two agree once
 # $1 - \beta_2^t \approx 1$.
@@ -290,7 +290,7 @@ ax.set(xlabel="step", ylabel="batch loss (MSE)", title="A Keras model trained by
 ax.legend()
 plt.show()
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Key takeaways
 #
 # * Adam = momentum's first moment $m$ (direction) + RMSprop's second moment $v$ (per-parameter
@@ -304,13 +304,13 @@ plt.show()
 # * A step of Adam is roughly $\eta$ in size whatever the gradient's scale. $\beta_1 = 0$ gives
 #   RMSprop with bias correction. AdamW decouples weight decay; AMSGrad keeps the largest $v$.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Quiz
 #
 # Answer each question in the cell under it and run the check below it. Letters go in quotes
 # (`"b"`), numbers without.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 1.** 
 # Which two optimizers does Adam combine?
 #
@@ -319,17 +319,17 @@ plt.show()
 # * (c) momentum (its first moment) and RMSprop (its second moment)
 # * (d) none: Adam is a second-order method that uses the Hessian
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_adam_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which optimizers keep an average of gradients, and of squared gradients?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_adam_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which optimizers keep an average of gradients, and of squared gradients?"}
 # Your answer to question 1, e.g. answer_adam_q1 = "a"
 ### BEGIN SOLUTION
 answer_adam_q1 = "c"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_adam_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 1."""
 quiz.check("adam_q1", answer_adam_q1)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 2.** 
 # Which of these optimizers adapts the size of its steps, parameter by parameter, during training?
 #
@@ -338,42 +338,42 @@ quiz.check("adam_q1", answer_adam_q1)
 # * (c) SGD with momentum 0.9
 # * (d) SGD with Nesterov momentum
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_adam_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which of these divides each parameter's step by its own gradient history?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_adam_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of these divides each parameter's step by its own gradient history?"}
 # Your answer to question 2, e.g. answer_adam_q2 = "a"
 ### BEGIN SOLUTION
 answer_adam_q2 = "b"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_adam_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 2."""
 quiz.check("adam_q2", answer_adam_q2)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 3.** 
 # On the very first step ($t = 1$) with $\beta_1 = 0.9$, by what number must the first moment $m$ be
 # divided to remove its bias? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_adam_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "The correction divides by 1 \u2212 beta_1^t."}
+# %% nbgrader={"grade": false, "grade_id": "answer_adam_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "The correction divides by 1 \u2212 beta_1^t."}
 # Your answer to question 3, e.g. answer_adam_q3 = 0.5
 ### BEGIN SOLUTION
 answer_adam_q3 = 0.1
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_adam_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 3."""
 quiz.check("adam_q3", answer_adam_q3)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** 
 # Adam starts from zero state with the default betas and a constant gradient. Ignoring epsilon, each
 # step moves a parameter by how many times the learning rate? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_adam_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Look at the example after Exercise 2: how far did each parameter move per step?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_adam_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Look at the example after Exercise 2: how far did each parameter move per step?"}
 # Your answer to question 4, e.g. answer_adam_q4 = 3
 ### BEGIN SOLUTION
 answer_adam_q4 = 1
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_adam_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_adam_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("adam_q4", answer_adam_q4)

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Module 6 — Choosing and tuning the learning rate
 #
 # **The question of this module:** every optimizer so far had a learning rate we picked by hand. How
@@ -23,7 +23,7 @@
 # learning-rate range test, write three schedules and check them step for step against
 # `keras.optimizers.schedules`, and see a Keras model ruined by `Adam(learning_rate=1.0)`.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Notation used in every module
 #
 # | symbol | in code | meaning |
@@ -57,7 +57,7 @@ from optcourse.optim import momentum_init, rmsprop_init
 
 data = datasets.regression_data()      # Module 2's problem: 1000 × 10, features in [0, 1]
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "sensitivity_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "sensitivity_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. How forgiving is each optimizer? Measured
 #
 # The same linear regression, trained for three epochs of mini-batches of 32 by plain SGD, SGD
@@ -89,7 +89,7 @@ ax.legend()
 plt.show()
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "predict_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "predict_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # On this problem Adam is the most forgiving: good results over a wide band of learning rates and no
 # divergence at all in the range tried, because its steps are about $\eta$ long whatever the
 # gradient. Plain SGD works only in a narrow band just below its divergence limit. Momentum shifts
@@ -107,7 +107,7 @@ plt.show()
 # %% [markdown]
 # *My prediction:* (double-click to edit)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex1_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — the learning-rate range test (3 points)
 #
 # Sweeping fifteen learning rates costs fifteen training runs. The **range test** (from Leslie
@@ -126,7 +126,7 @@ plt.show()
 #
 # Return `(learning_rates, losses)` as two arrays of equal length.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "lr_range_test", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "lr_range_test", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def lr_range_test(loss_fn, grad_fn, w0, *, min_lr, max_lr, num_steps):
     """Grow the learning rate geometrically from min_lr to max_lr, one gradient step each;
     record (learning rate, loss before the step); stop once the loss is not finite or > 4 × the lowest.
@@ -150,11 +150,11 @@ parabola = landscapes.parabola(a=4.0)
 rates, losses = lr_range_test(parabola.value, parabola.gradient, np.array([3.0]), min_lr=1e-3, max_lr=10.0, num_steps=30)
 print(len(rates), "steps; stopped at η =", round(rates[-1], 3))     # expected: 23 steps; stopped at η = 1.083
 
-# %% nbgrader={"schema_version": 3, "grade_id": "lr_range_test_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "lr_range_test_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check lr_range_test: geometric learning rates, losses before each step, stop after the blow-up."""
 checks.lr_range_test(lr_range_test)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "range_test_run_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "range_test_run_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Now the range test on the regression problem, with full-batch gradients:
 
 # %% tags=["skip-when-grading"]
@@ -173,7 +173,7 @@ print(f"{len(rates)} steps; lowest loss at η = {rates[np.argmin(losses)]:.3g}; 
       f"suggested η = lowest-loss rate / 10 = {suggestion:.3g}")
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "schedules_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "schedules_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # A common reading: take the learning rate where the loss was lowest (or falling fastest) and use
 # about a tenth of it — safely below the blow-up. Compare the suggestion with plain SGD's curve in
 # section 1: it lands at the top edge of SGD's good band and well below its divergence point — for
@@ -199,13 +199,13 @@ print(f"{len(rates)} steps; lowest loss at η = {rates[np.argmin(losses)]:.3g}; 
 # Write the three as functions of the step, with the Keras arguments. They are compared with the
 # Keras schedules at every step from 0 to past the end.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 2 — exponential decay (2 points)
 #
 # $\eta_t = \text{initial\_learning\_rate} \cdot \text{decay\_rate}^{\,p}$ with $p = t/\text{decay\_steps}$,
 # or $p = \lfloor t/\text{decay\_steps}\rfloor$ when `staircase` is true.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "exponential_decay", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "exponential_decay", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def exponential_decay(step, *, initial_learning_rate, decay_steps, decay_rate, staircase=False):
     """Keras ExponentialDecay: initial_learning_rate * decay_rate ** (step / decay_steps), floored if staircase."""
     ### BEGIN SOLUTION
@@ -218,7 +218,7 @@ def exponential_decay(step, *, initial_learning_rate, decay_steps, decay_rate, s
 print([round(exponential_decay(t, initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5), 4) for t in (0, 10, 15, 20)])
 # expected: [0.1, 0.05, 0.0354, 0.025]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "exponential_decay_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+# %% nbgrader={"grade": true, "grade_id": "exponential_decay_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check exponential_decay against keras.optimizers.schedules.ExponentialDecay at every step."""
 checks.exponential_decay(exponential_decay)
 ### BEGIN HIDDEN TESTS
@@ -226,7 +226,7 @@ checks.exponential_decay(exponential_decay, cases=[dict(initial_learning_rate=1.
                                                    dict(initial_learning_rate=0.05, decay_steps=25, decay_rate=0.1, staircase=False)])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex3_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex3_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 3 — cosine decay with linear warmup (3 points)
 #
 # Let $p$ be the peak: `warmup_target` if given, else `initial_learning_rate`. Then
@@ -235,7 +235,7 @@ checks.exponential_decay(exponential_decay, cases=[dict(initial_learning_rate=1.
 # * afterwards, with $s = \min(t - \text{warmup\_steps},\ \text{decay\_steps})$:
 #   $\eta_t = p \left[(1 - \alpha)\,\tfrac{1}{2}\left(1 + \cos\frac{\pi s}{\text{decay\_steps}}\right) + \alpha\right]$.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "cosine_decay", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "cosine_decay", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def cosine_decay(step, *, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None, warmup_steps=0):
     """Keras CosineDecay: optional linear warmup to warmup_target, then a half cosine down to alpha × peak, then flat."""
     ### BEGIN SOLUTION
@@ -254,7 +254,7 @@ print([round(cosine_decay(t, initial_learning_rate=0.0, decay_steps=10, alpha=0.
        for t in (0, 2, 4, 9, 14, 20)])
 # expected: [0.0, 0.5, 1.0, 0.55, 0.1, 0.1]
 
-# %% nbgrader={"schema_version": 3, "grade_id": "cosine_decay_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 3}
+# %% nbgrader={"grade": true, "grade_id": "cosine_decay_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 """Check cosine_decay against keras.optimizers.schedules.CosineDecay (with and without warmup) at every step."""
 checks.cosine_decay(cosine_decay)
 ### BEGIN HIDDEN TESTS
@@ -262,7 +262,7 @@ checks.cosine_decay(cosine_decay, cases=[dict(initial_learning_rate=0.001, decay
                                          dict(initial_learning_rate=1.0, decay_steps=5, alpha=0.0, warmup_target=None, warmup_steps=0)])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex4_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex4_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 4 — cosine decay with warm restarts (2 points)
 #
 # Measure time in units of `first_decay_steps`: $f = t / \text{first\_decay\_steps}$. Cycle 0 covers
@@ -270,7 +270,7 @@ checks.cosine_decay(cosine_decay, cases=[dict(initial_learning_rate=0.001, decay
 # $i$, with $x$ the fraction of the cycle completed, $\eta_t = \eta_0\left[(1-\alpha)\, m_{\text{mul}}^{\,i}\,\tfrac12(1 + \cos \pi x) + \alpha\right]$.
 # (A loop that subtracts cycle lengths is fine.)
 
-# %% nbgrader={"schema_version": 3, "grade_id": "cosine_decay_restarts", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "cosine_decay_restarts", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def cosine_decay_restarts(step, *, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0):
     """Keras CosineDecayRestarts (SGDR): cosine cycles, each t_mul times longer and m_mul times lower than the last."""
     ### BEGIN SOLUTION
@@ -286,14 +286,14 @@ def cosine_decay_restarts(step, *, initial_learning_rate, first_decay_steps, t_m
 print([round(cosine_decay_restarts(t, initial_learning_rate=1.0, first_decay_steps=4), 3) for t in (0, 2, 4, 8, 12)])
 # expected: [1.0, 0.5, 1.0, 0.5, 1.0]   (cycles of 4 steps, then 8, then 16 …)
 
-# %% nbgrader={"schema_version": 3, "grade_id": "cosine_decay_restarts_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+# %% nbgrader={"grade": true, "grade_id": "cosine_decay_restarts_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check cosine_decay_restarts against keras.optimizers.schedules.CosineDecayRestarts at every step."""
 checks.cosine_decay_restarts(cosine_decay_restarts)
 ### BEGIN HIDDEN TESTS
 checks.cosine_decay_restarts(cosine_decay_restarts, cases=[dict(initial_learning_rate=0.5, first_decay_steps=3, t_mul=1.5, m_mul=0.8, alpha=0.05)])
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "explorer_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "explorer_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Experiment: peak learning rate and schedule
 #
 # SGD with momentum 0.9 trains the regression for 8 epochs; the learning rate at each step is the
@@ -312,7 +312,7 @@ my_schedules = {
 }
 widgets.schedule_explorer(my_schedules, data, learning_rate=0.4)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "keras_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Measured at a peak of 0.4: the constant rate ends far above the noise floor, because momentum's
 # steps at that rate keep bouncing; exponential and cosine decays bring the rate down and reach the
 # floor; restarts reach it between restarts and leave it again at each jump. So a higher learning
@@ -344,7 +344,7 @@ try:
 except ValueError as error:
     print("the old argument name:", error)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "pitfall_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "pitfall_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Pitfall: `Adam(learning_rate=1.0)`
 #
 # Adam's steps are about $\eta$ long. On the Module 7 network (10 inputs → 32 ReLU units → 3-way
@@ -362,7 +362,7 @@ for rate in (1.0, 0.01):
           f"test accuracy {histories[rate]['val_accuracy'][-1]:.3f}")
 print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class probability 1/3")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # With $\eta = 1$ the first epoch's loss explodes, and the network then collapses to a constant
 # guess — the loss sits at $\ln 3$ and the accuracy at the share of the largest class. The fix is a
 # sensible rate (Adam's default 0.001, or 0.01 here, found by a range test) — and, on a new model, a
@@ -380,13 +380,13 @@ print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class pro
 #   cannot be set by assignment.
 # * `Adam(learning_rate=1.0)` wrecks a network: Adam's step is about $\eta$ per weight.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Quiz
 #
 # Answer each question in the cell under it and run the check below it. Letters go in quotes
 # (`"b"`), numbers without.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 1.** 
 # In a learning-rate range test the loss is lowest around $\eta = 0.3$ and blows up at $\eta = 2$.
 # Which learning rate does the usual rule of thumb suggest?
@@ -396,32 +396,32 @@ print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class pro
 # * (c) 0.03
 # * (d) 0.0003
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_tune_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Take the rate where the loss was lowest, then stay well below it."}
+# %% nbgrader={"grade": false, "grade_id": "answer_tune_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Take the rate where the loss was lowest, then stay well below it."}
 # Your answer to question 1, e.g. answer_tune_q1 = "a"
 ### BEGIN SOLUTION
 answer_tune_q1 = "c"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_tune_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 1."""
 quiz.check("tune_q1", answer_tune_q1)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 2.** 
 # `ExponentialDecay(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5)`: what is the
 # learning rate at step 20? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_tune_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Step 20 is two decay periods: the rate has been multiplied by 0.5 twice."}
+# %% nbgrader={"grade": false, "grade_id": "answer_tune_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Step 20 is two decay periods: the rate has been multiplied by 0.5 twice."}
 # Your answer to question 2, e.g. answer_tune_q2 = 0.05
 ### BEGIN SOLUTION
 answer_tune_q2 = 0.025
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_tune_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 2."""
 quiz.check("tune_q2", answer_tune_q2)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 3.** 
 # Why do cosine schedules often start with a linear warmup?
 #
@@ -430,17 +430,17 @@ quiz.check("tune_q2", answer_tune_q2)
 # * (c) because Keras requires it
 # * (d) because the loss is always zero in the first steps
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_tune_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "What is still unsettled in the first steps of training?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_tune_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "What is still unsettled in the first steps of training?"}
 # Your answer to question 3, e.g. answer_tune_q3 = "a"
 ### BEGIN SOLUTION
 answer_tune_q3 = "b"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_tune_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 3."""
 quiz.check("tune_q3", answer_tune_q3)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** 
 # Does a higher learning rate always speed up training?
 #
@@ -449,12 +449,12 @@ quiz.check("tune_q3", answer_tune_q3)
 # * (c) no: beyond a limit it overshoots and can diverge; schedules let training start high and finish low
 # * (d) no: a lower learning rate is always faster
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_tune_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Think of Module 1's parabola and of the schedule experiment."}
+# %% nbgrader={"grade": false, "grade_id": "answer_tune_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think of Module 1's parabola and of the schedule experiment."}
 # Your answer to question 4, e.g. answer_tune_q4 = "a"
 ### BEGIN SOLUTION
 answer_tune_q4 = "c"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_tune_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_tune_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("tune_q4", answer_tune_q4)

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Module 7 — Trade-offs on a real model
 #
 # **The question of this module:** you know how SGD, momentum, AdaGrad, RMSprop and Adam work. On a
@@ -24,7 +24,7 @@
 # for generalization; optimizer memory counted; and the optimizer-reset pitfall done right.
 # Everything is seeded: run it twice and every table is the same.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "notation", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Notation used in every module
 #
 # | symbol | in code | meaning |
@@ -63,7 +63,7 @@ data = datasets.classification_data()
 print("train:", data.X_train.shape, "test:", data.X_test.shape, "classes in train:", np.bincount(data.y_train))
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "pipeline", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "pipeline", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. The pipeline
 #
 # A 3-class problem made here: 1000 examples with 10 features whose raw scales differ by a factor of
@@ -82,7 +82,7 @@ print("train:", data.X_train.shape, "test:", data.X_test.shape, "classes in trai
 # %% [markdown]
 # *My prediction:* (double-click to edit)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "by_name_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "by_name_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. The Keras way: three optimizers by name, epoch by epoch
 #
 # `model.compile(optimizer="sgd" | "adam" | "rmsprop")` gives each class with its default settings
@@ -118,7 +118,7 @@ plt.tight_layout()
 plt.show()
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "your_adam_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "your_adam_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # With their **default** settings the adaptive optimizers train faster than `"sgd"`: SGD's default
 # learning rate of 0.01 with no momentum is simply small for this problem. That is a statement about
 # defaults — section 5 tunes SGD.
@@ -157,7 +157,7 @@ ax.set(xlabel="step", ylabel="batch cross-entropy", title="The Module 7 network 
 ax.legend()
 plt.show()
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "generalization_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "generalization_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. Generalization: tuned SGD + momentum against Adam, several seeds
 #
 # Now each gets a sensible learning rate (SGD: 0.1 with momentum 0.9; Adam: 0.01, both found with a
@@ -185,7 +185,7 @@ print(f"Lower test loss: SGD + momentum in {int(np.sum(sgd[:, 2] < adam_runs[:, 
 print(f"Higher test accuracy: SGD + momentum in {int(np.sum(sgd[:, 3] > adam_runs[:, 3]))} of 3 seeds, Adam in {int(np.sum(adam_runs[:, 3] > sgd[:, 3]))} "
       f"(mean difference {np.mean(sgd[:, 3] - adam_runs[:, 3]):+.3f}; seed-to-seed spread about {np.std(sgd[:, 3]):.3f}).")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "recorded_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "recorded_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Read the two verdict lines above rather than any headline. Once both are tuned, the gap between
 # them on held-out data is small — compare it with the seed-to-seed spread printed next to it —
 # and the two measures need not even agree on the winner. That matches common experience: adaptive
@@ -210,7 +210,7 @@ for rate in (0.001, 0.01, 0.1, 0.3, 1.0):
 widgets.recorded_runs_explorer(recorded, panels={"training loss": (0.4, 2.0), "training accuracy": (0.2, 0.9)}, num_epochs=5)
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "memory_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "memory_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # At small learning rates Adam is far ahead (its steps are about $\eta$ long, SGD's are $\eta$ times
 # a small gradient); around 0.1 they are level; at 0.3 it is Adam that collapses to a constant guess
 # (loss $\ln 3 \approx 1.10$), while SGD with momentum still trains; at 1.0 both fail. Which
@@ -224,7 +224,7 @@ widgets.recorded_runs_explorer(recorded, panels={"training loss": (0.4, 2.0), "t
 # numbers in `optimizer.variables`, **leaving out** the step counter and the learning rate (their
 # `path` ends in `"iteration"` and `"learning_rate"`). Each variable's size is `v.numpy().size`.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "optimizer_state_size", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "optimizer_state_size", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def optimizer_state_size(optimizer):
     """How many numbers a built Keras optimizer stores besides its step counter and learning rate."""
     ### BEGIN SOLUTION
@@ -233,7 +233,7 @@ def optimizer_state_size(optimizer):
     ### END SOLUTION
 
 
-# %% nbgrader={"schema_version": 3, "grade_id": "optimizer_state_size_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+# %% nbgrader={"grade": true, "grade_id": "optimizer_state_size_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check optimizer_state_size on SGD, momentum, AdaGrad, RMSprop (plain and centered), Adam and AMSGrad."""
 checks.optimizer_state_size(optimizer_state_size)
 
@@ -248,7 +248,7 @@ for label, optimizer in [("SGD", tf.keras.optimizers.SGD()), ("SGD + momentum", 
     memory[label] = optimizer_state_size(optimizer) / num_params
     print(f"{label:15s} {optimizer_state_size(optimizer):5d} numbers = {memory[label]:.0f}× the {num_params} parameters")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "reset_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "reset_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # SGD keeps nothing, momentum, AdaGrad and RMSprop one number per parameter, Adam two (plus a step
 # counter). For a model with a billion parameters in 32-bit floats, Adam's state alone is 8 GB.
 #
@@ -263,7 +263,7 @@ optimizer = tf.keras.optimizers.Adam(learning_rate=0.01)
 print("Keras 3 optimizer has reset_state:", hasattr(optimizer, "reset_state"), "| reset_states:", hasattr(optimizer, "reset_states"))
 
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "ex2_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Two tempting workarounds are both wrong. **Recompiling with the same instance** keeps its state:
 # the step counter, and Adam's $m$ and $v$ from the previous run. **Zeroing `optimizer.variables`**
 # also zeroes the learning rate (training silently stops) and would set AdaGrad's accumulators to 0
@@ -276,7 +276,7 @@ print("Keras 3 optimizer has reset_state:", hasattr(optimizer, "reset_state"), "
 # hyperparameters and no state. (`optimizer.get_config()` gives the hyperparameters;
 # `type(optimizer).from_config(config)` builds one from them.)
 
-# %% nbgrader={"schema_version": 3, "grade_id": "fresh_optimizer", "grade": false, "solution": true, "locked": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "fresh_optimizer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def fresh_optimizer(optimizer):
     """A new Keras optimizer of the same class and hyperparameters as `optimizer`, with no state."""
     ### BEGIN SOLUTION
@@ -284,11 +284,11 @@ def fresh_optimizer(optimizer):
     ### END SOLUTION
 
 
-# %% nbgrader={"schema_version": 3, "grade_id": "fresh_optimizer_tests", "grade": true, "solution": false, "locked": true, "task": false, "points": 2}
+# %% nbgrader={"grade": true, "grade_id": "fresh_optimizer_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check fresh_optimizer: a new instance, same class and hyperparameters, no steps taken."""
 checks.fresh_optimizer(fresh_optimizer)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "stale_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "stale_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # What stale state does: train a network with Adam for five epochs. Then start training **again
 # from new initial weights** — same model object, weights reset — once with the old optimizer
 # instance (recompiled), once with `fresh_optimizer`. (Keras 3 at least refuses to reuse an
@@ -311,7 +311,7 @@ for label, make in [("same instance, recompiled", lambda: old), ("fresh_optimize
     history = model.fit(data.X_train, data.y_train, epochs=3, batch_size=32, verbose=0)
     print(f"{label:26s}: step counter started at {steps_before:3d}; loss per epoch {np.round(history.history['loss'], 4)}")
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "tradeoffs_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tradeoffs_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The recompiled optimizer restarted at step 125, with moments that describe the old weights'
 # gradients: its bias correction is already switched off, and its first updates push the new
 # weights in directions that were right for different ones — the two loss curves differ from the
@@ -350,7 +350,7 @@ for label in rules:
                 f"{measured[label]['noise']:.2f} | {memory[label]:.0f}× | {generalization.get(label, float('nan')):.3f} |")
 display(Markdown("\n".join(rows).replace("| nan |", "| — |")))
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "takeaways", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # How to read it: the wider the band of good learning rates, the less tuning an optimizer needs
 # (Adam's is widest here). The noise column trains on tiny mini-batches of 4 — very noisy gradients —
 # at the learning rate that was best with batches of 32, and divides the final loss by the best loss
@@ -396,43 +396,43 @@ display(Markdown("\n".join(rows).replace("| nan |", "| — |")))
 # * There is no `reset_state()` in Keras 3: build a new optimizer (same config) and compile again.
 # * No optimizer wins everywhere: trade tuning effort, noise tolerance, memory and generalization.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_intro", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Quiz: the whole course
 #
 # Answer each question in the cell under it and run the check below it. Letters go in quotes
 # (`"b"`), numbers without.
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q1_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_final_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 1.** 
 # Plain gradient descent on $f(w) = a w^2/2$ with $a = 8$: above which learning rate does it
 # diverge? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q1", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Module 1: stable exactly when the learning rate is below 2/a."}
+# %% nbgrader={"grade": false, "grade_id": "answer_final_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Module 1: stable exactly when the learning rate is below 2/a."}
 # Your answer to question 1, e.g. answer_final_q1 = 0.5
 ### BEGIN SOLUTION
 answer_final_q1 = 0.25
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q1_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_final_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 1."""
 quiz.check("final_q1", answer_final_q1)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q2_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_final_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 2.** 
 # How many numbers of state does Adam keep for a model with 1000 parameters (besides its step
 # counter)? Give a number.
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q2", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Adam keeps two moving averages per parameter."}
+# %% nbgrader={"grade": false, "grade_id": "answer_final_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Adam keeps two moving averages per parameter."}
 # Your answer to question 2, e.g. answer_final_q2 = 1000
 ### BEGIN SOLUTION
 answer_final_q2 = 2000
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q2_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_final_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 2."""
 quiz.check("final_q2", answer_final_q2)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q3_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_final_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 3.** 
 # You want to restart training with a clean optimizer in Keras 3. What do you do?
 #
@@ -441,17 +441,17 @@ quiz.check("final_q2", answer_final_q2)
 # * (c) create a new optimizer with the same configuration and call `model.compile(...)` again
 # * (d) call `model.compile(...)` again with the same optimizer instance
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q3", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Section 7: which of these exists in Keras 3, and which keeps the old state?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_final_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Section 7: which of these exists in Keras 3, and which keeps the old state?"}
 # Your answer to question 3, e.g. answer_final_q3 = "a"
 ### BEGIN SOLUTION
 answer_final_q3 = "c"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q3_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_final_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 3."""
 quiz.check("final_q3", answer_final_q3)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q4_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_final_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** 
 # Which statement does the evidence in this course support?
 #
@@ -460,17 +460,17 @@ quiz.check("final_q3", answer_final_q3)
 # * (c) with default settings Adam got going faster here; tuned, the two were close on held-out data — results depend on the problem, the learning rate and the seed
 # * (d) the optimizer does not matter once the model is large enough
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q4", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Look at both the default-settings table and the several-seed comparison."}
+# %% nbgrader={"grade": false, "grade_id": "answer_final_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Look at both the default-settings table and the several-seed comparison."}
 # Your answer to question 4, e.g. answer_final_q4 = "a"
 ### BEGIN SOLUTION
 answer_final_q4 = "c"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q4_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_final_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("final_q4", answer_final_q4)
 
-# %% [markdown] nbgrader={"schema_version": 3, "grade_id": "quiz_final_q5_prompt", "grade": false, "solution": false, "locked": true, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_final_q5_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 5.** 
 # Which optimizer's effective step sizes can only shrink during training?
 #
@@ -479,12 +479,12 @@ quiz.check("final_q4", answer_final_q4)
 # * (c) Adam
 # * (d) SGD with momentum
 
-# %% nbgrader={"schema_version": 3, "grade_id": "answer_final_q5", "grade": false, "solution": true, "locked": false, "task": false} quiz={"hint": "Which one sums squared gradients and never forgets?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_final_q5", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which one sums squared gradients and never forgets?"}
 # Your answer to question 5, e.g. answer_final_q5 = "b"
 ### BEGIN SOLUTION
 answer_final_q5 = "a"
 ### END SOLUTION
 
-# %% nbgrader={"schema_version": 3, "grade_id": "quiz_final_q5_check", "grade": true, "solution": false, "locked": true, "task": false, "points": 1}
+# %% nbgrader={"grade": true, "grade_id": "quiz_final_q5_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 5."""
 quiz.check("final_q5", answer_final_q5)
