@@ -12,7 +12,7 @@ nbgrader ``grade_id``, or that of the nearest graded cell above it with a counte
 
 Quiz answers have one home: the solution line of the answer cell (``answer_gd_q1 = "b"``), with
 the hint in that cell's ``quiz`` metadata and the choices in the question's prompt cell. The keys
-the learner's package checks answers with (``optcourse/quiz_keys.json``: salted digests, choices,
+the learner's package checks answers with (``optcourse/grading/quiz_keys.json``: salted digests, choices,
 hints) are derived from them here, never typed.
 
 A source that cannot be built (broken metadata, a duplicated grade id, a quiz question without an
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "solutions"
 BUILD = SOURCES / ".build"
 COURSE = ROOT / "course"
-QUIZ_KEYS = ROOT / "src" / "optcourse" / "quiz_keys.json"
+QUIZ_KEYS = ROOT / "src" / "optcourse" / "grading" / "quiz_keys.json"
 MODULE_PATTERN = "[0-9][0-9]_*"
 TEXT_FORMAT = "py:percent"
 
@@ -202,7 +202,7 @@ def notebook(module: str):
 
 def quiz_keys(modules_: list[str] | None = None) -> dict[str, dict]:
     """What the learner's package needs to check each quiz answer, derived from the sources."""
-    from optcourse import quiz
+    from optcourse.grading import quiz
 
     keys = {}
     for module in modules_ or modules():

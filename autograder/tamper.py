@@ -1,4 +1,4 @@
-"""An nbgrader preprocessor (autograde only) that arms optcourse.guard in the notebook being graded.
+"""An nbgrader preprocessor (autograde only) that arms optcourse.grading.guard in the notebook being graded.
 
 It adds a first cell that takes the snapshot before any learner code runs, and starts every test
 cell with a call that fails if the notebook has since replaced what the checks rely on. Both
@@ -8,8 +8,8 @@ learner's back.
 from nbformat.v4 import new_code_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-SNAPSHOT = "import optcourse.guard\noptcourse.guard.snapshot()  # added by the grader: see autograder/tamper.py"
-VERIFY = "import optcourse.guard; optcourse.guard.verify()  # added by the grader\n"
+SNAPSHOT = "import optcourse.grading.guard\noptcourse.grading.guard.snapshot()  # added by the grader: see autograder/tamper.py"
+VERIFY = "import optcourse.grading.guard; optcourse.grading.guard.verify()  # added by the grader\n"
 
 
 class GuardTestCells(NbGraderPreprocessor):

@@ -23,7 +23,8 @@ import numpy as np
 import psutil
 from nbclient import NotebookClient
 
-from optcourse import datasets, landscapes, widgets
+from optcourse.lesson import datasets, landscapes
+from optcourse.demos import widgets
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))

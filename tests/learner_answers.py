@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from optcourse import datasets
-from optcourse.optim import AdagradState, AdamState, MomentumState, RMSpropState
+from optcourse.lesson import datasets
+from optcourse.lesson.optim import AdagradState, AdamState, MomentumState, RMSpropState
 
 
 def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):

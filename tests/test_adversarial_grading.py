@@ -156,6 +156,6 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
 
     assert "uses a tf.keras optimizer" in feedback("keras_wrapper")
     assert "replaced `numpy.allclose`" in feedback("patched_allclose")
-    assert "replaced `optcourse.checks.gd_step`" in feedback("patched_checks")
+    assert "replaced `optcourse.grading.checks.gd_step`" in feedback("patched_checks")
     assert "MemoryError" in feedback("memory_blow_up")
     assert "run while grading because it defines `diverges_above`" in feedback("answer_from_experiment")

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from optcourse import checks
-from optcourse.feedback import CheckFailed
-from optcourse.optim import AdagradState, AdamState, RMSpropState
+from optcourse.grading import checks
+from optcourse.learner_code.feedback import CheckFailed
+from optcourse.lesson.optim import AdagradState, AdamState, RMSpropState
 
 import learner_answers as right
 

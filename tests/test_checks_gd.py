@@ -3,9 +3,9 @@ ones, each with a message that names the mistake."""
 import numpy as np
 import pytest
 
-from optcourse import checks
-from optcourse.feedback import CheckFailed
-from optcourse.optim import GDState, gd_init
+from optcourse.grading import checks
+from optcourse.learner_code.feedback import CheckFailed
+from optcourse.lesson.optim import GDState, gd_init
 
 
 # ---------------------------------------------------------------- correct implementations

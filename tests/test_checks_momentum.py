@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 
-from optcourse import checks, datasets, keras_bridge
-from optcourse.feedback import CheckFailed
-from optcourse.optim import MomentumState, momentum_init
+from optcourse.lesson import datasets, keras_bridge
+from optcourse.grading import checks
+from optcourse.learner_code.feedback import CheckFailed
+from optcourse.lesson.optim import MomentumState, momentum_init
 
 from learner_answers import momentum_step as momentum_functional
 from learner_answers import nesterov_step as nesterov_functional

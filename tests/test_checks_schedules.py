@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from optcourse import checks
-from optcourse.feedback import CheckFailed
+from optcourse.grading import checks
+from optcourse.learner_code.feedback import CheckFailed
 
 import learner_answers as right
 

@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from optcourse import checks, datasets
-from optcourse.feedback import CheckFailed
+from optcourse.lesson import datasets
+from optcourse.grading import checks
+from optcourse.learner_code.feedback import CheckFailed
 
 from learner_answers import minibatch_indices as batches_by_slicing
 from learner_answers import sgd_epoch as epoch_functional

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from optcourse import checks, keras_bridge, landscapes
+from optcourse.lesson import keras_bridge, landscapes
+from optcourse.grading import checks
 
 pytestmark = pytest.mark.notebook  # imports TensorFlow: seconds
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from optcourse import landscapes
+from optcourse.lesson import landscapes
 
 ALL = [landscapes.parabola(), landscapes.parabola(a=4.0), landscapes.scaled_bowl(),
        landscapes.rosenbrock(), landscapes.saddle()]

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from autograder import release
-from optcourse import checks, reference, reuse
-from optcourse.feedback import CheckFailed
+from optcourse.lesson import reference
+from optcourse.grading import checks, reuse
+from optcourse.learner_code.feedback import CheckFailed
 
 import learner_answers as right
 

@@ -69,7 +69,7 @@ def test_release_from_the_text_sources_regenerates_course_byte_for_byte(tmp_path
             assert (tmp_path / "course" / module / name).read_bytes() == (ROOT / "course" / module / name).read_bytes(), \
                 f"course/{module}/{name} differs from a fresh release: run `make release`"
     assert (tmp_path / "quiz_keys.json").read_bytes() == release.QUIZ_KEYS.read_bytes(), \
-        "optcourse/quiz_keys.json differs from the one derived from the sources: run `make release`"
+        "optcourse/grading/quiz_keys.json differs from the one derived from the sources: run `make release`"
 
 
 def solution_and_hidden_lines(cell) -> list[str]:

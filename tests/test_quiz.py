@@ -1,8 +1,8 @@
 """Quiz keys: exactly one accepted answer per question, and plain messages for malformed answers."""
 import pytest
 
-from optcourse import quiz
-from optcourse.feedback import CheckFailed
+from optcourse.grading import quiz
+from optcourse.learner_code.feedback import CheckFailed
 
 
 def accepted(question_id, answer):

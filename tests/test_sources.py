@@ -13,7 +13,7 @@ from jupyter_server.services.contents.filemanager import FileContentsManager
 from jupytext.sync_contentsmanager import build_sync_jupytext_contents_manager_class
 
 from autograder import release
-from optcourse import quiz
+from optcourse.grading import quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = release.modules()
@@ -115,7 +115,7 @@ GD = "01_gradient_descent"
 BROKEN = {
     "metadata that is not JSON": (
         ('"grade": false, "grade_id": "gd_step",', '"grade": fals, "grade_id": "gd_step",'),
-        "cell 7, line 106: the metadata on its '# %%' line is not valid JSON."),
+        "cell 7, line {line}: the metadata on its '# %%' line is not valid JSON."),
     "a duplicated grade id": (
         ('"grade_id": "gd_trajectory_tests"', '"grade_id": "gd_step_tests"'),
         "(gd_step_tests): grade_id 'gd_step_tests' is already used by cell 9."),
@@ -148,6 +148,8 @@ def test_a_broken_source_stops_the_release_with_one_sentence_and_writes_nothing(
     source = tmp_path / "solutions" / GD / f"{GD}.py"
     assert old in source.read_text()
     source.write_text(source.read_text().replace(old, new, 1))
+    if "{line}" in expected:
+        expected = expected.format(line=1 + source.read_text().split(new)[0].count("\n"))
     monkeypatch.setattr(release, "SOURCES", tmp_path / "solutions")
     monkeypatch.setattr(release, "BUILD", tmp_path / "solutions" / ".build")
     monkeypatch.setattr(release, "COURSE", tmp_path / "course")

@@ -72,8 +72,10 @@
 # %%
 import numpy as np
 
-from optcourse import checks, keras_bridge, landscapes, optim, quiz, widgets
-from optcourse.optim import GDState, gd_init
+from optcourse.lesson import keras_bridge, landscapes, optim
+from optcourse.demos import widgets
+from optcourse.grading import checks, quiz
+from optcourse.lesson.optim import GDState, gd_init
 
 bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², used throughout
 

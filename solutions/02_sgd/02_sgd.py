@@ -55,7 +55,9 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from optcourse import checks, datasets, keras_bridge, quiz, widgets
+from optcourse.lesson import datasets, keras_bridge
+from optcourse.demos import widgets
+from optcourse.grading import checks, quiz
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "idea", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. One example, all of them, or a few

@@ -51,8 +51,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from optcourse import checks, datasets, keras_bridge, landscapes, plots, quiz, runs, widgets
-from optcourse.optim import MomentumState, momentum_init
+from optcourse.lesson import datasets, keras_bridge, landscapes
+from optcourse.demos import plots, runs, widgets
+from optcourse.grading import checks, quiz
+from optcourse.lesson.optim import MomentumState, momentum_init
 
 bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
 

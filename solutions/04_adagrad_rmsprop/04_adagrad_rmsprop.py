@@ -50,9 +50,11 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from optcourse import checks, datasets, keras_bridge, landscapes, plots, quiz, runs, widgets
-from optcourse.optim import AdagradState, RMSpropState, momentum_init, rmsprop_init
-from optcourse.reference import momentum_step   # the course's momentum rule: with momentum 0, plain SGD
+from optcourse.lesson import datasets, keras_bridge, landscapes
+from optcourse.demos import plots, runs, widgets
+from optcourse.grading import checks, quiz
+from optcourse.lesson.optim import AdagradState, RMSpropState, momentum_init, rmsprop_init
+from optcourse.lesson.reference import momentum_step   # the course's momentum rule: with momentum 0, plain SGD
 
 bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
 

@@ -50,8 +50,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from optcourse import checks, datasets, keras_bridge, landscapes, quiz, reference, widgets
-from optcourse.optim import AdamState, rmsprop_init
+from optcourse.lesson import datasets, keras_bridge, landscapes, reference
+from optcourse.demos import widgets
+from optcourse.grading import checks, quiz
+from optcourse.lesson.optim import AdamState, rmsprop_init
 
 bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 1
 

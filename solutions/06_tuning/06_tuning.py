@@ -52,8 +52,10 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from optcourse import checks, datasets, keras_bridge, landscapes, quiz, reference, runs, widgets
-from optcourse.optim import momentum_init, rmsprop_init
+from optcourse.lesson import datasets, keras_bridge, landscapes, reference
+from optcourse.demos import runs, widgets
+from optcourse.grading import checks, quiz
+from optcourse.lesson.optim import momentum_init, rmsprop_init
 
 data = datasets.regression_data()      # Module 2's problem: 1000 × 10, features in [0, 1]
 

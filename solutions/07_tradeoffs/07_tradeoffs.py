@@ -54,8 +54,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown, display
 
-from optcourse import checks, datasets, keras_bridge, quiz, reference, reuse, runs, widgets
-from optcourse.optim import momentum_init, rmsprop_init
+from optcourse.lesson import datasets, keras_bridge, reference
+from optcourse.demos import runs, widgets
+from optcourse.grading import checks, quiz, reuse
+from optcourse.lesson.optim import momentum_init, rmsprop_init
 
 tf = keras_bridge.import_tensorflow()
 tf.config.experimental.enable_op_determinism()     # same seeds, same numbers, every run

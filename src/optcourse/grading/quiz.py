@@ -16,7 +16,7 @@ import numbers
 from importlib import resources
 from dataclasses import dataclass
 
-from .feedback import fail
+from ..learner_code.feedback import fail
 
 __all__ = ["check", "Choice", "Number", "KEYS", "digest"]
 

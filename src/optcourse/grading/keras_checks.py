@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ._calling import call_learner
-from .feedback import fail
+from ..learner_code.calling import call_learner
+from ..learner_code.feedback import fail
 
 __all__ = ["optimizer_state_size", "fresh_optimizer"]
 
 
 def _model_and_count():
-    from .keras_bridge import small_classifier
+    from ..lesson.keras_bridge import small_classifier
 
     model = small_classifier(10, 3, hidden=8)
     return model, sum(int(v.numpy().size) for v in model.trainable_variables)
@@ -21,7 +21,7 @@ def optimizer_state_size(fn: Callable) -> None:
     counter and learning rate. The expected counts come from the rules themselves (momentum keeps a
     velocity per parameter, Adam two moments, AMSGrad also the largest v), not from Keras's code."""
     __tracebackhide__ = True
-    from .keras_bridge import import_tensorflow
+    from ..lesson.keras_bridge import import_tensorflow
 
     optimizers = import_tensorflow().keras.optimizers
     model, n = _model_and_count()
@@ -52,7 +52,7 @@ def optimizer_state_size(fn: Callable) -> None:
 def fresh_optimizer(fn: Callable) -> None:
     """Check ``fn(optimizer)`` returns a new optimizer: same class and hyperparameters, no state."""
     __tracebackhide__ = True
-    from .keras_bridge import import_tensorflow
+    from ..lesson.keras_bridge import import_tensorflow
 
     tf = import_tensorflow()
     model, _ = _model_and_count()

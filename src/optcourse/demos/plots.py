@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from PIL import Image
 
-from .landscapes import Landscape
+from ..lesson.landscapes import Landscape
 from .runs import RunSummary, summarize
 
 __all__ = ["COLORS", "plot_landscape", "plot_stability_map", "plot_effective_steps", "RunView", "MomentView", "ScheduleView", "CurveView"]

@@ -57,8 +57,8 @@ def stability_grid(step, *, curvature: float, learning_rates, momenta, num_steps
     ``SMOOTH``. The learner's function is called as in the checks: quietly, and any error becomes
     one plain sentence.
     """
-    from .checks import run_learner
-    from .optim import MomentumState
+    from ..learner_code.calling import run_learner
+    from ..lesson.optim import MomentumState
 
     grid = np.empty((len(momenta), len(learning_rates)), dtype=int)
     for i, momentum in enumerate(momenta):
@@ -94,7 +94,7 @@ def train_minibatch(step, init, data, *, learning_rate: float, epochs: int = 3, 
     Returns the final parameters and the loss curve (starting loss first). Stops early once the
     loss is not finite.
     """
-    from .datasets import mse_gradient, mse_loss
+    from ..lesson.datasets import mse_gradient, mse_loss
 
     rng = np.random.default_rng(seed)
     params = np.zeros(data.X.shape[1] + 1)

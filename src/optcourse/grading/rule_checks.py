@@ -18,9 +18,9 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._calling import as_array, call_learner, close
-from .feedback import fail
-from .optim import AdagradState, AdamState, MomentumState, RMSpropState
+from ..learner_code.calling import as_array, call_learner, close
+from ..learner_code.feedback import fail
+from ..lesson.optim import AdagradState, AdamState, MomentumState, RMSpropState
 
 __all__ = ["momentum_step", "nesterov_step", "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step"]
 
@@ -125,7 +125,7 @@ def _options(defaults: dict, **given) -> dict:
 # ---------------------------------------------------------------- momentum and Nesterov (Module 3)
 
 def _momentum_rule(nesterov: bool) -> Rule:
-    from .keras_bridge import keras_momentum_run
+    from ..lesson.keras_bridge import keras_momentum_run
 
     def keras(case):
         params, velocity = keras_momentum_run(case.params, case.grads, case.state.velocity, nesterov=nesterov, **case.hyper)
@@ -233,7 +233,7 @@ def _keras_oracle(optimizer_name: str, slots: dict, *, counts_steps: bool = Fals
     ``slots`` maps each state field to the optimizer's slot list that holds it (``{"accumulator":
     "_accumulators"}``); with ``counts_steps`` the state's ``t`` becomes the optimizer's step counter.
     """
-    from .keras_bridge import import_tensorflow, keras_rule_run
+    from ..lesson.keras_bridge import import_tensorflow, keras_rule_run
 
     def keras(case):
         optimizer = getattr(import_tensorflow().keras.optimizers, optimizer_name)(**case.hyper)
@@ -294,7 +294,7 @@ def adagrad_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> No
 def adagrad_init(fn: Callable) -> None:
     """Check ``fn(params, initial_accumulator_value=0.1)`` starts the accumulator as Keras does."""
     __tracebackhide__ = True
-    from .keras_bridge import import_tensorflow
+    from ..lesson.keras_bridge import import_tensorflow
 
     tf = import_tensorflow()
     for shape, value in (((3,), None), ((2, 3), 0.5), ((4,), 0.0)):

@@ -13,13 +13,13 @@ from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
 
-from ._calling import RTOL, ATOL, run_learner
-from ._calling import as_array as _as_array
-from ._calling import call_learner as _call
-from ._calling import close as _close
-from .feedback import fail
-from .landscapes import scaled_bowl
-from .optim import GDState
+from ..learner_code.calling import RTOL, ATOL, run_learner
+from ..learner_code.calling import as_array as _as_array
+from ..learner_code.calling import call_learner as _call
+from ..learner_code.calling import close as _close
+from ..learner_code.feedback import fail
+from ..lesson.landscapes import scaled_bowl
+from ..lesson.optim import GDState
 
 __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
            "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "exponential_decay",
@@ -209,7 +209,7 @@ def minibatch_indices(fn: Callable, *, sizes=((10, 3), (100, 32), (64, 16), (7, 
 
 
 def _sgd_epoch_cases(seed: int):
-    from .datasets import regression_data
+    from ..lesson.datasets import regression_data
 
     rng = np.random.default_rng(seed)
     for num_examples, num_features, batch_size, learning_rate in ((50, 3, 8, 0.3), (21, 2, 5, 0.05), (12, 4, 12, 0.7)):
@@ -221,7 +221,7 @@ def _sgd_epoch_cases(seed: int):
 
 def _sgd_epoch_variants(params, X, y, batches, learning_rate):
     """The correct epoch, then known mistakes, each as (params after, batch losses)."""
-    from .datasets import mse_gradient, mse_loss
+    from ..lesson.datasets import mse_gradient, mse_loss
 
     def run(gradient_at, loss_at, rate=learning_rate, sign=-1.0):
         w, losses = params.astype(float), []

@@ -12,15 +12,29 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import pkgutil
 import sys
 
-from .feedback import fail
+from ..learner_code.feedback import fail
 
 __all__ = ["snapshot", "verify"]
 
-WATCHED = ("builtins", "numpy", "numpy.testing", "numpy.linalg", "optcourse", "optcourse.checks",
-           "optcourse.rule_checks", "optcourse.schedule_checks", "optcourse.keras_checks", "optcourse.quiz",
-           "optcourse._calling", "optcourse.feedback", "optcourse.optim", "optcourse.reference", "optcourse.guard")
+# Python's and numpy's checking tools, and every module of the course that a check relies on: all but
+# the demonstrations (sliders and plots), which learner code may change freely.
+_OUTSIDE = ("builtins", "numpy", "numpy.testing", "numpy.linalg")
+_UNWATCHED_PACKAGES = ("optcourse.demos",)
+
+
+def watched_modules() -> tuple[str, ...]:
+    """The modules whose attributes the snapshot records: derived from the package, not hand-kept."""
+    import optcourse
+
+    names = ["optcourse"]
+    for info in pkgutil.walk_packages(optcourse.__path__, prefix="optcourse."):
+        if not info.name.startswith(_UNWATCHED_PACKAGES) and info.name not in _UNWATCHED_PACKAGES:
+            names.append(info.name)
+    return _OUTSIDE + tuple(sorted(names))
+
 
 _original: dict[str, tuple[object, dict[str, object]]] = {}
 
@@ -36,7 +50,7 @@ def _watched_attributes(name: str, module) -> dict[str, object]:
 
 def snapshot() -> None:
     """Remember every module above and each of its attributes, as they are now."""
-    for name in WATCHED:
+    for name in watched_modules():
         module = importlib.import_module(name)
         _original[name] = (module, _watched_attributes(name, module))
 

@@ -11,8 +11,8 @@ from typing import Callable
 
 import numpy as np
 
-from ._calling import as_array, call_learner, close
-from .feedback import fail
+from ..learner_code.calling import as_array, call_learner, close
+from ..learner_code.feedback import fail
 
 __all__ = ["exponential_decay", "cosine_decay", "cosine_decay_restarts", "lr_range_test"]
 
@@ -47,7 +47,7 @@ def _check_schedule(fn: Callable, name: str, keras_schedule, kwargs: dict, steps
 def exponential_decay(fn: Callable, *, cases=None) -> None:
     """Check ``fn(step, *, initial_learning_rate, decay_steps, decay_rate, staircase=False)``."""
     __tracebackhide__ = True
-    from .keras_bridge import import_tensorflow
+    from ..lesson.keras_bridge import import_tensorflow
 
     schedules = import_tensorflow().keras.optimizers.schedules
     cases = cases or [dict(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5, staircase=False),
@@ -71,7 +71,7 @@ def exponential_decay(fn: Callable, *, cases=None) -> None:
 def cosine_decay(fn: Callable, *, cases=None) -> None:
     """Check ``fn(step, *, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None, warmup_steps=0)``."""
     __tracebackhide__ = True
-    from .keras_bridge import import_tensorflow
+    from ..lesson.keras_bridge import import_tensorflow
 
     schedules = import_tensorflow().keras.optimizers.schedules
     cases = cases or [dict(initial_learning_rate=0.0, decay_steps=20, alpha=0.1, warmup_target=0.5, warmup_steps=5),
@@ -112,7 +112,7 @@ def cosine_decay(fn: Callable, *, cases=None) -> None:
 def cosine_decay_restarts(fn: Callable, *, cases=None) -> None:
     """Check ``fn(step, *, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0)``."""
     __tracebackhide__ = True
-    from .keras_bridge import import_tensorflow
+    from ..lesson.keras_bridge import import_tensorflow
 
     schedules = import_tensorflow().keras.optimizers.schedules
     cases = cases or [dict(initial_learning_rate=0.1, first_decay_steps=5, t_mul=2.0, m_mul=0.5, alpha=0.1),
@@ -156,7 +156,7 @@ def _range_test_oracle(loss_fn, grad_fn, w0, min_lr, max_lr, num_steps, *, blow_
 def lr_range_test(fn: Callable) -> None:
     """Check ``fn(loss_fn, grad_fn, w0, *, min_lr, max_lr, num_steps) -> (learning_rates, losses)``."""
     __tracebackhide__ = True
-    from .landscapes import parabola, scaled_bowl
+    from ..lesson.landscapes import parabola, scaled_bowl
 
     for landscape, min_lr, max_lr, num_steps in ((scaled_bowl(), 1e-3, 10.0, 40), (parabola(a=4.0), 1e-4, 3.0, 25),
                                                  (scaled_bowl(), 1e-2, 0.1, 10)):

@@ -52,14 +52,14 @@ def _without_keras_optimizers():
 def call_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, graded: bool = True, keras_allowed: bool = False):
     """Call learner code quietly; turn any exception into one plain sentence.
 
-    A graded call refuses the course's own reference implementations (``optcourse.reference``),
+    A graded call refuses the course's own reference implementations (``optcourse.lesson.reference``),
     which demonstrations may use, and, unless ``keras_allowed``, any use of a Keras optimizer or a
     first import of TensorFlow inside the call: the rule has to be the learner's own.
     """
     __tracebackhide__ = True
     if not callable(fn):
         fail(f"`{name}` is not a function (it is a {type(fn).__name__}); define it with `def {name}(...)`.")
-    if graded and getattr(fn, "__module__", "") == "optcourse.reference":
+    if graded and getattr(fn, "__module__", "") == "optcourse.lesson.reference":
         fail(f"`{name}` is the course's reference implementation, not yours: write the rule yourself.")
     keras_guarded = graded and not keras_allowed
     keras_loaded = _KERAS_BASE in sys.modules

@@ -15,7 +15,7 @@ import numpy as np
 from IPython.display import Image, display
 
 from . import plots, runs
-from .landscapes import Landscape
+from ..lesson.landscapes import Landscape
 
 __all__ = ["Explorer", "Contestant", "run_rule", "race_explorer", "learning_rate_explorer", "minibatch_explorer",
            "momentum_explorer", "adaptive_explorer", "adam_race_explorer", "bias_correction_explorer",
@@ -66,7 +66,7 @@ def learning_rate_explorer(trajectory_fn: Callable, landscape: Landscape, *, lea
     whether the run converged or diverged, and at which step. A trajectory function that fails
     is reported in the figure instead of breaking the widget.
     """
-    from .checks import run_learner  # local import: checks imports the landscapes, not widgets
+    from ..learner_code.calling import run_learner
 
     view = plots.RunView(landscape, num_steps)
 
@@ -93,7 +93,7 @@ def learning_rate_explorer(trajectory_fn: Callable, landscape: Landscape, *, lea
 
 def _pair(result, name: str):
     """A learner's ``(new_params, new_state)`` result, or one plain sentence."""
-    from .feedback import fail
+    from ..learner_code.feedback import fail
 
     if not isinstance(result, tuple) or len(result) != 2:
         fail(f"`{name}` should return a pair (new_params, new_state).")
@@ -116,7 +116,7 @@ def run_rule(step: Callable, init: Callable, grad_fn: Callable, w0, num_steps: i
     Learner code is called quietly; any problem becomes one plain sentence. Once the run has
     diverged to inf/nan the rule is no longer called.
     """
-    from .checks import run_learner
+    from ..learner_code.calling import run_learner
 
     w = np.array(w0, dtype=float)
     state = run_learner(init, getattr(init, "__name__", "init"), (w,), {}, shape=None)
@@ -174,7 +174,7 @@ def momentum_explorer(momentum_step: Callable, landscape: Landscape, *, nesterov
 
     Sliders: learning rate (log scale) and momentum. All runs start at rest.
     """
-    from .optim import momentum_init
+    from ..lesson.optim import momentum_init
 
     contestants = [
         Contestant("SGD (momentum 0)", momentum_step, momentum_init, lambda v: {"learning_rate": v["learning_rate"], "momentum": 0.0}),
@@ -190,8 +190,8 @@ def momentum_explorer(momentum_step: Callable, landscape: Landscape, *, nesterov
 def adaptive_explorer(adagrad_step: Callable, adagrad_init: Callable, rmsprop_step: Callable, landscape: Landscape, *,
                       learning_rate: float = 0.3, rho: float = 0.9, num_steps: int = 60) -> Explorer:
     """Race plain gradient descent, your AdaGrad and your RMSprop under shared learning-rate and rho sliders."""
-    from .optim import momentum_init, rmsprop_init
-    from .reference import momentum_step
+    from ..lesson.optim import momentum_init, rmsprop_init
+    from ..lesson.reference import momentum_step
 
     contestants = [
         Contestant("gradient descent", momentum_step, momentum_init, lambda v: {"learning_rate": v["learning_rate"], "momentum": 0.0}),
@@ -209,8 +209,8 @@ def adam_race_explorer(adam_step: Callable, adam_init: Callable, landscape: Land
     RMSprop uses rho = 0.999 (Adam's beta_2) and momentum uses beta_1 as its momentum, so with the
     sliders you can see which part of Adam each one supplies.
     """
-    from .optim import momentum_init, rmsprop_init
-    from .reference import momentum_step, rmsprop_step
+    from ..lesson.optim import momentum_init, rmsprop_init
+    from ..lesson.reference import momentum_step, rmsprop_step
 
     contestants = [
         Contestant("your Adam", adam_step, adam_init,
@@ -257,8 +257,8 @@ def minibatch_explorer(minibatch_indices: Callable, sgd_epoch: Callable, data, *
     Sliders: batch size and learning rate (log scale). Each step is one call of your ``sgd_epoch``
     on a single batch from your ``minibatch_indices``, so every step appears on the path.
     """
-    from .checks import run_learner
-    from .datasets import regression_landscape
+    from ..learner_code.calling import run_learner
+    from ..lesson.datasets import regression_landscape
 
     landscape = regression_landscape(data)
     num_examples = len(data.y)
@@ -306,9 +306,9 @@ def schedule_explorer(schedules: dict, data, *, learning_rate: float = 0.1, mome
     step is the slider's value times the multiplier. Your schedule functions are called quietly;
     a failure is shown in the figure.
     """
-    from .checks import run_learner
-    from .optim import momentum_init
-    from .reference import momentum_step
+    from ..learner_code.calling import run_learner
+    from ..lesson.optim import momentum_init
+    from ..lesson.reference import momentum_step
 
     num_steps = epochs * -(-len(data.y) // batch_size)
     view = plots.ScheduleView(num_steps)

@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import optim
+from ..lesson import optim
 
 __all__ = ["from_notebook"]
 
