@@ -15,12 +15,14 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 
-.PHONY: help env system-deps lab test test-fast release validate bench screenshots clean-env
+.PHONY: help env system-deps lab author test test-fast lint release validate bench screenshots clean-env
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on course/"
 	@echo "make test       set up (first time) and run every test"
-	@echo "make test-fast  the tests that do not execute notebooks"
+	@echo "make test-fast  lint and the tests that need no TensorFlow (seconds; for everyday work)"
+	@echo "make lint       ruff, and a check that every notebook source in solutions/ builds"
+	@echo "make author     JupyterLab on the whole repository, for editing solutions/*/*.py as notebooks"
 	@echo "make release    build the notebooks from solutions/*/*.py and regenerate course/ with nbgrader"
 	@echo "make validate   nbgrader-validate the solutions (must pass) and course/ (must fail)"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/RESULTS.md"
@@ -45,14 +47,22 @@ system-deps:
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=course $(ROOT_FLAG) $(LAB_ARGS)
 
+# Authors open solutions/NN_topic/NN_topic.py with "Open With → Jupytext Notebook" (CONTRIBUTING.md).
+author: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m autograder.release --check
+
 # Timed tests (the browser's slider latencies) run on their own: beside notebook executions on two
 # cores they would measure the load, not the course. Both runs always run; either failing fails.
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not timed"; parallel=$$?; \
 	$(BIN)/python -m pytest -m timed -rP; timed=$$?; \
 	[ $$parallel = 0 ] && [ $$timed = 0 ]
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) lint
 	$(BIN)/python -m pytest -m "not notebook"
 
 release: $(STAMP)

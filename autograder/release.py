@@ -10,6 +10,9 @@ module builds the notebook nbgrader reads, in ``solutions/.build/`` (git-ignored
 graded kernels with the rest of ``solutions/``), and gives every cell a stable, meaningful id: its
 nbgrader ``grade_id``, or that of the nearest graded cell above it with a counter (``gd_step-1``).
 
+Text that every module shows (the notation table, the quiz introduction) has one home too:
+``solutions/_shared/NAME.md``, put into each cell whose header says ``include="NAME"``.
+
 Quiz answers have one home: the solution line of the answer cell (``answer_gd_q1 = "b"``), with
 the hint in that cell's ``quiz`` metadata and the choices in the question's prompt cell. The keys
 the learner's package checks answers with (``optcourse/grading/quiz_keys.json``: salted digests, choices,
@@ -44,6 +47,16 @@ TEXT_FORMAT = "py:percent"
 
 _CHECK_CALL = re.compile(r"""quiz\.check\(\s*["'](\w+)["']\s*,\s*(\w+)\s*\)""")
 _CHOICE_LINE = re.compile(r"^\s*[*-]\s*\(([a-z])\)", re.MULTILINE)
+# A cell whose header says include="notation" shows this in the source; the release puts
+# solutions/_shared/notation.md in its place (the notation table and the quiz introduction exist once).
+INCLUDE_PLACEHOLDER = "*(Shared text: `make release` puts solutions/_shared/{name}.md here; edit it there.)*"
+
+
+def shared_text(name: str) -> Path:
+    """The one home of a text every module shows: ``solutions/_shared/<name>.md``."""
+    return SOURCES / "_shared" / f"{name}.md"
+
+
 _NBGRADER_KEYS = {"schema_version", "grade_id", "grade", "solution", "locked"}
 
 
@@ -89,7 +102,7 @@ def read_source(module: str):
     lines = _header_lines(text)
     try:
         nb = jupytext.reads(text, fmt=TEXT_FORMAT)
-    except Exception as error:  # jupytext's own errors name no cell; say which file at least
+    except Exception as error:  # noqa: BLE001 - jupytext raises many kinds; name the file at least
         raise SourceError(f"{_shown(path)}: jupytext cannot read it ({error}).") from None
     if len(lines) != len(nb.cells):
         raise SourceError(f"{_shown(path)}: {len(lines)} '# %%' lines but {len(nb.cells)} cells; "
@@ -99,6 +112,14 @@ def read_source(module: str):
         meta = cell.metadata.get("nbgrader")
         if "incorrectly_encoded_metadata" in cell.metadata or (meta is not None and not isinstance(meta, dict)):
             raise SourceError(f"{_where(path, index, lines)}: the metadata on its '# %%' line is not valid JSON.")
+        include = cell.metadata.get("include")
+        if include is not None:
+            if not isinstance(include, str) or not shared_text(include).is_file():
+                raise SourceError(f"{_where(path, index, lines, cell)}: it includes {include!r}, but there is no "
+                                  f"{_shown(shared_text(include))}.")
+            if cell.source.strip() != INCLUDE_PLACEHOLDER.format(name=include):
+                raise SourceError(f"{_where(path, index, lines, cell)}: its text comes from "
+                                  f"{_shown(shared_text(include))}; edit it there and leave the placeholder here.")
         if meta is None:
             continue
         missing = sorted(_NBGRADER_KEYS - set(meta))
@@ -195,6 +216,9 @@ def notebook(module: str):
     nb.metadata["language_info"] = {"name": nb.metadata.get("kernelspec", {}).get("language", "python")}
     for cell in nb.cells:
         cell.metadata.pop("quiz", None)
+        include = cell.metadata.pop("include", None)
+        if include:
+            cell.source = shared_text(include).read_text(encoding="utf-8").rstrip("\n")
     _cell_ids(nb)
     nbformat.validate(nb)
     return nb
@@ -224,6 +248,7 @@ def _write_if_changed(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as scratch:
         scratch.write(data)
+    os.chmod(scratch.name, 0o644)  # NamedTemporaryFile makes it private; the build is an ordinary file
     os.replace(scratch.name, path)
 
 

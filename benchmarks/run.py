@@ -23,13 +23,21 @@ import numpy as np
 import psutil
 from nbclient import NotebookClient
 
-from optcourse.lesson import datasets, landscapes
 from optcourse.demos import widgets
+from optcourse.lesson import datasets, landscapes
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from learner_answers import (  # noqa: E402
-    adagrad_init, adagrad_step, adam_init, adam_step, gd_trajectory, minibatch_indices, momentum_step, rmsprop_step, sgd_epoch,
+    adagrad_init,
+    adagrad_step,
+    adam_init,
+    adam_step,
+    gd_trajectory,
+    minibatch_indices,
+    momentum_step,
+    rmsprop_step,
+    sgd_epoch,
 )
 
 SLIDER_BUDGET_MS = 150

@@ -7,16 +7,15 @@ submission, however broken, stops the run or changes anyone else's grade.
 from __future__ import annotations
 
 import copy
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from autograder import grade, release
 from submissions import solution_with
 
 ROOT = Path(__file__).resolve().parents[1]
-from autograder import grade, release
 
 MODULE = "01_gradient_descent"
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("adversarial")]

@@ -3,6 +3,7 @@ ones, each with a message that names the mistake."""
 import numpy as np
 import pytest
 
+from hidden_cases import hidden_cases
 from optcourse.grading import checks
 from optcourse.learner_code.feedback import CheckFailed
 from optcourse.lesson.optim import GDState, gd_init
@@ -31,7 +32,8 @@ def step_with_np_subtract_and_list(params, grads, state, *, learning_rate):
                                 step_with_np_subtract_and_list])
 def test_correct_steps_pass(fn):
     checks.gd_step(fn)
-    checks.gd_step(fn, seed=2718, shapes=[(5,), (2, 3, 2), (1, 1)], learning_rates=[0.003, 2.5, 0.0])
+    for case in hidden_cases("gd_step"):
+        checks.gd_step(fn, **case)
 
 
 def trajectory_list(grad_fn, w0, *, learning_rate, num_steps):
@@ -63,7 +65,8 @@ def trajectory_list_of_lists(grad_fn, w0, *, learning_rate, num_steps):
 @pytest.mark.parametrize("fn", [trajectory_list, trajectory_preallocated, trajectory_list_of_lists])
 def test_correct_trajectories_pass(fn):
     checks.gd_trajectory(fn)
-    checks.gd_trajectory(fn, cases=((0.6, 4), (0.01, 10), (0.25, 2)))
+    for case in hidden_cases("gd_trajectory"):
+        checks.gd_trajectory(fn, **case)
 
 
 # ---------------------------------------------------------------- known-wrong gd_step bank
@@ -120,7 +123,7 @@ def test_a_step_that_only_fits_the_visible_cases_fails_the_hidden_ones():
 
     checks.gd_step(memorised)
     with pytest.raises(CheckFailed):
-        checks.gd_step(memorised, seed=2718, shapes=[(5,), (2, 3, 2), (1, 1)], learning_rates=[0.003, 2.5, 0.0])
+        checks.gd_step(memorised, **hidden_cases("gd_step")[0])
 
 
 # ---------------------------------------------------------------- known-wrong trajectories

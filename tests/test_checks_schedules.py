@@ -4,10 +4,10 @@ import math
 import numpy as np
 import pytest
 
+import learner_answers as right
+from hidden_cases import hidden_cases
 from optcourse.grading import checks
 from optcourse.learner_code.feedback import CheckFailed
-
-import learner_answers as right
 
 pytestmark = pytest.mark.notebook  # the oracle is Keras: imports TensorFlow
 
@@ -17,6 +17,9 @@ def test_correct_schedules_and_range_test_pass():
     checks.cosine_decay(right.cosine_decay)
     checks.cosine_decay_restarts(right.cosine_decay_restarts)
     checks.lr_range_test(right.lr_range_test)
+    for name in ("exponential_decay", "cosine_decay", "cosine_decay_restarts"):
+        for case in hidden_cases(name):
+            getattr(checks, name)(getattr(right, name), **case)
 
 
 def test_a_vectorised_cosine_written_with_numpy_passes():

@@ -2,12 +2,12 @@
 import numpy as np
 import pytest
 
-from optcourse.lesson import datasets
-from optcourse.grading import checks
-from optcourse.learner_code.feedback import CheckFailed
-
+from hidden_cases import hidden_cases
 from learner_answers import minibatch_indices as batches_by_slicing
 from learner_answers import sgd_epoch as epoch_functional
+from optcourse.grading import checks
+from optcourse.learner_code.feedback import CheckFailed
+from optcourse.lesson import datasets
 
 
 # ---------------------------------------------------------------- correct iterators
@@ -27,6 +27,8 @@ def batches_as_generator(num_examples, batch_size, rng):
 @pytest.mark.parametrize("fn", [batches_by_slicing, batches_by_shuffle_and_split, batches_as_generator])
 def test_correct_iterators_pass(fn):
     checks.minibatch_indices(fn)
+    for case in hidden_cases("minibatch_indices"):
+        checks.minibatch_indices(fn, **case)
 
 
 # ---------------------------------------------------------------- wrong iterators
@@ -131,7 +133,8 @@ def epoch_copy_in_place_float32_losses(params, X, y, batches, *, learning_rate):
 @pytest.mark.parametrize("fn", [epoch_functional, epoch_copy_in_place_float32_losses])
 def test_correct_epochs_pass(fn):
     checks.sgd_epoch(fn)
-    checks.sgd_epoch(fn, seed=99)
+    for case in hidden_cases("sgd_epoch"):
+        checks.sgd_epoch(fn, **case)
 
 
 def full_data(params, X, y, batches, *, learning_rate):

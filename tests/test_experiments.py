@@ -1,12 +1,12 @@
 """autograder/experiments.py: which cells the grader leaves unrun, checked without running any."""
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 from autograder import experiments, release
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TAG = "skip-when-grading"
 

@@ -1,15 +1,15 @@
 """autograder/grade.py: a class graded in one command, whatever shape the submissions come in."""
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 from autograder import grade
 from submissions import solution_with
+
+ROOT = Path(__file__).resolve().parents[1]
 
 MODULE = "01_gradient_descent"
 pytestmark = pytest.mark.notebook

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from optcourse.lesson import keras_bridge, landscapes
 from optcourse.grading import checks
+from optcourse.lesson import keras_bridge, landscapes
 
 pytestmark = pytest.mark.notebook  # imports TensorFlow: seconds
 

@@ -17,7 +17,7 @@ def finite_difference(landscape, w, h=1e-6):
     return grad
 
 
-@pytest.mark.parametrize("landscape", ALL, ids=lambda l: l.name)
+@pytest.mark.parametrize("landscape", ALL, ids=lambda landscape: landscape.name)
 def test_gradient_matches_finite_differences(landscape):
     rng = np.random.default_rng(1)
     for _ in range(20):
@@ -25,7 +25,7 @@ def test_gradient_matches_finite_differences(landscape):
         np.testing.assert_allclose(landscape.gradient(w), finite_difference(landscape, w), rtol=1e-6, atol=1e-5)
 
 
-@pytest.mark.parametrize("landscape", ALL, ids=lambda l: l.name)
+@pytest.mark.parametrize("landscape", ALL, ids=lambda landscape: landscape.name)
 def test_batched_points_give_batched_results(landscape):
     points = np.random.default_rng(2).normal(size=(4, 3, landscape.dim))
     assert landscape.value(points).shape == (4, 3)
@@ -33,7 +33,7 @@ def test_batched_points_give_batched_results(landscape):
     np.testing.assert_allclose(landscape.value(points)[2, 1], landscape.value(points[2, 1]))
 
 
-@pytest.mark.parametrize("landscape", ALL, ids=lambda l: l.name)
+@pytest.mark.parametrize("landscape", ALL, ids=lambda landscape: landscape.name)
 def test_gradient_vanishes_at_the_minimum_only_there(landscape):
     flat_point = landscape.minimum or (0.0,) * landscape.dim
     np.testing.assert_allclose(landscape.gradient(np.array(flat_point)), 0.0, atol=1e-12)

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pytest
 
+import learner_answers as right
 from autograder import release
-from optcourse.lesson import reference
 from optcourse.grading import checks, reuse
 from optcourse.learner_code.feedback import CheckFailed
-
-import learner_answers as right
+from optcourse.lesson import reference
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.notebook  # Keras

@@ -2,10 +2,9 @@
 import numpy as np
 import pytest
 
-from optcourse.lesson import datasets, landscapes
-from optcourse.demos import runs, widgets
-
 from learner_answers import gd_trajectory, minibatch_indices, momentum_step
+from optcourse.demos import runs, widgets
+from optcourse.lesson import datasets, landscapes
 
 
 def gd_path(landscape, learning_rate, num_steps):
@@ -150,7 +149,7 @@ def test_full_batch_path_in_the_explorer_is_plain_gradient_descent():
 
 # ---------------------------------------------------------------- Modules 4 and 5
 import learner_answers as right  # noqa: E402
-from optcourse.lesson.optim import AdagradState, momentum_init, rmsprop_init  # noqa: E402
+from optcourse.lesson.optim import AdagradState, momentum_init  # noqa: E402
 
 
 def test_run_rule_returns_every_point_and_state():

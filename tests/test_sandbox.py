@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from jupyter_client import KernelManager
 
-ROOT = Path(__file__).resolve().parents[1]
 from autograder import release, sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.notebook
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 import difflib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
+import yaml
 from jupyter_server.services.contents.filemanager import FileContentsManager
 from jupytext.sync_contentsmanager import build_sync_jupytext_contents_manager_class
 
@@ -57,7 +60,8 @@ def test_saving_in_jupyterlab_changes_nothing_and_one_word_is_one_line(module, t
 
 def test_one_word_of_prose_is_a_small_diff_in_the_release(tmp_path, monkeypatch):
     module = "03_momentum"
-    shutil.copytree(ROOT / "solutions" / module, tmp_path / "solutions" / module)
+    for folder in (module, "_shared"):
+        shutil.copytree(ROOT / "solutions" / folder, tmp_path / "solutions" / folder)
     source = tmp_path / "solutions" / module / f"{module}.py"
     source.write_text(source.read_text().replace("memory of past steps", "memory of earlier steps", 1))
     monkeypatch.setattr(release, "SOURCES", tmp_path / "solutions")
@@ -85,6 +89,30 @@ def test_cell_ids_are_the_grade_ids_or_derived_from_them():
                 anchor, _, count = cell.id.rpartition("-")
                 assert count.isdigit() and anchor, cell.id
         assert "jupytext" not in nb.metadata and not any("quiz" in cell.metadata for cell in nb.cells)
+
+
+def test_the_notation_and_the_quiz_introduction_exist_once_and_every_module_shows_them():
+    for name in ("notation", "quiz_intro"):
+        shared = release.shared_text(name).read_text().rstrip("\n")
+        for module in MODULES:
+            source = [c for c in release.read_source(module).cells if c.metadata.get("include") == name]
+            assert len(source) == 1 and source[0].source == release.INCLUDE_PLACEHOLDER.format(name=name), module
+            built = [c for c in release.notebook(module).cells if c.id == name]
+            assert len(built) == 1 and built[0].source == shared, module
+            released = [c for c in nbformat.read(ROOT / "course" / module / f"{module}.ipynb", as_version=4).cells
+                        if c.id == name]
+            assert released[0].source == shared, f"course/{module} is not regenerated"
+
+
+def test_the_pre_commit_hooks_are_valid_and_need_no_download():
+    config = ROOT / ".pre-commit-config.yaml"
+    result = subprocess.run([str(Path(sys.executable).parent / "pre-commit"), "validate-config", str(config)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    hooks = yaml.safe_load(config.read_text())
+    assert [repo["repo"] for repo in hooks["repos"]] == ["local"]
+    assert {hook["id"] for hook in hooks["repos"][0]["hooks"]} == {"ruff", "sources", "release", "strip-outputs"}
+    assert any("--keep-id" in hook["entry"] for hook in hooks["repos"][0]["hooks"])
 
 
 # One home for each quiz answer -----------------------------------------------------------------
@@ -134,6 +162,13 @@ BROKEN = {
     "an answer that is not a literal": (
         ('answer_gd_q2 = 0.2', 'answer_gd_q2 = 2 / a'),
         "(answer_gd_q2): quiz question 'gd_q2' needs its answer as 'answer_gd_q2 = <letter or number>'"),
+    "an included cell edited in place": (
+        ("# *(Shared text: `make release` puts solutions/_shared/notation.md here; edit it there.)*",
+         "# ### Notation, as I would like it"),
+        "(notation): its text comes from solutions/_shared/notation.md; edit it there and leave the placeholder here."),
+    "an include that does not exist": (
+        ('include="quiz_intro"', 'include="quiz_intro_v2"'),
+        "(quiz_intro): it includes 'quiz_intro_v2', but there is no solutions/_shared/quiz_intro_v2.md."),
     "a graded cell without points": (
         ('"locked": true, "points": 3,', '"locked": true,'),
         "(gd_trajectory_tests): a graded cell needs points."),

@@ -23,28 +23,8 @@
 # `tf.keras.optimizers.Adam`), see with sliders why it corrects the bias of its zero start, race it
 # against RMSprop and momentum, and train a Keras model with it.
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ### Notation used in every module
-#
-# | symbol | in code | meaning |
-# |---|---|---|
-# | $w$ | `params` | the parameters (weights) being trained: a numpy array of any shape |
-# | $L(w)$ | `landscape.value(w)` | the loss: how wrong the model is; lower is better |
-# | $g = \nabla L(w)$ | `grads` | the gradient: same shape as $w$, points uphill, steepest first |
-# | $\eta$ | `learning_rate` | the step size (Keras name `learning_rate`) |
-# | $t$ | `t` | the step counter, starting at 1 on the first update (as in Keras) |
-# | state | `state` | what an optimizer remembers between steps; a `NamedTuple`, returned anew each step |
-#
-# **The one interface of the course.** Every optimizer you write is a pair of functions:
-#
-# ```python
-# state = rule_init(params)
-# new_params, new_state = rule_step(params, grads, state, *, learning_rate=..., ...)
-# ```
-#
-# A step never changes its inputs: it returns a new array and a new state. Hyperparameters use the
-# Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
-# is in `help(optim)`.
+# %% [markdown] include="notation" nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# *(Shared text: `make release` puts solutions/_shared/notation.md here; edit it there.)*
 
 # %%
 import matplotlib.pyplot as plt
@@ -306,11 +286,8 @@ plt.show()
 # * A step of Adam is roughly $\eta$ in size whatever the gradient's scale. $\beta_1 = 0$ gives
 #   RMSprop with bias correction. AdamW decouples weight decay; AMSGrad keeps the largest $v$.
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Quiz
-#
-# Answer each question in the cell under it and run the check below it. Letters go in quotes
-# (`"b"`), numbers without.
+# %% [markdown] include="quiz_intro" nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 1.** 

@@ -24,28 +24,8 @@
 # for generalization; optimizer memory counted; and the optimizer-reset pitfall done right.
 # Everything is seeded: run it twice and every table is the same.
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ### Notation used in every module
-#
-# | symbol | in code | meaning |
-# |---|---|---|
-# | $w$ | `params` | the parameters (weights) being trained: a numpy array of any shape |
-# | $L(w)$ | `landscape.value(w)` | the loss: how wrong the model is; lower is better |
-# | $g = \nabla L(w)$ | `grads` | the gradient: same shape as $w$, points uphill, steepest first |
-# | $\eta$ | `learning_rate` | the step size (Keras name `learning_rate`) |
-# | $t$ | `t` | the step counter, starting at 1 on the first update (as in Keras) |
-# | state | `state` | what an optimizer remembers between steps; a `NamedTuple`, returned anew each step |
-#
-# **The one interface of the course.** Every optimizer you write is a pair of functions:
-#
-# ```python
-# state = rule_init(params)
-# new_params, new_state = rule_step(params, grads, state, *, learning_rate=..., ...)
-# ```
-#
-# A step never changes its inputs: it returns a new array and a new state. Hyperparameters use the
-# Keras names, so your rule can be checked against `tf.keras.optimizers` step by step. The full text
-# is in `help(optim)`.
+# %% [markdown] include="notation" nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# *(Shared text: `make release` puts solutions/_shared/notation.md here; edit it there.)*
 
 # %%
 from pathlib import Path
@@ -398,13 +378,12 @@ display(Markdown("\n".join(rows).replace("| nan |", "| — |")))
 # * There is no `reset_state()` in Keras 3: build a new optimizer (same config) and compile again.
 # * No optimizer wins everywhere: trade tuning effort, noise tolerance, memory and generalization.
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Quiz: the whole course
-#
-# Answer each question in the cell under it and run the check below it. Letters go in quotes
-# (`"b"`), numbers without.
+# %% [markdown] include="quiz_intro" nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_final_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# *This quiz covers the whole course.*
+#
 # **Question 1.** 
 # Plain gradient descent on $f(w) = a w^2/2$ with $a = 8$: above which learning rate does it
 # diverge? Give a number.
