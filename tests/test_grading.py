@@ -12,6 +12,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder import release
+from hidden_cases import hidden_cases
 from submissions import solution_with
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +47,7 @@ def feedback_text(tmp: Path, student: str) -> str:
 
 
 def test_autograde_scores_and_feedback_hides_hidden_tests(tmp_path):
+    release.build(MODULE)  # the notebook nbgrader reads, from the text source
     nbgrader(tmp_path, "generate_assignment", MODULE)
     submit(tmp_path, "correct", solution_with(MODULE, {}))
     submit(tmp_path, "untouched", nbformat.read(ROOT / "course" / MODULE / f"{MODULE}.ipynb", as_version=4))
@@ -66,5 +69,6 @@ def test_autograde_scores_and_feedback_hides_hidden_tests(tmp_path):
     for student in scores:
         text = feedback_text(tmp_path, student)
         assert "checks.gd_step(gd_step)" in text  # the visible test is there, so the search below can find code
-        assert "seed=2718" not in text and "HIDDEN TESTS" not in text, f"{student}'s feedback shows hidden tests"
+        hidden_seed = f"seed={hidden_cases('gd_step')[0]['seed']}"
+        assert hidden_seed not in text and "HIDDEN TESTS" not in text, f"{student}'s feedback shows hidden tests"
     assert "goes uphill" in feedback_text(tmp_path, "mixed"), "feedback should name the mistake"
