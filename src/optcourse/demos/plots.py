@@ -261,7 +261,7 @@ class CurveView(_BlitFigure):
             ax.set_xlabel("epoch")
             ax.set_ylabel(quantity)
             ax.set_title(quantity)
-            ax.legend(handles=[Line2D([], [], marker="o", color=c, label=l) for c, l in zip(COLORS, labels)], fontsize=8)
+            ax.legend(handles=[Line2D([], [], marker="o", color=c, label=label) for c, label in zip(COLORS, labels)], fontsize=8)
         self.title = self.figure.suptitle(" ", fontsize=11, animated=True)
         self._finish()
 

@@ -13,8 +13,8 @@ import hashlib
 import json
 import math
 import numbers
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 
 from ..learner_code.feedback import fail
 

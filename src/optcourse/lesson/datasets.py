@@ -12,8 +12,8 @@ import numpy as np
 
 from .landscapes import Landscape
 
-__all__ = ["Regression", "regression_data", "line_data", "sparse_data", "Classification", "classification_data", "min_max_scale", "predict", "mse_loss",
-           "mse_gradient", "regression_landscape"]
+__all__ = ["Regression", "regression_data", "line_data", "sparse_data", "Classification", "classification_data",
+           "min_max_scale", "predict", "mse_loss", "mse_gradient", "regression_landscape"]
 
 
 class Regression(NamedTuple):
