@@ -236,7 +236,7 @@ def test_wrong_adam_inits_are_rejected(name):
 
 
 def test_the_course_reference_is_refused_by_graded_checks():
-    from optcourse import reference
+    from optcourse.lesson import reference
 
     with pytest.raises(CheckFailed, match="reference implementation"):
         checks.rmsprop_step(reference.rmsprop_step)
@@ -244,7 +244,7 @@ def test_the_course_reference_is_refused_by_graded_checks():
 
 def test_learner_adam_on_a_keras_model_matches_built_in_adam():
     """Stated tolerance: batch losses and final weights within rtol=1e-4, atol=1e-5 (float32 model)."""
-    from optcourse import datasets, keras_bridge
+    from optcourse.lesson import datasets, keras_bridge
 
     tf = keras_bridge.import_tensorflow()
     data = datasets.regression_data(200, 10)

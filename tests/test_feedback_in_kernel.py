@@ -9,7 +9,7 @@ pytestmark = pytest.mark.notebook
 
 def test_failed_checks_show_the_message_and_no_internal_frames(like_a_grader):
     nb = new_notebook(cells=[
-        new_code_cell("import numpy as np\nfrom optcourse import checks, quiz"),
+        new_code_cell("import numpy as np\nfrom optcourse.grading import checks, quiz"),
         new_code_cell("def gd_step(params, grads, state, *, learning_rate):\n"
                       "    return params + learning_rate * grads, state\n"
                       "checks.gd_step(gd_step)"),
