@@ -128,9 +128,12 @@ your_losses = keras_bridge.train_with_rule(yours, data.X_train, data.y_train, ad
                                            loss_fn=crossentropy, epochs=3, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
 keras_losses = keras_bridge.train_with_keras_optimizer(theirs, data.X_train, data.y_train, tf.keras.optimizers.Adam(learning_rate=0.01),
                                                        loss_fn=crossentropy, epochs=3)
+
+from optcourse.constants import MODEL_ATOL, MODEL_RTOL, scientific
 difference = np.abs(your_losses - keras_losses)
 print(f"{len(your_losses)} steps; largest difference in batch loss {difference.max():.1e}; "
-      f"within the stated tolerance (rtol 1e-4, atol 1e-5): {bool(np.all(difference <= 1e-5 + 1e-4 * np.abs(keras_losses)))}")
+      f"within the stated tolerance (rtol {scientific(MODEL_RTOL)}, atol {scientific(MODEL_ATOL)}): "
+      f"{bool(np.all(difference <= MODEL_ATOL + MODEL_RTOL * np.abs(keras_losses)))}")
 
 fig, ax = plt.subplots(figsize=(7, 3.3))
 ax.plot(keras_losses, color="#0072B2", linewidth=4, alpha=0.5, label="tf.keras.optimizers.Adam")

@@ -5,6 +5,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..constants import SWEEP_DIVERGENCE_FACTOR, diverged
+
 __all__ = ["RunSummary", "summarize", "SMOOTH", "OSCILLATING", "DIVERGED", "stability_grid", "effective_step_sizes",
            "train_minibatch", "learning_rate_sweep", "suggest_learning_rate"]
 
@@ -37,9 +39,8 @@ def summarize(losses, *, converged_fraction: float = 1e-6) -> RunSummary:
     """
     losses = np.asarray(losses, dtype=float)
     start, final = losses[0], losses[-1]
-    if not np.isfinite(final) or final > start:
-        above = np.flatnonzero(~np.isfinite(losses) | (losses > start))
-        return RunSummary("diverged", int(above[0]), float(final))
+    if diverged(start, final):
+        return RunSummary("diverged", int(np.flatnonzero(diverged(start, losses))[0]), float(final))
     if abs(final) <= converged_fraction * abs(start):
         return RunSummary("converged", None, float(final))
     return RunSummary("descending", None, float(final))
@@ -119,7 +120,7 @@ def learning_rate_sweep(step, init, data, learning_rates, **options) -> np.ndarr
     finals = []
     for rate in learning_rates:
         _, losses = train_minibatch(step, init, data, learning_rate=float(rate), **options)
-        finals.append(losses[-1] if np.isfinite(losses[-1]) and losses[-1] <= 10 * losses[0] else np.inf)
+        finals.append(np.inf if diverged(losses[0], losses[-1], factor=SWEEP_DIVERGENCE_FACTOR) else losses[-1])
     return np.array(finals)
 
 

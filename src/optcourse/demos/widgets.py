@@ -15,6 +15,9 @@ import numpy as np
 from IPython.display import Image, display
 
 from . import plots, runs
+from ..constants import (
+    ADAGRAD_EPSILON, ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON, RMSPROP_EPSILON, RMSPROP_RHO, SGD_MOMENTUM, diverged,
+)
 from ..lesson.landscapes import Landscape
 
 __all__ = ["Explorer", "Contestant", "run_rule", "race_explorer", "learning_rate_explorer", "minibatch_explorer",
@@ -177,7 +180,8 @@ def momentum_explorer(momentum_step: Callable, landscape: Landscape, *, nesterov
     from ..lesson.optim import momentum_init
 
     contestants = [
-        Contestant("SGD (momentum 0)", momentum_step, momentum_init, lambda v: {"learning_rate": v["learning_rate"], "momentum": 0.0}),
+        Contestant("SGD (momentum 0)", momentum_step, momentum_init,
+                   lambda v: {"learning_rate": v["learning_rate"], "momentum": SGD_MOMENTUM}),
         Contestant("momentum", momentum_step, momentum_init, dict),
     ]
     if nesterov_step is not None:
@@ -188,22 +192,24 @@ def momentum_explorer(momentum_step: Callable, landscape: Landscape, *, nesterov
 
 
 def adaptive_explorer(adagrad_step: Callable, adagrad_init: Callable, rmsprop_step: Callable, landscape: Landscape, *,
-                      learning_rate: float = 0.3, rho: float = 0.9, num_steps: int = 60) -> Explorer:
+                      learning_rate: float = 0.3, rho: float = RMSPROP_RHO, num_steps: int = 60) -> Explorer:
     """Race plain gradient descent, your AdaGrad and your RMSprop under shared learning-rate and rho sliders."""
     from ..lesson.optim import momentum_init, rmsprop_init
     from ..lesson.reference import momentum_step
 
     contestants = [
-        Contestant("gradient descent", momentum_step, momentum_init, lambda v: {"learning_rate": v["learning_rate"], "momentum": 0.0}),
-        Contestant("AdaGrad", adagrad_step, adagrad_init, lambda v: {"learning_rate": v["learning_rate"], "epsilon": 1e-7}),
-        Contestant("RMSprop", rmsprop_step, rmsprop_init, lambda v: {"learning_rate": v["learning_rate"], "rho": v["rho"], "epsilon": 1e-7}),
+        Contestant("gradient descent", momentum_step, momentum_init,
+                   lambda v: {"learning_rate": v["learning_rate"], "momentum": SGD_MOMENTUM}),
+        Contestant("AdaGrad", adagrad_step, adagrad_init, lambda v: {"learning_rate": v["learning_rate"], "epsilon": ADAGRAD_EPSILON}),
+        Contestant("RMSprop", rmsprop_step, rmsprop_init,
+                   lambda v: {"learning_rate": v["learning_rate"], "rho": v["rho"], "epsilon": RMSPROP_EPSILON}),
     ]
     sliders = {"learning_rate": _learning_rate_slider(1e-3, 3.0, learning_rate), "rho": _float_slider("rho", rho, 0.0, 0.999, 0.001)}
     return race_explorer(landscape, contestants, sliders, num_steps=num_steps)
 
 
 def adam_race_explorer(adam_step: Callable, adam_init: Callable, landscape: Landscape, *, learning_rate: float = 0.1,
-                       beta_1: float = 0.9, num_steps: int = 80) -> Explorer:
+                       beta_1: float = ADAM_BETA_1, num_steps: int = 80) -> Explorer:
     """Your Adam against the course's RMSprop and momentum, under one learning rate and Adam's beta_1.
 
     RMSprop uses rho = 0.999 (Adam's beta_2) and momentum uses beta_1 as its momentum, so with the
@@ -214,15 +220,16 @@ def adam_race_explorer(adam_step: Callable, adam_init: Callable, landscape: Land
 
     contestants = [
         Contestant("your Adam", adam_step, adam_init,
-                   lambda v: {"learning_rate": v["learning_rate"], "beta_1": v["beta_1"], "beta_2": 0.999, "epsilon": 1e-7}),
-        Contestant("RMSprop", rmsprop_step, rmsprop_init, lambda v: {"learning_rate": v["learning_rate"], "rho": 0.999}),
+                   lambda v: {"learning_rate": v["learning_rate"], "beta_1": v["beta_1"], "beta_2": ADAM_BETA_2,
+                              "epsilon": ADAM_EPSILON}),
+        Contestant("RMSprop", rmsprop_step, rmsprop_init, lambda v: {"learning_rate": v["learning_rate"], "rho": ADAM_BETA_2}),
         Contestant("momentum", momentum_step, momentum_init, lambda v: {"learning_rate": v["learning_rate"], "momentum": v["beta_1"]}),
     ]
     sliders = {"learning_rate": _learning_rate_slider(1e-3, 1.0, learning_rate), "beta_1": _float_slider("beta_1", beta_1, 0.0, 0.99)}
     return race_explorer(landscape, contestants, sliders, num_steps=num_steps)
 
 
-def bias_correction_explorer(*, beta_1: float = 0.9, beta_2: float = 0.999, t: int = 10, num_steps: int = 100,
+def bias_correction_explorer(*, beta_1: float = ADAM_BETA_1, beta_2: float = ADAM_BETA_2, t: int = 10, num_steps: int = 100,
                              seed: int = 0) -> Explorer:
     """Adam's moment estimates for a noisy gradient (mean 1, spread 0.5), with and without bias correction.
 
@@ -322,7 +329,7 @@ def schedule_explorer(schedules: dict, data, *, learning_rate: float = 0.1, mome
             return view.png()
         _, losses = runs.train_minibatch(momentum_step, momentum_init, data, learning_rate=float(learning_rate), epochs=epochs,
                                          batch_size=batch_size, schedule=lambda step: multipliers[step], momentum=momentum)
-        ending = "diverged" if not np.isfinite(losses[-1]) or losses[-1] > losses[0] else f"final loss {losses[-1]:.4f}"
+        ending = "diverged" if diverged(losses[0], losses[-1]) else f"final loss {losses[-1]:.4f}"
         view.update(learning_rate * multipliers, losses, title=f"{schedule}, peak learning rate {learning_rate:.3g}, "
                                                                f"momentum {momentum}: {ending}")
         return view.png()

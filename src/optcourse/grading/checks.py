@@ -13,7 +13,8 @@ from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
 
-from ..learner_code.calling import RTOL, ATOL, run_learner
+from ..constants import RULE_ATOL, RULE_RTOL
+from ..learner_code.calling import run_learner
 from ..learner_code.calling import as_array as _as_array
 from ..learner_code.calling import call_learner as _call
 from ..learner_code.calling import close as _close
@@ -136,7 +137,7 @@ def gd_trajectory(fn: Callable, *, cases=((0.2, 6), (0.45, 3), (0.05, 1), (0.3, 
             fail("`gd_trajectory` returned the starting point in every row: update `w` inside the loop.")
         if not _close(got[0], expected[0]):
             fail(f"`gd_trajectory`: the first row should be the starting point w0 ({case}).")
-        row = int(np.argmax(np.any(~np.isclose(got, expected, rtol=RTOL, atol=ATOL), axis=1)))
+        row = int(np.argmax(np.any(~np.isclose(got, expected, rtol=RULE_RTOL, atol=RULE_ATOL), axis=1)))
         fail(f"`gd_trajectory` goes wrong at row {row} ({case}): it gives {np.round(got[row], 6)} "
               f"where {np.round(expected[row], 6)} is expected. Does it call gd_step with the gradient at the current point?")
 

@@ -18,6 +18,9 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from ..constants import (
+    ADAGRAD_EPSILON, ADAGRAD_INITIAL_ACCUMULATOR_VALUE, ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON, RMSPROP_EPSILON, RMSPROP_RHO,
+)
 from ..learner_code.calling import as_array, call_learner, close
 from ..learner_code.feedback import fail
 from ..lesson.optim import AdagradState, AdamState, MomentumState, RMSpropState
@@ -271,7 +274,7 @@ def _adagrad_rule() -> Rule:
             (rule(lambda a, g: g * g, right), "the accumulator is replaced by g² instead of summing: AdaGrad adds every squared gradient"),
             (rule(add, lambda g, acc, old: g / np.sqrt(acc + eps)), "`learning_rate` is not used"),
             (rule(add, lambda g, acc, old: -right(g, acc, old)), "the step goes uphill; subtract it"),
-            (rule(lambda a, g: 0.9 * a + 0.1 * g * g, right),
+            (rule(lambda a, g: RMSPROP_RHO * a + (1 - RMSPROP_RHO) * g * g, right),
              "the accumulator decays like RMSprop's average; AdaGrad sums squared gradients and never forgets"),
             (rule(add, lambda g, acc, old: lr * g / np.sqrt(acc)), "epsilon is missing: divide by sqrt(accumulator + epsilon)"),
         ]
@@ -279,7 +282,8 @@ def _adagrad_rule() -> Rule:
     return Rule("adagrad_step", AdagradState, _keras_oracle("Adagrad", {"accumulator": "_accumulators"}), variants)
 
 
-_ADAGRAD = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.5, "epsilon": 1e-7}, {"learning_rate": 0.1, "epsilon": 1e-7}])
+_ADAGRAD = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.5, "epsilon": ADAGRAD_EPSILON},
+                                               {"learning_rate": 0.1, "epsilon": ADAGRAD_EPSILON}])
 
 
 def adagrad_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> None:
@@ -314,9 +318,9 @@ def adagrad_init(fn: Callable) -> None:
         if not close(got, expected):
             if np.all(got == 0) and np.any(expected != 0):
                 fail("`adagrad_init` starts the accumulator at 0; Keras starts it at `initial_accumulator_value` "
-                     "(0.1 by default), which also keeps the first steps from being huge.")
+                     f"({ADAGRAD_INITIAL_ACCUMULATOR_VALUE} by default), which also keeps the first steps from being huge.")
             fail(f"`adagrad_init` should fill the accumulator with initial_accumulator_value "
-                 f"({kwargs.get('initial_accumulator_value', 0.1)}), got {np.round(got.ravel()[:3], 4)}….")
+                 f"({kwargs.get('initial_accumulator_value', ADAGRAD_INITIAL_ACCUMULATOR_VALUE)}), got {np.round(got.ravel()[:3], 4)}….")
         if np.shares_memory(np.asarray(state.accumulator), params):
             fail("`adagrad_init` returned an accumulator that shares memory with `params`; make a new array.")
 
@@ -361,8 +365,8 @@ def _rmsprop_rule() -> Rule:
     return Rule("rmsprop_step", RMSpropState, _keras_oracle("RMSprop", {"mean_square": "_velocities"}), variants)
 
 
-_RMSPROP = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "rho": 0.8, "epsilon": 1e-7},
-                                               {"learning_rate": 0.05, "rho": 0.9, "epsilon": 1e-7}])
+_RMSPROP = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "rho": 0.8, "epsilon": RMSPROP_EPSILON},
+                                               {"learning_rate": 0.05, "rho": RMSPROP_RHO, "epsilon": RMSPROP_EPSILON}])
 
 
 def rmsprop_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> None:
@@ -402,7 +406,7 @@ def _adam_rule() -> Rule:
             (adam(t_used=lambda t: t), "the bias correction uses the step count before it is increased: t is 1 on the first step"),
             (adam(first=lambda m, g: m + (1 - b2) * (g - m), second=lambda v, g: v + (1 - b1) * (g * g - v),
                   step=lambda m, v, t: lr * np.sqrt(1 - b1**t) / (1 - b2**t) * m / (np.sqrt(v) + eps)),
-             "beta_1 and beta_2 are swapped: beta_1 (0.9) belongs to m, beta_2 (0.999) to v"),
+             f"beta_1 and beta_2 are swapped: beta_1 ({ADAM_BETA_1}) belongs to m, beta_2 ({ADAM_BETA_2}) to v"),
             (adam(step=lambda m, v, t: lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / np.sqrt(v + eps)),
              "epsilon is inside the square root; Keras's Adam divides by sqrt(v) + epsilon"),
             (adam(keep_state=True), "the parameters move, but the returned state still holds the old m, v and t"),
@@ -424,8 +428,9 @@ def _adam_state(params, rng, scale):
                      v=_positive_state(params, rng, scale), t=int(rng.integers(2, 6)))
 
 
-_ADAM = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-7},
-                                            {"learning_rate": 0.05, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}])
+_ADAM = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.95, "epsilon": ADAM_EPSILON},
+                                            {"learning_rate": 0.05, "beta_1": ADAM_BETA_1, "beta_2": ADAM_BETA_2,
+                                             "epsilon": ADAM_EPSILON}])
 
 
 def adam_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> None:

@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..constants import RANGE_TEST_BLOW_UP, RULE_ATOL, RULE_RTOL
 from ..learner_code.calling import as_array, call_learner, close
 from ..learner_code.feedback import fail
 
@@ -40,7 +41,7 @@ def _check_schedule(fn: Callable, name: str, keras_schedule, kwargs: dict, steps
     for values, message in mistakes:
         if close(got, np.asarray(values, dtype=float)):
             fail(f"`{name}`: {message} ({shown}).")
-    step = int(np.argmax(~np.isclose(got, expected, rtol=1e-5, atol=1e-6)))
+    step = int(np.argmax(~np.isclose(got, expected, rtol=RULE_RTOL, atol=RULE_ATOL)))
     fail(f"`{name}` differs from Keras at step {steps[step]}: {got[step]:.6g} where {expected[step]:.6g} is expected ({shown}).")
 
 
@@ -140,7 +141,7 @@ def cosine_decay_restarts(fn: Callable, *, cases=None) -> None:
         _check_schedule(fn, "cosine_decay_restarts", schedules.CosineDecayRestarts(**kwargs), kwargs, steps, mistakes)
 
 
-def _range_test_oracle(loss_fn, grad_fn, w0, min_lr, max_lr, num_steps, *, blow_up=4.0):
+def _range_test_oracle(loss_fn, grad_fn, w0, min_lr, max_lr, num_steps, *, blow_up=RANGE_TEST_BLOW_UP):
     w, rates, losses = np.array(w0, dtype=float), [], []
     for k in range(num_steps):
         rate = min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))
@@ -176,11 +177,11 @@ def lr_range_test(fn: Callable) -> None:
             continue
         full = np.array([min_lr * (max_lr / min_lr) ** (k / (num_steps - 1)) for k in range(num_steps)])
         n = min(len(got_losses), len(losses))
-        if n > 1 and np.allclose(got_losses[:n - 1], losses[1:n], rtol=1e-5, atol=1e-6):
+        if n > 1 and close(got_losses[:n - 1], losses[1:n]):
             fail(f"`lr_range_test` records the loss after each step; record it before, at the point the step starts from ({label}).")
         if len(got_rates) == num_steps and len(rates) < num_steps and close(got_rates, full):
-            fail(f"`lr_range_test` keeps going after the loss blew up: stop once a loss is not finite or above 4 × the "
-                 f"lowest so far (that loss included) ({label}).")
+            fail(f"`lr_range_test` keeps going after the loss blew up: stop once a loss is not finite or above "
+                 f"{RANGE_TEST_BLOW_UP:g} × the lowest so far (that loss included) ({label}).")
         if len(got_rates) == len(rates) - 1 and close(got_rates, rates[:-1]):
             fail(f"`lr_range_test` stops one step early: record the loss that blew up, then stop ({label}).")
         n = min(len(got_rates), len(full))

@@ -13,13 +13,10 @@ from typing import Callable
 
 import numpy as np
 
+from ..constants import RULE_ATOL, RULE_RTOL
 from .feedback import fail
 
-__all__ = ["RTOL", "ATOL", "call_learner", "as_array", "run_learner", "close"]
-
-# Float32 inputs round at ~1e-7 relative; anything looser than this would let real mistakes by.
-RTOL = 1e-5
-ATOL = 1e-6
+__all__ = ["call_learner", "as_array", "run_learner", "close"]
 
 
 class _KerasOptimizerUsed(BaseException):
@@ -112,4 +109,4 @@ def run_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, shape: tu
 
 
 def close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RULE_RTOL, atol=RULE_ATOL))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..constants import ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON, RMSPROP_EPSILON
 from .optim import AdamState, MomentumState, RMSpropState
 
 __all__ = ["momentum_step", "rmsprop_step", "adam_init", "adam_step"]
@@ -18,7 +19,7 @@ def momentum_step(params, grads, state: MomentumState, *, learning_rate: float, 
     return params + velocity, MomentumState(velocity)
 
 
-def rmsprop_step(params, grads, state: RMSpropState, *, learning_rate: float, rho: float, epsilon: float = 1e-7):
+def rmsprop_step(params, grads, state: RMSpropState, *, learning_rate: float, rho: float, epsilon: float = RMSPROP_EPSILON):
     """Keras RMSprop: mean_square = rho·mean_square + (1 − rho)·g²; params − lr·g / sqrt(mean_square + epsilon)."""
     mean_square = rho * state.mean_square + (1 - rho) * np.square(grads)
     return params - learning_rate * grads / np.sqrt(mean_square + epsilon), RMSpropState(mean_square)
@@ -29,8 +30,8 @@ def adam_init(params) -> AdamState:
     return AdamState(m=np.zeros(np.shape(params)), v=np.zeros(np.shape(params)), t=0)
 
 
-def adam_step(params, grads, state: AdamState, *, learning_rate: float, beta_1: float = 0.9, beta_2: float = 0.999,
-              epsilon: float = 1e-7):
+def adam_step(params, grads, state: AdamState, *, learning_rate: float, beta_1: float = ADAM_BETA_1,
+              beta_2: float = ADAM_BETA_2, epsilon: float = ADAM_EPSILON):
     """Keras Adam ("epsilon-hat" form): t counts steps; alpha_t = lr·sqrt(1 − beta_2^t)/(1 − beta_1^t)."""
     t = state.t + 1
     m = state.m + (1 - beta_1) * (grads - state.m)
