@@ -63,7 +63,7 @@ test: $(STAMP) system-deps lint
 	[ $$parallel = 0 ] && [ $$timed = 0 ]
 
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not notebook"
+	$(BIN)/python -m pytest -n 2 -m "not tensorflow and not kernel"
 
 release: $(STAMP)
 	$(BIN)/python -m autograder.release

@@ -18,7 +18,7 @@ from submissions import solution_with
 ROOT = Path(__file__).resolve().parents[1]
 
 MODULE = "01_gradient_descent"
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("adversarial")]
+pytestmark = [pytest.mark.tensorflow, pytest.mark.xdist_group("adversarial")]
 
 WRONG_STEP = "def gd_step(params, grads, state, *, learning_rate):\n    return params + learning_rate * grads, state"
 NAN_STEP = "def gd_step(params, grads, state, *, learning_rate):\n    return params * float('nan'), state"

@@ -18,7 +18,7 @@ import yaml
 from autograder import release
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.notebook
+pytestmark = pytest.mark.tensorflow
 
 
 def run(command, *, cwd, env):

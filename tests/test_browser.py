@@ -19,7 +19,7 @@ import pytest
 
 import browser
 
-pytestmark = [pytest.mark.notebook, pytest.mark.timed]
+pytestmark = [pytest.mark.tensorflow, pytest.mark.timed]
 
 NAIVE_SETTLE_S = 0.42  # the measurement of a naive slider, 20 quick presses
 LATENCY_BUDGET_S = 0.4

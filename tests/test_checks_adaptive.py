@@ -8,7 +8,7 @@ from optcourse.grading import checks
 from optcourse.learner_code.feedback import CheckFailed
 from optcourse.lesson.optim import AdagradState, AdamState, RMSpropState
 
-pytestmark = pytest.mark.notebook  # the oracle is Keras: imports TensorFlow
+pytestmark = pytest.mark.tensorflow  # the oracle is Keras: imports TensorFlow
 
 
 # ---------------------------------------------------------------- correct variants

@@ -10,7 +10,7 @@ from optcourse.learner_code.feedback import CheckFailed
 from optcourse.lesson import datasets, keras_bridge
 from optcourse.lesson.optim import MomentumState, momentum_init
 
-pytestmark = pytest.mark.notebook  # the oracle is Keras: imports TensorFlow
+pytestmark = pytest.mark.tensorflow  # the oracle is Keras: imports TensorFlow
 
 
 # ---------------------------------------------------------------- correct rules

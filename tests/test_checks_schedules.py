@@ -9,7 +9,7 @@ from hidden_cases import hidden_cases
 from optcourse.grading import checks
 from optcourse.learner_code.feedback import CheckFailed
 
-pytestmark = pytest.mark.notebook  # the oracle is Keras: imports TensorFlow
+pytestmark = pytest.mark.tensorflow  # the oracle is Keras: imports TensorFlow
 
 
 def test_correct_schedules_and_range_test_pass():

@@ -14,10 +14,28 @@ import pytest
 from autograder import release
 from optcourse import constants
 from optcourse.constants import (
-    ADAGRAD_EPSILON, ADAGRAD_INITIAL_ACCUMULATOR_VALUE, ADAGRAD_LEARNING_RATE, ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON,
-    ADAM_LEARNING_RATE, KERAS_DEFAULTS, MODEL_ATOL, MODEL_RTOL, RANGE_TEST_BLOW_UP, RMSPROP_CENTERED, RMSPROP_EPSILON,
-    RMSPROP_LEARNING_RATE, RMSPROP_MOMENTUM, RMSPROP_RHO, RULE_ATOL, RULE_RTOL, SGD_LEARNING_RATE, SGD_MOMENTUM,
-    diverged, scientific,
+    ADAGRAD_EPSILON,
+    ADAGRAD_INITIAL_ACCUMULATOR_VALUE,
+    ADAGRAD_LEARNING_RATE,
+    ADAM_BETA_1,
+    ADAM_BETA_2,
+    ADAM_EPSILON,
+    ADAM_LEARNING_RATE,
+    KERAS_DEFAULTS,
+    MODEL_ATOL,
+    MODEL_RTOL,
+    RANGE_TEST_BLOW_UP,
+    RMSPROP_CENTERED,
+    RMSPROP_EPSILON,
+    RMSPROP_LEARNING_RATE,
+    RMSPROP_MOMENTUM,
+    RMSPROP_RHO,
+    RULE_ATOL,
+    RULE_RTOL,
+    SGD_LEARNING_RATE,
+    SGD_MOMENTUM,
+    diverged,
+    scientific,
 )
 from optcourse.learner_code.calling import close
 
@@ -30,7 +48,7 @@ def _source(module: str) -> str:
 
 # ---------------------------------------------------------------- the values
 
-@pytest.mark.notebook
+@pytest.mark.tensorflow
 @pytest.mark.parametrize("optimizer", sorted(KERAS_DEFAULTS))
 def test_the_defaults_are_the_ones_keras_declares(optimizer):
     from optcourse.lesson.keras_bridge import import_tensorflow

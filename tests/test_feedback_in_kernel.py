@@ -3,7 +3,7 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-pytestmark = pytest.mark.notebook
+pytestmark = pytest.mark.kernel
 
 
 def test_failed_checks_show_the_message_and_no_internal_frames(like_a_grader):

@@ -12,7 +12,7 @@ from submissions import solution_with
 ROOT = Path(__file__).resolve().parents[1]
 
 MODULE = "01_gradient_descent"
-pytestmark = pytest.mark.notebook
+pytestmark = pytest.mark.tensorflow
 
 
 def test_a_class_of_mixed_submissions_is_graded_in_one_command(tmp_path, capsys):

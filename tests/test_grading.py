@@ -23,7 +23,7 @@ MODULE = "01_gradient_descent"
 ENV = {name: value for name, value in os.environ.items()
        if name not in ("PYTEST_CURRENT_TEST", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")}
 ENV["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-pytestmark = pytest.mark.notebook
+pytestmark = pytest.mark.tensorflow
 
 
 def nbgrader(tmp: Path, *args: str) -> None:

@@ -5,7 +5,7 @@ import pytest
 from optcourse.grading import checks
 from optcourse.lesson import keras_bridge, landscapes
 
-pytestmark = pytest.mark.notebook  # imports TensorFlow: seconds
+pytestmark = pytest.mark.tensorflow  # imports TensorFlow: seconds
 
 
 def test_gd_oracle_matches_keras_sgd_on_the_bowl():

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "optcourse-test"
 
 
-@pytest.mark.notebook
+@pytest.mark.kernel
 def test_make_lab_serves_the_course_directory():
     port = free_port()
     args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN}"

@@ -12,7 +12,7 @@ from optcourse.learner_code.feedback import CheckFailed
 from optcourse.lesson import reference
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.notebook  # Keras
+pytestmark = pytest.mark.tensorflow  # Keras
 
 
 def test_correct_answers_pass():

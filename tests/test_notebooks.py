@@ -95,7 +95,7 @@ def test_no_solution_code_or_hidden_test_in_the_release():
         assert not leaked, f"{module}: released notebook shows {leaked[:3]}"
 
 
-@pytest.mark.notebook
+@pytest.mark.tensorflow
 @pytest.mark.parametrize("module", MODULES)
 def test_solutions_validate_and_course_stubs_fail_every_graded_cell(module, like_a_grader):
     with like_a_grader():
@@ -103,7 +103,7 @@ def test_solutions_validate_and_course_stubs_fail_every_graded_cell(module, like
         assert validate.validate(ROOT / "course" / module / f"{module}.ipynb", invert=True) == []
 
 
-@pytest.mark.notebook
+@pytest.mark.tensorflow
 @pytest.mark.parametrize("module", MODULES)
 def test_solution_runs_cleanly_and_graded_cells_are_scored_safely(module, like_a_grader):
     """Runs as nbgrader does; checks the traps that give silent wrong grades.
@@ -164,7 +164,7 @@ def stream_text(nb) -> list[str]:
     return cells
 
 
-@pytest.mark.notebook
+@pytest.mark.tensorflow
 @pytest.mark.parametrize("module", [m for m in MODULES if m.startswith(("06", "07"))])
 def test_modules_with_measured_tables_are_deterministic(module, like_a_grader):
     path = release.source_notebook(module)

@@ -17,7 +17,7 @@ from autograder import release, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.notebook
+pytestmark = pytest.mark.kernel
 
 
 @pytest.fixture(scope="module")

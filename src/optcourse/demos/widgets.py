@@ -14,11 +14,9 @@ import ipywidgets as widgets
 import numpy as np
 from IPython.display import Image, display
 
-from . import plots, runs
-from ..constants import (
-    ADAGRAD_EPSILON, ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON, RMSPROP_EPSILON, RMSPROP_RHO, SGD_MOMENTUM, diverged,
-)
+from ..constants import ADAGRAD_EPSILON, ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON, RMSPROP_EPSILON, RMSPROP_RHO, SGD_MOMENTUM, diverged
 from ..lesson.landscapes import Landscape
+from . import plots, runs
 
 __all__ = ["Explorer", "Contestant", "run_rule", "race_explorer", "learning_rate_explorer", "minibatch_explorer",
            "momentum_explorer", "adaptive_explorer", "adam_race_explorer", "bias_correction_explorer",

@@ -14,10 +14,10 @@ from typing import Callable, Iterable, NamedTuple
 import numpy as np
 
 from ..constants import RULE_ATOL, RULE_RTOL
-from ..learner_code.calling import run_learner
 from ..learner_code.calling import as_array as _as_array
 from ..learner_code.calling import call_learner as _call
 from ..learner_code.calling import close as _close
+from ..learner_code.calling import run_learner
 from ..learner_code.feedback import fail
 from ..lesson.landscapes import scaled_bowl
 from ..lesson.optim import GDState
@@ -271,10 +271,6 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
              f"expected {np.round(expected_params, 5)}.")
 
 
-from .rule_checks import (  # noqa: E402  (optimizer rules, checked against Keras)
-    adagrad_init, adagrad_step, adam_init, adam_step, momentum_step, nesterov_step, rmsprop_step,
-)
-from .schedule_checks import (  # noqa: E402  (schedules against keras.optimizers.schedules; the range test)
-    cosine_decay, cosine_decay_restarts, exponential_decay, lr_range_test,
-)
 from .keras_checks import fresh_optimizer, optimizer_state_size  # noqa: E402  (Module 7's Keras exercises)
+from .rule_checks import adagrad_init, adagrad_step, adam_init, adam_step, momentum_step, nesterov_step, rmsprop_step  # noqa: E402  (optimizer rules, checked against Keras)
+from .schedule_checks import cosine_decay, cosine_decay_restarts, exponential_decay, lr_range_test  # noqa: E402  (schedules against keras.optimizers.schedules; the range test)

@@ -19,7 +19,13 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from ..constants import (
-    ADAGRAD_EPSILON, ADAGRAD_INITIAL_ACCUMULATOR_VALUE, ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON, RMSPROP_EPSILON, RMSPROP_RHO,
+    ADAGRAD_EPSILON,
+    ADAGRAD_INITIAL_ACCUMULATOR_VALUE,
+    ADAM_BETA_1,
+    ADAM_BETA_2,
+    ADAM_EPSILON,
+    RMSPROP_EPSILON,
+    RMSPROP_RHO,
 )
 from ..learner_code.calling import as_array, call_learner, close
 from ..learner_code.feedback import fail
