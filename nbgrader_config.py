@@ -31,9 +31,11 @@ c.CourseDirectory.feedback_directory = str(WORK / "feedback")
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120
-# Feedback must never show hidden tests (nbgrader includes them by default).
+# Feedback must never show hidden tests: not in the test cells' source (nbgrader includes them by
+# default) and not in their error outputs.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "autograder.feedback.OneLineTestErrors",  # tracebacks of test cells would quote hidden tests
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

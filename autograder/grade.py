@@ -72,6 +72,7 @@ def collect(assignments: list[str], submissions: Path, submitted: Path) -> dict[
     for notebooks that could not be found or read.
     """
     problems = {}
+    known = {assignment: _grade_ids(assignment) for assignment in assignments}
     for entry in sorted(submissions.iterdir()):
         student = entry.stem if entry.is_file() else entry.name
         if entry.name.startswith("."):
@@ -100,7 +101,7 @@ def collect(assignments: list[str], submissions: Path, submitted: Path) -> dict[
                     problems[student, assignment] = f"no notebook for {assignment} in the submission"
                     continue
                 try:
-                    tidy = _tidy(nbformat.read(notebook, as_version=4))
+                    tidy = _tidy(nbformat.read(notebook, as_version=4), known[assignment])
                 except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
                     problems[student, assignment] = f"{notebook.name} is not a readable notebook"
                     continue
@@ -109,18 +110,35 @@ def collect(assignments: list[str], submissions: Path, submitted: Path) -> dict[
     return problems
 
 
-def _tidy(nb):
-    """A copied grade cell is graded once: later copies of a grade_id become plain cells.
+def _grade_ids(assignment: str) -> set[str]:
+    return {cell.metadata.nbgrader["grade_id"] for cell in release.notebook(assignment).cells if "nbgrader" in cell.metadata}
 
-    (nbgrader's own de-duplication leaves them half-marked and then fails the whole notebook.)
+
+_MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def _tidy(nb, known: set[str]):
+    """What an honest student may have done to the nbgrader side of a notebook, made harmless.
+
+    * A copied grade cell is graded once: later copies of a grade_id become plain cells (nbgrader's
+      own de-duplication leaves them half-marked and then fails the whole notebook).
+    * A cell carrying a grade_id this assignment does not have (copied from another module) becomes
+      a plain cell: nbgrader would otherwise fail the whole notebook (KeyError: 'grade_id').
+    * Outside the assignment's own test cells, a line that merely quotes a hidden-test marker is
+      defused: nbgrader's feedback step refuses a marker outside a test cell and writes no feedback.
     """
     seen = set()
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in seen:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        kept = bool(grade_id) and grade_id in known and grade_id not in seen
+        if meta and not kept:
             del cell.metadata["nbgrader"]
-        elif grade_id:
+        elif kept:
             seen.add(grade_id)
+        if not (kept and meta.get("grade")) and any(marker in cell.source for marker in _MARKERS):
+            for marker in _MARKERS:
+                cell.source = cell.source.replace(marker, marker.replace("HIDDEN TESTS", "HIDDEN-TESTS"))
     return nb
 
 
@@ -180,8 +198,16 @@ def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) ->
     return Outcome(student, assignment, True, "", time.perf_counter() - start)
 
 
+def hidden_from_students(work: Path, submissions: Path) -> list[Path]:
+    """What student code must not see: the solutions and hidden tests (in .git too), every gradebook and
+    grading folder, and the original submissions of the whole class."""
+    return [ROOT / "solutions", ROOT / ".git", ROOT / "autograder" / "work", work, submissions]
+
+
 def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits()) -> list[Outcome]:
     """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions``."""
+    if assignment != ALL and assignment not in modules():
+        raise SystemExit(f"There is no module {assignment!r}; give one of {', '.join(modules())}, or {ALL!r}.")
     assignments = modules() if assignment == ALL else [assignment]
     pattern = MODULE_PATTERN if assignment == ALL else assignment
     work.mkdir(parents=True, exist_ok=True)
@@ -189,7 +215,7 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
         if not sandbox.bwrap_available():
             raise SystemExit("The grading sandbox needs bubblewrap (apt-get install bubblewrap); "
                              "--no-sandbox grades without it, with student code running with your rights.")
-        sandbox.write_kernel_spec(work / "jupyter", hide=[ROOT / "solutions", work], memory_gb=limits.memory_gb)
+        sandbox.write_kernel_spec(work / "jupyter", hide=hidden_from_students(work, submissions), memory_gb=limits.memory_gb)
     try:  # nbgrader reads the notebooks built from the text sources
         for name in assignments:
             release.build(name)
@@ -200,6 +226,7 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")
     problems = collect(assignments, submissions, work / "submitted")
     outcomes = [Outcome(student, name, False, problem, 0.0) for (student, name), problem in problems.items()]
+    _register_students(work, sorted(p.name for p in (work / "submitted").iterdir()))
     # Later modules first: they take longest (TensorFlow), so the short ones fill in at the end.
     notebooks = [(name, p.name) for name in reversed(assignments)
                  for p in sorted((work / "submitted").iterdir()) if (p / name).is_dir()]
@@ -210,9 +237,27 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
                   + f" ({outcome.seconds:.1f} s)", flush=True)
             outcomes.append(outcome)
     with ThreadPoolExecutor(max_workers=2) as pool:  # both only read the gradebook: side by side
-        list(pool.map(lambda args: _nbgrader(*args, work=work),
-                      [("generate_feedback", pattern, "--force"), ("export", "--to", str(work / "grades.csv"))]))
-    return outcomes
+        feedback, _ = pool.map(lambda args: _nbgrader(*args, work=work),
+                               [("generate_feedback", pattern, "--force"), ("export", "--to", str(work / "grades.csv"))])
+    return [_with_feedback_checked(outcome, work, feedback) for outcome in outcomes]
+
+
+def _with_feedback_checked(outcome: Outcome, work: Path, result: subprocess.CompletedProcess) -> Outcome:
+    """A graded notebook whose feedback page is missing is reported, with nbgrader's reason."""
+    page = work / "feedback" / outcome.student / outcome.assignment / f"{outcome.assignment}.html"
+    if not outcome.graded or page.is_file():
+        return outcome
+    return outcome._replace(reason=f"graded, but no feedback could be written: {_reason(result.stdout + result.stderr)}")
+
+
+def _register_students(work: Path, students: list[str]) -> None:
+    """Every student in the gradebook before grading starts: two of a student's notebooks graded side by
+    side would otherwise both try to create the student (sqlite: UNIQUE constraint failed: student.id)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+        for student in students:
+            gradebook.update_or_create_student(student)
 
 
 def _who(outcome: Outcome, assignment: str) -> str:
@@ -240,9 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     limits = Limits(sandbox=not args.no_sandbox, memory_gb=args.memory_gb, cell_timeout=args.cell_timeout,
                     notebook_timeout=args.timeout)
     outcomes = grade(args.assignment, args.submissions, work=args.work.resolve(), jobs=args.jobs, limits=limits)
-    failed = [o for o in outcomes if not o.graded]
+    failed = [o for o in outcomes if not o.graded or o.reason]
     what = "students" if args.assignment != ALL else "notebooks"
-    print(f"\n{len(outcomes) - len(failed)} of {len(outcomes)} {what} graded in {time.perf_counter() - start:.0f} s; "
+    print(f"\n{sum(o.graded for o in outcomes)} of {len(outcomes)} {what} graded in {time.perf_counter() - start:.0f} s; "
           f"grades in {args.work / 'grades.csv'}, feedback in {args.work / 'feedback'}.")
     for outcome in failed:
         print(f"  {_who(outcome, args.assignment)}: {outcome.reason}")

@@ -3,8 +3,15 @@
 nbgrader starts it through the kernel spec that ``write_kernel_spec`` creates (grade.py does this
 and selects it with ``--Execute.kernel_name``). Inside the sandbox the student's code
 
-* sees the whole file system read-only, with ``solutions/`` and the grading folder (gradebook,
-  other students' work) replaced by empty read-only folders,
+* runs as ``nobody`` in a user namespace with no capabilities, even when grading runs as root (as
+  root, bubblewrap would otherwise keep every capability and the host would be reachable through
+  ``/proc``),
+* has its own process namespace and session: it sees and can signal only its own processes, and
+  everything it starts (``setsid``, ``nohup``, double forks) dies with the sandbox,
+* starts from an empty environment plus the few variables a kernel needs (``KEPT_ENVIRONMENT``),
+  so nothing of the grader's environment (tokens, passwords) reaches it,
+* sees the whole file system read-only, with ``solutions/``, ``.git``, the grading folder
+  (gradebook, other students' work) and the submissions folder replaced by empty read-only folders,
 * can write only to its own notebook's folder and a private ``/tmp``,
 * has no network (a network namespace with nothing in it), so the kernel talks to nbgrader over
   Unix sockets (``--KernelManager.transport=ipc``) instead of TCP,
@@ -27,6 +34,12 @@ from pathlib import Path
 
 KERNEL_NAME = "optcourse-sandbox"
 HERE = Path(__file__).resolve()
+NOBODY = "65534"
+# What a kernel needs from the environment it is started with; everything else is left outside.
+# The OpenBLAS variables keep numpy correct on processors where this machine sets them.
+KEPT_ENVIRONMENT = ("HOME", "MPLCONFIGDIR", "IPYTHONDIR", "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED", "NBGRADER_EXECUTION",
+                    "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+                    "LANG", "LC_ALL", "TZ")
 
 
 def bwrap_available() -> bool:
@@ -40,12 +53,20 @@ def write_kernel_spec(kernels_root: Path, *, hide: list[Path], memory_gb: float)
     argv = [sys.executable, str(HERE), "--memory-gb", str(memory_gb)]
     for path in hide:
         argv += ["--hide", str(Path(path).resolve())]
+    # Interrupts travel as messages: the kernel runs in a session of its own, out of reach of the
+    # process-group signal jupyter_client would otherwise send, and interrupts itself on request.
     spec = {"argv": [*argv, "--", "{connection_file}"], "display_name": "Python 3 (grading sandbox)",
-            "language": "python", "interrupt_mode": "signal",
+            "language": "python", "interrupt_mode": "message",
             "env": {"HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
                     "PYTHONDONTWRITEBYTECODE": "1"}}
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
     return folder
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """The existing folders among ``paths`` that are not inside another one (hiding those hides the rest)."""
+    folders = {Path(p).resolve() for p in paths if Path(p).exists()}
+    return sorted(p for p in folders if not any(other in p.parents for other in folders))
 
 
 def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], memory_gb: float) -> list[str]:
@@ -55,13 +76,19 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
     sockets = Path(connection["ip"]).parent
     if not sockets.is_absolute():
         raise SystemExit("the grading sandbox needs an absolute socket path: --KernelManager.ip=/some/folder/kernel")
-    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-               "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
+    command = ["bwrap", "--unshare-user", "--uid", NOBODY, "--gid", NOBODY, "--cap-drop", "ALL",
+               "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+               "--die-with-parent", "--new-session", "--clearenv",
+               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    path = os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"])
+    for name, value in [("PATH", path), *((name, os.environ[name]) for name in KEPT_ENVIRONMENT if name in os.environ)]:
+        command += ["--setenv", name, value]
     # The private /tmp must not hide the course and its Python when they live under /tmp (a CI clone).
     needed = {Path(path).resolve() for path in (HERE.parents[1], sys.prefix, sys.base_prefix)}
     for path in sorted(needed):
         if not any(other in path.parents for other in needed):
             command += ["--ro-bind", str(path), str(path)]
+    hide = _outermost(hide)
     for path in hide:
         command += ["--tmpfs", str(path)]
     # Writable again inside hidden folders: the notebook's own folder and the kernel's sockets.
@@ -95,10 +122,12 @@ def main(argv: list[str] | None = None) -> None:
         start_kernel_inside(args.connection_file, args.memory_gb)
         return
     command = bwrap_command(Path(args.connection_file).resolve(), Path.cwd().resolve(), args.hide, args.memory_gb)
-    # An interrupt goes to the kernel's whole process group. bwrap stays as the kernel's parent and
-    # would die of it (taking the kernel with it), so it ignores SIGINT; the kernel inside restores it.
+    # Interrupts arrive as messages (see the kernel spec), but a stray SIGINT to this process group
+    # must not kill bwrap and the kernel with it: bwrap ignores SIGINT; the kernel inside restores it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.execvp(command[0], command)
+    # bwrap itself runs as the sandbox's process 1, whose /proc/1/environ the student can read: it
+    # gets the kept variables only (as --setenv arguments), never the grader's environment.
+    os.execve(shutil.which("bwrap") or "/usr/bin/bwrap", command, {})
 
 
 if __name__ == "__main__":

@@ -7,12 +7,15 @@ submission, however broken, stops the run or changes anyone else's grade.
 from __future__ import annotations
 
 import copy
+import html
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder import grade, release
+from hidden_cases import hidden_cases
 from submissions import solution_with
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +89,15 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         sweep.source += "\ndiverges_above = 2 / 10.0  # for question 2"
         cells[_index(cells, "answer_gd_q2")].source = "answer_gd_q2 = diverges_above"
 
+    def foreign_test_cell(cells):  # an honest mistake: a check cell copied from Module 2's notebook
+        course_2 = nbformat.read(ROOT / "course" / "02_sgd" / "02_sgd.ipynb", as_version=4)
+        cells.insert(_index(cells, "gd_step_tests") + 1, copy.deepcopy(course_2.cells[_index(course_2.cells, "minibatch_indices_tests")]))
+
+    def quoted_marker(cells):  # a learner's note that quotes nbgrader's markers
+        cells[_index(cells, "gd_step")].source += "\n# (my note: the grader adds ### BEGIN HIDDEN TESTS ... ### END HIDDEN TESTS)"
+        prediction = next(cell for cell in cells if cell.cell_type == "markdown" and "My prediction" in cell.source)
+        prediction.source += "\n\nThe check cells end with `### BEGIN HIDDEN TESTS`, I guess."
+
     def deleted_test_cell(cells):
         cells[_index(cells, "gd_step")].source = WRONG_STEP
         del cells[_index(cells, "gd_step_tests")]
@@ -113,6 +125,8 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         "answer_from_experiment": (with_cell_edit(answer_from_experiment), 9),  # ... unless an answer needs them
         "duplicated_test_cell": (with_cell_edit(lambda cells: _duplicate(cells, "gd_trajectory_tests")), 9),
         "changed_points": (with_cell_edit(lambda cells: _set_points(cells, "gd_step_tests", 50)), 9),
+        "foreign_test_cell": (with_cell_edit(foreign_test_cell), 9),
+        "quoted_marker": (with_cell_edit(quoted_marker), 9),
         "patched_allclose": (solution_with(MODULE, {"gd_step": WRONG_STEP + "\n\nnp.allclose = lambda *args, **kwargs: True"}), 0),
         "patched_numpy_testing": (solution_with(MODULE, {
             "gd_step": WRONG_STEP + "\n\nnp.testing.assert_allclose = lambda *args, **kwargs: None"}), 0),
@@ -158,3 +172,11 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
     assert "replaced `optcourse.grading.checks.gd_step`" in feedback("patched_checks")
     assert "MemoryError" in feedback("memory_blow_up")
     assert "run while grading because it defines `diverges_above`" in feedback("answer_from_experiment")
+    # Honest students are never hurt by the grader: every graded notebook has its feedback, and a
+    # solution cell that does not parse shows no hidden test (they sit below the visible check).
+    hidden = f"seed={hidden_cases('gd_step')[0]['seed']}"
+    for student, outcome in outcomes.items():
+        if outcome.graded:
+            assert not outcome.reason, (student, outcome.reason)
+            assert hidden not in html.unescape(re.sub(r"<[^>]+>", "", feedback(student))), student
+    assert "NameError" in feedback("syntax_error")

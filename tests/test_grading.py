@@ -56,14 +56,17 @@ def test_autograde_scores_and_feedback_hides_hidden_tests(tmp_path):
         "gd_step": "def gd_step(params, grads, state, *, learning_rate):\n    return params + learning_rate * grads, state",
         "answer_gd_q2": "answer_gd_q2 = 0.5",
     }))
+    # A solution cell that does not parse: the test cell after it fails with a NameError, whose
+    # traceback would quote the hidden tests restored below the visible check.
+    submit(tmp_path, "broken", solution_with(MODULE, {"gd_step": "def gd_step(params, grads, state, *, learning_rate)\n    return"}))
     nbgrader(tmp_path, "autograde", MODULE)
 
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
         scores = {student: gradebook.find_submission(MODULE, student).score
-                  for student in ("correct", "untouched", "mixed")}
+                  for student in ("correct", "untouched", "mixed", "broken")}
         max_score = gradebook.find_assignment(MODULE).max_score
     assert max_score == 9
-    assert scores == {"correct": 9, "untouched": 0, "mixed": 3}
+    assert scores == {"correct": 9, "untouched": 0, "mixed": 3, "broken": 4}
 
     nbgrader(tmp_path, "generate_feedback", MODULE)
     for student in scores:
@@ -71,4 +74,5 @@ def test_autograde_scores_and_feedback_hides_hidden_tests(tmp_path):
         assert "checks.gd_step(gd_step)" in text  # the visible test is there, so the search below can find code
         hidden_seed = f"seed={hidden_cases('gd_step')[0]['seed']}"
         assert hidden_seed not in text and "HIDDEN TESTS" not in text, f"{student}'s feedback shows hidden tests"
+    assert "NameError: name 'gd_step' is not defined" in feedback_text(tmp_path, "broken")
     assert "goes uphill" in feedback_text(tmp_path, "mixed"), "feedback should name the mistake"

@@ -5,15 +5,18 @@ runtime folder), and code is run in it the way a notebook cell would be.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from jupyter_client import KernelManager
 
-from autograder import release, sandbox
+from autograder import grade, release, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,20 +34,33 @@ def kernel(tmp_path_factory):
     gradebook.write_bytes(b"grades")
     own = grading / "autograded" / "ada" / "01_gradient_descent"
     own.mkdir(parents=True)
-    sandbox.write_kernel_spec(grading / "jupyter", hide=[ROOT / "solutions", grading], memory_gb=2.0)
+    submissions = tmp_path_factory.mktemp("submissions")
+    (submissions / "bob.ipynb").write_text("bob's work")
+    # What grade.py hides, as it computes it.
+    sandbox.write_kernel_spec(grading / "jupyter", hide=grade.hidden_from_students(grading, submissions), memory_gb=2.0)
     with tempfile.TemporaryDirectory(prefix="sbx-") as runtime, pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", str(grading / "jupyter"))
         patch.setenv("JUPYTER_RUNTIME_DIR", runtime)
-        manager = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=f"{runtime}/kernel")
-        manager.start_kernel(cwd=str(own))
-        client = manager.client()
-        client.start_channels()
+        patch.setenv("OPTCOURSE_GRADER_SECRET", SECRET)  # as a token in the grader's environment would be
+        with started_kernel(runtime, own) as client:
+            yield client, {"gradebook": gradebook, "own": own, "submissions": submissions, "runtime": runtime}
+
+
+SECRET = "grader-token-5f3a"
+
+
+@contextlib.contextmanager
+def started_kernel(runtime: str, cwd: Path):
+    manager = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=f"{runtime}/kernel-{os.urandom(4).hex()}")
+    manager.start_kernel(cwd=str(cwd))
+    client = manager.client()
+    client.start_channels()
+    try:
         client.wait_for_ready(timeout=120)
-        try:
-            yield client, {"gradebook": gradebook, "own": own}
-        finally:
-            client.stop_channels()
-            manager.shutdown_kernel(now=True)
+        yield client
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
 
 
 def run(client, code: str) -> str:
@@ -103,3 +119,69 @@ def test_a_memory_blow_up_is_a_memory_error_and_the_kernel_lives_on(kernel):
     client, _ = kernel
     assert outcome(client, "import numpy as np; hog = np.ones((3, 2**30))") == "MemoryError"  # 24 GiB
     assert run(client, "print(1 + 1, end='')") == "2"
+
+
+def test_student_code_runs_as_nobody_with_no_capabilities(kernel):
+    """As root (as CI and many single-server installs grade), bubblewrap alone would keep every capability."""
+    client, _ = kernel
+    assert run(client, "import os; print(os.getuid(), os.getgid(), end='')") == "65534 65534"
+    code = "print([l.split()[1] for l in open('/proc/self/status') if l.startswith(('CapEff', 'CapPrm', 'CapBnd'))], end='')"
+    assert run(client, code) == "['0000000000000000', '0000000000000000', '0000000000000000']"
+
+
+def test_student_code_sees_and_signals_no_process_outside(kernel):
+    client, paths = kernel
+    outsider = subprocess.Popen(["sleep", "300"])
+    try:
+        assert outcome(client, f"import os; os.kill({outsider.pid}, 0)") == "ProcessLookupError"
+        assert run(client, f"import os; print(os.path.exists('/proc/{outsider.pid}'), end='')") == "False"
+        # Only the sandbox's own few processes exist; none of them leads to the host's files.
+        assert run(client, "import os; print(len([p for p in os.listdir('/proc') if p.isdigit()]) < 6, end='')") == "True"
+        gradebook = str(paths["gradebook"])
+        code = (f"import os\nfound = []\nfor p in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+                f"    try:\n        open('/proc/' + p + '/root' + {gradebook!r}).read(); found.append(p)\n"
+                f"    except OSError:\n        pass\nprint(found, end='')")
+        assert run(client, code) == "[]"
+        assert outcome(client, "import os; os.chroot('/proc/1/root')") == "PermissionError"
+        assert outsider.poll() is None, "the process outside was signalled"
+    finally:
+        outsider.kill()
+
+
+def test_nothing_the_student_starts_outlives_the_kernel(kernel):
+    _, paths = kernel
+    marker = f"{31000 + os.getpid() % 1000}"
+    leave_behind = (
+        "import os, subprocess\n"
+        f"subprocess.Popen(['setsid', 'sleep', '{marker}'])\n"
+        f"subprocess.Popen('nohup sleep {marker} >/dev/null 2>&1 &', shell=True)\n"
+        "if os.fork() == 0:\n    if os.fork() == 0:\n"
+        f"        os.setsid(); os.execvp('sleep', ['sleep', '{marker}'])\n    os._exit(0)\n"
+        "print('started', end='')")
+    with started_kernel(paths["runtime"], paths["own"]) as client:
+        assert run(client, leave_behind) == "started"
+        assert subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True).stdout.split(), \
+            "the test should see the processes while the kernel runs"
+    deadline = time.time() + 10
+    while subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True).returncode == 0 and time.time() < deadline:
+        time.sleep(0.2)
+    assert subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True).returncode == 1, "a process outlived grading"
+
+
+def test_student_code_cannot_read_the_graders_environment(kernel):
+    client, _ = kernel
+    assert os.environ["OPTCOURSE_GRADER_SECRET"] == SECRET  # the grader's environment has it while the kernel runs
+    assert run(client, "import os; print(sorted(k for k in os.environ if 'SECRET' in k or 'TOKEN' in k), end='')") == "[]"
+    assert run(client, f"import os; print({SECRET!r} in repr(dict(os.environ)), end='')") == "False"
+    code = (f"import os\nseen = False\nfor p in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+            f"    try:\n        seen |= {SECRET!r}.encode() in open('/proc/' + p + '/environ', 'rb').read()\n"
+            f"    except OSError:\n        pass\nprint(seen, end='')")
+    assert run(client, code) == "False"
+
+
+def test_student_code_cannot_see_the_repository_history_or_the_class_submissions(kernel):
+    client, paths = kernel
+    if (ROOT / ".git").exists():
+        assert run(client, f"import os; print(os.listdir({str(ROOT / '.git')!r}), end='')") == "[]"
+    assert (paths["submissions"] / "bob.ipynb").is_file()
+    assert run(client, f"import os; print(os.listdir({str(paths['submissions'])!r}), end='')") == "[]"
