@@ -47,7 +47,7 @@ c.OverwriteCells.add_missing_cells = True
 c.Autograde.autograde_preprocessors = [
     "autograder.tamper.GuardTestCells",
     "autograder.experiments.SkipExperiments",
-    "nbgrader.preprocessors.Execute",
+    "autograder.outputs.ExecuteWithOutputBudget",  # nbgrader's Execute, output capped in bytes
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

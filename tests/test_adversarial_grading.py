@@ -118,6 +118,7 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         "memory_blow_up": (solution_with(MODULE, {"gd_step": "hog = [np.ones(10**8) for _ in range(200)]\n\n" + RIGHT_STEP}), 4),
         "nan_results": (solution_with(MODULE, {"gd_step": NAN_STEP}), 4),
         "huge_output": (solution_with(MODULE, {"gd_step": RIGHT_STEP + "\n\nfor i in range(200_000):\n    print(i)"}), 9),
+        "huge_lines": (solution_with(MODULE, {"gd_step": RIGHT_STEP + "\n\nfor i in range(5):\n    print('x' * 20_000_000)"}), 9),
         "edited_test_cell": (with_cell_edit(edited_test_cell), 4),
         "deleted_test_cell": (with_cell_edit(deleted_test_cell), 4),
         "skipped_test_cells": (with_cell_edit(skipped_test_cells), 4),      # tests are run whatever their tags
@@ -180,3 +181,5 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
             assert not outcome.reason, (student, outcome.reason)
             assert hidden not in html.unescape(re.sub(r"<[^>]+>", "", feedback(student))), student
     assert "NameError" in feedback("syntax_error")
+    # 100 MB printed in five lines is cut to the per-cell budget as it arrives.
+    assert "truncated by the grader" in feedback("huge_lines") and len(feedback("huge_lines")) < 3_000_000

@@ -25,9 +25,10 @@ def test_correct_schedules_and_range_test_pass():
 def test_a_vectorised_cosine_written_with_numpy_passes():
     def cosine(step, *, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None, warmup_steps=0):
         peak = initial_learning_rate if warmup_target is None else warmup_target
-        ramp = initial_learning_rate + (peak - initial_learning_rate) * step / max(warmup_steps, 1)
-        s = np.clip(step - warmup_steps, 0, decay_steps)
-        return float(np.where(step < warmup_steps, ramp, peak * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * s / decay_steps)) + alpha)))
+        warm = 0 if warmup_target is None else warmup_steps  # Keras ignores warmup_steps without a target
+        ramp = initial_learning_rate + (peak - initial_learning_rate) * step / max(warm, 1)
+        s = np.clip(step - warm, 0, decay_steps)
+        return float(np.where(step < warm, ramp, peak * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * s / decay_steps)) + alpha)))
     checks.cosine_decay(cosine)
 
 
@@ -88,6 +89,43 @@ WRONG_COSINE = {
                                               decay_steps=decay_steps, alpha=alpha), "differs from Keras at step 0"),
     "raises": (lambda step, **kwargs: math.sqrt(-1.0), "raised ValueError"),
 }
+
+
+def warms_up_without_a_target(step, *, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None, warmup_steps=0):
+    target = initial_learning_rate if warmup_target is None else warmup_target
+    if step < warmup_steps:
+        return initial_learning_rate + (target - initial_learning_rate) * step / warmup_steps
+    s = min(step - warmup_steps, decay_steps)
+    return target * ((1 - alpha) * 0.5 * (1 + math.cos(math.pi * s / decay_steps)) + alpha)
+
+
+def warmup_up_to_and_including_the_peak(step, *, initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None,
+                                        warmup_steps=0):
+    if warmup_target is not None and step <= warmup_steps:  # <= : the same values, but 0/0 when warmup_steps is 0
+        return initial_learning_rate + (warmup_target - initial_learning_rate) * step / warmup_steps
+    return right.cosine_decay(step, initial_learning_rate=initial_learning_rate, decay_steps=decay_steps, alpha=alpha,
+                              warmup_target=warmup_target, warmup_steps=warmup_steps)
+
+
+# Wrong only in a branch of Keras's configuration: both passed every check before those branches had cases.
+WRONG_COSINE_BRANCHES = {
+    "warms up without a warmup_target": (
+        warms_up_without_a_target,
+        "`cosine_decay`: without a warmup_target Keras does no warmup: warmup_steps is then ignored and the cosine "
+        "starts at step 0 (initial_learning_rate=0.3, decay_steps=8, alpha=0.1, warmup_target=None, warmup_steps=5)."),
+    "divides by zero when warmup_steps is 0": (
+        warmup_up_to_and_including_the_peak,
+        "`cosine_decay` raised ZeroDivisionError (float division by zero) when called as cosine_decay(…, "
+        "initial_learning_rate=0.05, decay_steps=6, alpha=0.0, warmup_target=0.2, warmup_steps=0)."),
+}
+
+
+@pytest.mark.parametrize("name", WRONG_COSINE_BRANCHES)
+def test_cosines_wrong_in_one_branch_of_keras_are_rejected_with_their_exact_message(name):
+    fn, expected = WRONG_COSINE_BRANCHES[name]
+    with pytest.raises(CheckFailed) as failure:
+        checks.cosine_decay(fn)
+    assert str(failure.value) == expected
 
 
 @pytest.mark.parametrize("name", WRONG_COSINE)

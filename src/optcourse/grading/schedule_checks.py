@@ -75,9 +75,13 @@ def cosine_decay(fn: Callable, *, cases=None) -> None:
     from ..lesson.keras_bridge import import_tensorflow
 
     schedules = import_tensorflow().keras.optimizers.schedules
+    # Every branch Keras has: warmup to a target; no target (then warmup_steps is ignored, with or
+    # without it); a target with no warmup steps (decay from the target at once).
     cases = cases or [dict(initial_learning_rate=0.0, decay_steps=20, alpha=0.1, warmup_target=0.5, warmup_steps=5),
                       dict(initial_learning_rate=0.2, decay_steps=12, alpha=0.05, warmup_target=None, warmup_steps=0),
-                      dict(initial_learning_rate=0.01, decay_steps=9, alpha=0.0, warmup_target=0.1, warmup_steps=4)]
+                      dict(initial_learning_rate=0.01, decay_steps=9, alpha=0.0, warmup_target=0.1, warmup_steps=4),
+                      dict(initial_learning_rate=0.3, decay_steps=8, alpha=0.1, warmup_target=None, warmup_steps=5),
+                      dict(initial_learning_rate=0.05, decay_steps=6, alpha=0.0, warmup_target=0.2, warmup_steps=0)]
     for kwargs in cases:
         lr0, k, alpha = kwargs["initial_learning_rate"], kwargs["decay_steps"], kwargs["alpha"]
         target, warm = kwargs["warmup_target"], kwargs["warmup_steps"]
@@ -101,6 +105,11 @@ def cosine_decay(fn: Callable, *, cases=None) -> None:
             (shape(steps, alpha=0.0), "the alpha floor is missing: the rate should decay to alpha × the peak rate, not to 0"),
             (shape(steps, clamp=False), "after decay_steps the rate should stay at its floor, not follow the cosine back up"),
         ]
+        if target is None and warm:
+            delayed = np.clip(steps - warm, 0, k)
+            late_cosine = lr0 * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * delayed / k)) + alpha)
+            mistakes.append((np.where(steps < warm, lr0, late_cosine), "without a warmup_target Keras does no warmup: "
+                             "warmup_steps is then ignored and the cosine starts at step 0"))
         if target is not None:
             mistakes += [
                 (shape(steps, warm=warm + 1), "the warmup ends one step late: the peak is reached at step warmup_steps"),
