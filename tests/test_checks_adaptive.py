@@ -33,6 +33,23 @@ def adam_other_order(params, grads, state, *, learning_rate, beta_1, beta_2, eps
     return params - step, AdamState(m=m, v=v, t=t)
 
 
+def adam_float32_numpy_t(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
+    t = np.int64(state.t) + 1  # a numpy integer is an int too
+    m = np.float32(beta_1) * state.m + np.float32(1 - beta_1) * grads.astype(np.float32)
+    v = np.float32(beta_2) * state.v + np.float32(1 - beta_2) * np.square(grads.astype(np.float32))
+    alpha = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    return (params - alpha * m / (np.sqrt(v) + epsilon)).astype(np.float32), AdamState(m.astype(np.float32), v.astype(np.float32), t)
+
+
+def rmsprop_in_place_on_copies(params, grads, state, *, learning_rate, rho, epsilon):
+    mean_square = np.array(state.mean_square, copy=True)
+    mean_square *= rho
+    mean_square += (1 - rho) * grads**2
+    new = params.copy()
+    new -= learning_rate * grads / np.sqrt(mean_square + epsilon)
+    return new, RMSpropState(mean_square)
+
+
 
 
 @pytest.mark.parametrize("fn", [right.adagrad_step, adagrad_in_place_on_copies])
@@ -42,14 +59,14 @@ def test_correct_adagrad_rules_pass(fn):
         checks.adagrad_step(fn, **case)
 
 
-@pytest.mark.parametrize("fn", [right.rmsprop_step, rmsprop_expanded])
+@pytest.mark.parametrize("fn", [right.rmsprop_step, rmsprop_expanded, rmsprop_in_place_on_copies])
 def test_correct_rmsprop_rules_pass(fn):
     checks.rmsprop_step(fn)
     for case in hidden_cases("rmsprop_step"):
         checks.rmsprop_step(fn, **case)
 
 
-@pytest.mark.parametrize("fn", [right.adam_step, adam_other_order])
+@pytest.mark.parametrize("fn", [right.adam_step, adam_other_order, adam_float32_numpy_t])
 def test_correct_adam_rules_pass(fn):
     checks.adam_step(fn)
     for case in hidden_cases("adam_step"):
@@ -232,6 +249,118 @@ def test_wrong_adam_inits_are_rejected(name):
     with pytest.raises(CheckFailed) as failure:
         checks.adam_init(fn)
     assert expected in str(failure.value)
+
+
+# ---------------------------------------------------------------- wrong only from the initial state, or in the state's type
+# Each of these passed every check before the checks started from the initial state and fed the returned state back as it is.
+def adagrad_first_without_initial_value(params, grads, state, *, learning_rate, epsilon):
+    untouched = np.all(state.accumulator == 0.1)  # "the first step": the accumulator is still as adagrad_init made it
+    accumulator = grads**2 if untouched else state.accumulator + grads**2
+    return params - learning_rate * grads / np.sqrt(accumulator + epsilon), AdagradState(accumulator)
+
+
+def adagrad_accumulator_as_list(params, grads, state, *, learning_rate, epsilon):
+    accumulator = np.asarray(state.accumulator) + grads**2
+    return params - learning_rate * grads / np.sqrt(accumulator + epsilon), AdagradState(accumulator.tolist())
+
+
+def rmsprop_started_at_g2(params, grads, state, *, learning_rate, rho, epsilon):
+    mean_square = grads**2 if not np.any(state.mean_square) else rho * state.mean_square + (1 - rho) * grads**2
+    return params - learning_rate * grads / np.sqrt(mean_square + epsilon), RMSpropState(mean_square)
+
+
+def rmsprop_plain_tuple(params, grads, state, *, learning_rate, rho, epsilon):
+    mean_square = rho * state[0] + (1 - rho) * grads**2
+    return params - learning_rate * grads / np.sqrt(mean_square + epsilon), (mean_square,)
+
+
+def adam_returning(new_state=None, *, moments_from_first=False, correction_t=lambda t: t):
+    """A Keras-form Adam step; ``new_state(m, v, t, old)`` builds what it returns."""
+    def fn(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
+        t = state.t + 1
+        if moments_from_first and state.t == 0:
+            m, v = grads.copy(), grads**2
+        else:
+            m, v = beta_1 * state.m + (1 - beta_1) * grads, beta_2 * state.v + (1 - beta_2) * grads**2
+        tc = correction_t(t)
+        new = params - learning_rate * np.sqrt(1 - beta_2**tc) / (1 - beta_1**tc) * m / (np.sqrt(v) + epsilon)
+        return new, (new_state or (lambda m, v, t, old: AdamState(m, v, t)))(m, v, t, state)
+    return fn
+
+
+def _first_step(name, keras, hint, label):
+    return f"`{name}`: your first step differs from tf.keras.optimizers.{keras} (later steps from a given state agree): {hint} ({label})."
+
+
+_ADAGRAD_START = _first_step(
+    "adagrad_step", "Adagrad", "check how the state starts — the accumulator starts at initial_accumulator_value (0.1), and the "
+    "first step adds g² to it like any other step", "learning_rate=0.5, epsilon=1e-07, shape (3,) (float64), gradients ~1, from the initial state")
+_ADAM_START = _first_step(
+    "adam_step", "Adam", "check how the state starts — Adam's m and v start at zero and t at 0, so the first update uses t = 1",
+    "learning_rate=0.01, beta_1=0.8, beta_2=0.95, epsilon=1e-07, shape (3,) (float64), gradients ~1, from the initial state")
+FIRST_STEP_ADAGRAD = {
+    "first step ignores initial_accumulator_value": (adagrad_first_without_initial_value, _ADAGRAD_START),
+    "accumulator returned as a list": (adagrad_accumulator_as_list, "`adagrad_step` returned the state's `accumulator` as a list; "
+                                                                    "return a numpy array of the parameters' shape inside AdagradState."),
+}
+FIRST_STEP_RMSPROP = {
+    "average started at g²": (rmsprop_started_at_g2, _first_step(
+        "rmsprop_step", "RMSprop", "check how the state starts — the average starts at zero, so the first step makes it "
+        "rho × 0 + (1 − rho) × g², not g²", "learning_rate=0.01, rho=0.8, epsilon=1e-07, shape (3,) (float64), gradients ~1, from the initial state")),
+    "state as a plain tuple": (rmsprop_plain_tuple, "`rmsprop_step` returned a state of type tuple; return a new `RMSpropState(mean_square=...)`."),
+}
+FIRST_STEP_ADAM = {
+    "moments initialised from the first gradient": (adam_returning(moments_from_first=True), _ADAM_START),
+    "bias correction off by one only at t = 1": (adam_returning(correction_t=lambda t: max(t, 2)), _ADAM_START),
+    "t returned as a float": (adam_returning(lambda m, v, t, old: AdamState(m, v, float(t))),
+                              "`adam_step` returned the state's `t` as a float; t counts the steps taken: keep it an int inside AdamState."),
+    "t returned as a float array": (adam_returning(lambda m, v, t, old: AdamState(m, v, np.asarray(t, dtype=float))),
+                                    "`adam_step` returned the state's `t` as a numpy array; t counts the steps taken: keep it an int inside AdamState."),
+    "t not incremented from 0": (adam_returning(lambda m, v, t, old: AdamState(m, v, t if old.t else 0)),
+                                 "`adam_step` returned t = 0 after step 1 from the initial state (t = 0); t counts the steps taken, so it should be 1."),
+    "m returned as a list": (adam_returning(lambda m, v, t, old: AdamState(m.tolist(), v, t)),
+                             "`adam_step` returned the state's `m` as a list; return a numpy array of the parameters' shape inside AdamState."),
+    "m of the wrong shape": (adam_returning(lambda m, v, t, old: AdamState(m.reshape(1, -1), v, t)),
+                             "`adam_step` returned the new state's `m` of shape (1, 3); it should have shape (3,)."),
+}
+FIRST_STEP_INITS = {
+    "adam_init with m as a list": (checks.adam_init, lambda params: AdamState(np.zeros(np.shape(params)).tolist(), np.zeros(np.shape(params)), 0),
+                                   "`adam_init` returned the state's `m` as a list; return a numpy array of the parameters' shape inside AdamState."),
+    "adagrad_init as a list": (checks.adagrad_init, lambda params, initial_accumulator_value=0.1: AdagradState(np.full(np.shape(params), initial_accumulator_value).tolist()),
+                               "`adagrad_init` returned the state's `accumulator` as a list; return a numpy array of the parameters' shape inside AdagradState."),
+}
+
+
+@pytest.mark.parametrize(("check", "bank", "name"), [
+    *(("adagrad_step", FIRST_STEP_ADAGRAD, name) for name in FIRST_STEP_ADAGRAD),
+    *(("rmsprop_step", FIRST_STEP_RMSPROP, name) for name in FIRST_STEP_RMSPROP),
+    *(("adam_step", FIRST_STEP_ADAM, name) for name in FIRST_STEP_ADAM),
+])
+def test_rules_wrong_from_the_start_or_in_their_state_type_are_rejected_plainly(check, bank, name):
+    fn, expected = bank[name]
+    with pytest.raises(CheckFailed) as failure:
+        getattr(checks, check)(fn)
+    assert str(failure.value) == expected
+
+
+@pytest.mark.parametrize("name", FIRST_STEP_INITS)
+def test_inits_with_list_fields_are_rejected_plainly(name):
+    check, fn, expected = FIRST_STEP_INITS[name]
+    with pytest.raises(CheckFailed) as failure:
+        check(fn)
+    assert str(failure.value) == expected
+
+
+def test_steps_can_start_from_the_learners_own_init():
+    checks.adagrad_step(right.adagrad_step, init=right.adagrad_init)
+    checks.adam_step(right.adam_step, init=right.adam_init)
+    with pytest.raises(CheckFailed) as failure:  # v starting at one is only wrong from the start
+        checks.adam_step(right.adam_step, init=lambda params: AdamState(np.zeros(np.shape(params)), np.ones(np.shape(params)), 0))
+    assert str(failure.value) == _ADAM_START
+    with pytest.raises(CheckFailed) as failure:
+        checks.adagrad_step(right.adagrad_step, init=lambda params: AdagradState(np.zeros(np.shape(params)).tolist()))
+    assert str(failure.value) == ("`adagrad_init` returned the state's `accumulator` as a list; "
+                                  "return a numpy array of the parameters' shape inside AdagradState.")
 
 
 def test_the_course_reference_is_refused_by_graded_checks():

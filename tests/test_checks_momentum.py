@@ -132,6 +132,69 @@ def test_wrong_nesterov_rules_are_rejected_with_their_mistake_named(name):
     assert expected in str(failure.value)
 
 
+# ---------------------------------------------------------------- wrong only from the initial state, or in the state's type
+# Each of these passed every check before the checks started from momentum_init and fed the returned state back as it is.
+def first_step_special(first, later):
+    """A step that treats a zero velocity (the very first step) differently: (w, new_m, g, lr, mu) -> new_w."""
+    def step(params, grads, state, *, learning_rate, momentum):
+        velocity = momentum * state.velocity - learning_rate * grads
+        move = first if not np.any(state.velocity) else later
+        return move(params, velocity, grads, learning_rate, momentum), MomentumState(velocity)
+    return step
+
+
+def velocity_as_list(params, grads, state, *, learning_rate, momentum):
+    velocity = momentum * np.asarray(state.velocity) - learning_rate * grads
+    return params + velocity, MomentumState(velocity.tolist())
+
+
+def state_as_plain_tuple(params, grads, state, *, learning_rate, momentum):
+    velocity = momentum * state[0] - learning_rate * grads
+    return params + velocity, (velocity,)
+
+
+CLASSIC = lambda w, m, g, lr, mu: w + m  # noqa: E731
+LOOK_AHEAD = lambda w, m, g, lr, mu: w + mu * m - lr * g  # noqa: E731
+_FROM_START = "(learning_rate=0.1, momentum=0.9, shape (3,) (float64), gradients ~1, from the initial state)."
+_MOMENTUM_START = ("check how the state starts — the velocity starts at zero, and the first step is a step like any other: "
+                   "velocity = −learning_rate × g, then params + velocity ")
+FIRST_STEP_MOMENTUM = {
+    "first step skipped": (first_step_special(lambda w, m, g, lr, mu: w.copy(), CLASSIC),
+                           "`momentum_step`: your first step differs from tf.keras.optimizers.SGD(momentum=…, nesterov=False) "
+                           "(later steps from a given state agree): " + _MOMENTUM_START + _FROM_START),
+    "first step doubled": (first_step_special(lambda w, m, g, lr, mu: w + 2 * m, CLASSIC),
+                           "`momentum_step`: your first step differs from tf.keras.optimizers.SGD(momentum=…, nesterov=False) "
+                           "(later steps from a given state agree): " + _MOMENTUM_START + _FROM_START),
+    "velocity returned as a list": (velocity_as_list, "`momentum_step` returned the state's `velocity` as a list; return a numpy "
+                                                      "array of the parameters' shape inside MomentumState."),
+    "state as a plain tuple": (state_as_plain_tuple, "`momentum_step` returned a state of type tuple; return a new "
+                                                     "`MomentumState(velocity=...)`."),
+}
+FIRST_STEP_NESTEROV = {
+    "first step without look-ahead": (
+        first_step_special(CLASSIC, LOOK_AHEAD),
+        "`nesterov_step`: your first step differs from tf.keras.optimizers.SGD(momentum=…, nesterov=True) (later steps from a "
+        "given state agree): check how the state starts — the velocity starts at zero, and the first step is a Nesterov step "
+        "like any other: velocity = −learning_rate × g, then params + momentum × velocity − learning_rate × g " + _FROM_START),
+}
+
+
+@pytest.mark.parametrize("name", FIRST_STEP_MOMENTUM)
+def test_momentum_wrong_from_the_start_or_in_its_state_type_is_rejected_plainly(name):
+    fn, expected = FIRST_STEP_MOMENTUM[name]
+    with pytest.raises(CheckFailed) as failure:
+        checks.momentum_step(fn)
+    assert str(failure.value) == expected
+
+
+@pytest.mark.parametrize("name", FIRST_STEP_NESTEROV)
+def test_nesterov_wrong_from_the_start_is_rejected_plainly(name):
+    fn, expected = FIRST_STEP_NESTEROV[name]
+    with pytest.raises(CheckFailed) as failure:
+        checks.nesterov_step(fn)
+    assert str(failure.value) == expected
+
+
 def test_momentum_zero_must_be_plain_sgd():
     ignores_zero = rule(lambda w, m, g, lr, mu: (w + (mu or 0.5) * m - lr * g, (mu or 0.5) * m - lr * g))
     checks.momentum_step(ignores_zero)  # visible cases use non-zero momentum

@@ -5,9 +5,10 @@ float32/float64 drift require):
 
 1. cases in two regimes, because no single regime exposes every wrong rule: gradients ~1 with the
    default epsilon, and gradients ~1e-3 with epsilon 1e-2; non-default hyperparameters, several
-   shapes, float64 and float32 inputs, and a **non-zero starting state**;
-2. the learner's step is applied repeatedly, carrying its own returned state, and checked for
-   shape, type, finiteness and unchanged inputs at every step;
+   shapes, float64 and float32 inputs, and a **non-zero starting state**; then a few steps from the
+   **initial state** against a fresh Keras optimizer, so a rule wrong only on its first step fails;
+2. the learner's step is applied repeatedly, fed back exactly the state it returned (a NamedTuple
+   of numpy arrays, t an int), and checked for shape, type, finiteness and unchanged inputs at every step;
 3. parameters and every state field are compared with the Keras optimizer after every step;
 4. on a mismatch, the same gradients are run through known wrong rules (numpy), and a match
    names the mistake.
@@ -29,17 +30,18 @@ from ..constants import (
 )
 from ..learner_code.calling import as_array, call_learner, close
 from ..learner_code.feedback import fail
-from ..lesson.optim import AdagradState, AdamState, MomentumState, RMSpropState
+from ..lesson.optim import AdagradState, AdamState, MomentumState, RMSpropState, momentum_init, rmsprop_init
 
 __all__ = ["momentum_step", "nesterov_step", "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step"]
 
 
 class Case(NamedTuple):
     params: np.ndarray
-    state: tuple          # the rule's own NamedTuple, non-zero
+    state: tuple          # the rule's own NamedTuple, non-zero (or the initial state when ``fresh``)
     grads: list
     hyper: dict
     label: str
+    fresh: bool = False   # starts from the initial state; Keras starts from a new optimizer
 
 
 class Rule(NamedTuple):
@@ -47,6 +49,7 @@ class Rule(NamedTuple):
     state_type: type
     keras: Callable       # Case -> (params per step, {field: values per step})
     variants: Callable    # Case -> [(numpy rule (w, state dict, g) -> (w, state dict), message)]
+    first_step: str = ""  # what to check when only the steps from the initial state differ
 
 
 def _regime_cases(seed: int, settings, make_state, num_steps: int = 8):
@@ -60,6 +63,41 @@ def _regime_cases(seed: int, settings, make_state, num_steps: int = 8):
             shown = ", ".join(f"{k}={v:g}" for k, v in hyper.items())
             label = f"{shown}, shape {shape} ({np.dtype(dtype).name}), gradients ~{scale:g}, from a non-zero state"
             yield Case(params, state, grads, hyper, label)
+
+
+def _fresh_cases(seed: int, settings, initial_state, num_steps: int = 4):
+    """Like ``_regime_cases``, but each case starts from ``initial_state(params)``."""
+    rng = np.random.default_rng([seed, 1])
+    for shape, scale, hyper in settings:
+        for dtype in (np.float64, np.float32):
+            params = rng.uniform(-3, 3, size=shape).astype(dtype)
+            grads = [(scale * rng.normal(size=shape)).astype(dtype) for _ in range(num_steps)]
+            shown = ", ".join(f"{k}={v:g}" for k, v in hyper.items())
+            label = f"{shown}, shape {shape} ({np.dtype(dtype).name}), gradients ~{scale:g}, from the initial state"
+            yield Case(params, initial_state(params), grads, hyper, label, fresh=True)
+
+
+def _kind(value) -> str:
+    if isinstance(value, np.ndarray):
+        return "a numpy array"
+    return {list: "a list", tuple: "a tuple", float: "a float", bool: "a bool"}.get(type(value), f"a {type(value).__name__}")
+
+
+def _check_state_types(name: str, state: tuple) -> None:
+    """Fail unless every array field of ``state`` is a numpy array and ``t`` an int.
+
+    Shapes are ``as_array``'s job; this catches what it converts silently (a list, a float t)
+    and what would break the next step or the notebook's experiments.
+    """
+    __tracebackhide__ = True
+    kind = type(state).__name__
+    for field in type(state)._fields:
+        value = getattr(state, field)
+        if field == "t":
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                fail(f"`{name}` returned the state's `t` as {_kind(value)}; t counts the steps taken: keep it an int inside {kind}.")
+        elif not isinstance(value, np.ndarray):
+            fail(f"`{name}` returned the state's `{field}` as {_kind(value)}; return a numpy array of the parameters' shape inside {kind}.")
 
 
 def _run_numpy(rule: Callable, case: Case):
@@ -78,7 +116,7 @@ def _run_learner(fn: Callable, rule: Rule, case: Case):
     name, fields = rule.name, rule.state_type._fields
     params, state = case.params.copy(), case.state
     got_params, got_states = [], {field: [] for field in fields}
-    for grads in case.grads:
+    for step, grads in enumerate(case.grads, start=1):
         inputs = [params.copy(), grads.copy(), *(np.copy(getattr(state, f)) for f in fields)]
         result = call_learner(fn, name, (params, grads, state), case.hyper)
         after = [params, grads, *(getattr(state, f) for f in fields)]
@@ -96,7 +134,11 @@ def _run_learner(fn: Callable, rule: Rule, case: Case):
             shape = np.shape(getattr(case.state, field))
             values[field] = as_array(getattr(result[1], field), name=name, what=f"the new state's `{field}`", shape=shape)
             got_states[field].append(values[field])
-        state = rule.state_type(**{f: (int(values[f]) if f == "t" else values[f]) for f in fields})
+        _check_state_types(name, result[1])
+        if case.fresh and "t" in fields and result[1].t != step:
+            fail(f"`{name}` returned t = {result[1].t} after step {step} from the initial state (t = 0); "
+                 f"t counts the steps taken, so it should be {step}.")
+        state = result[1]  # exactly what the learner returned: the notebook's experiments feed it back too
         got_params.append(params)
     return np.array(got_params), {k: np.array(v) for k, v in got_states.items()}
 
@@ -116,6 +158,14 @@ def _check(fn: Callable, rule: Rule, cases, keras_name: str) -> None:
         got_params, got_states = _run_learner(fn, rule, case)
         if _matches(got_params, got_states, expected_params, expected_states):
             continue
+        if case.fresh:  # the cases from a non-zero state, checked first, all agreed
+            steps = [not _matches(got_params[k], {f: v[k] for f, v in got_states.items()},
+                                  expected_params[k], {f: v[k] for f, v in expected_states.items()})
+                     for k in range(len(case.grads))]
+            step = int(np.argmax(steps)) + 1
+            which = "your first step differs" if step == 1 else f"your step {step} from the initial state differs"
+            fail(f"`{rule.name}`: {which} from {keras_name} (later steps from a given state agree): "
+                 f"{rule.first_step} ({case.label}).")
         for variant, message in rule.variants(case):
             if _matches(got_params, got_states, *_run_numpy(variant, case)):
                 fail(f"`{rule.name}`: {message} ({case.label}).")
@@ -137,7 +187,8 @@ def _momentum_rule(nesterov: bool) -> Rule:
     from ..lesson.keras_bridge import keras_momentum_run
 
     def keras(case):
-        params, velocity = keras_momentum_run(case.params, case.grads, case.state.velocity, nesterov=nesterov, **case.hyper)
+        start = None if case.fresh else case.state.velocity
+        params, velocity = keras_momentum_run(case.params, case.grads, start, nesterov=nesterov, **case.hyper)
         return params, {"velocity": velocity}
 
     def variants(case):
@@ -184,13 +235,18 @@ def _momentum_rule(nesterov: bool) -> Rule:
                           "the look-ahead step is w + momentum × velocity − learning_rate × g; the − learning_rate × g term is missing"))
         return found
 
-    return Rule("nesterov_step" if nesterov else "momentum_step", MomentumState, keras, variants)
+    first_step = ("check how the state starts — the velocity starts at zero, and the first step is a Nesterov step like any "
+                  "other: velocity = −learning_rate × g, then params + momentum × velocity − learning_rate × g" if nesterov else
+                  "check how the state starts — the velocity starts at zero, and the first step is a step like any other: "
+                  "velocity = −learning_rate × g, then params + velocity")
+    return Rule("nesterov_step" if nesterov else "momentum_step", MomentumState, keras, variants, first_step)
 
 
 def _momentum_cases(seed, shapes, rates, momenta):
     settings = [(shape, 1e-3 if len(shape) > 1 else 1.0, {"learning_rate": lr, "momentum": mu})
                 for shape, lr, mu in zip(shapes, rates, momenta)]
-    return _regime_cases(seed, settings, lambda params, rng, scale: MomentumState(rng.normal(0, 0.5, params.shape).astype(params.dtype)), num_steps=6)
+    regular = _regime_cases(seed, settings, lambda params, rng, scale: MomentumState(rng.normal(0, 0.5, params.shape).astype(params.dtype)), num_steps=6)
+    return [*regular, *_fresh_cases(seed, settings, momentum_init)]
 
 
 _MOMENTUM = dict(shapes=[(3,), (2, 4)], rates=[0.1, 0.05], momenta=[0.9, 0.7])
@@ -246,8 +302,9 @@ def _keras_oracle(optimizer_name: str, slots: dict, *, counts_steps: bool = Fals
 
     def keras(case):
         optimizer = getattr(import_tensorflow().keras.optimizers, optimizer_name)(**case.hyper)
-        params, after = keras_rule_run(optimizer, case.params, case.grads, iterations=case.state.t if counts_steps else 0,
-                                       slots={slot: getattr(case.state, field) for field, slot in slots.items()})
+        from_state = counts_steps and not case.fresh
+        params, after = keras_rule_run(optimizer, case.params, case.grads, iterations=case.state.t if from_state else 0,
+                                       slots={slot: None if case.fresh else getattr(case.state, field) for field, slot in slots.items()})
         states = {field: after[slot] for field, slot in slots.items()}
         if counts_steps:
             states["t"] = after["iterations"]
@@ -285,20 +342,46 @@ def _adagrad_rule() -> Rule:
             (rule(add, lambda g, acc, old: lr * g / np.sqrt(acc)), "epsilon is missing: divide by sqrt(accumulator + epsilon)"),
         ]
 
-    return Rule("adagrad_step", AdagradState, _keras_oracle("Adagrad", {"accumulator": "_accumulators"}), variants)
+    return Rule("adagrad_step", AdagradState, _keras_oracle("Adagrad", {"accumulator": "_accumulators"}), variants,
+                "check how the state starts — the accumulator starts at initial_accumulator_value "
+                f"({ADAGRAD_INITIAL_ACCUMULATOR_VALUE}), and the first step adds g² to it like any other step")
 
 
 _ADAGRAD = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.5, "epsilon": ADAGRAD_EPSILON},
                                                {"learning_rate": 0.1, "epsilon": ADAGRAD_EPSILON}])
 
 
-def adagrad_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> None:
-    """Check ``fn(params, grads, state, *, learning_rate, epsilon)`` against tf.keras.optimizers.Adagrad."""
+def _initial(init: Callable | None, name: str, default: Callable) -> Callable:
+    """``params -> state``: the learner's ``init`` (checked plainly) if given, else ``default``."""
+    if init is None:
+        return default
+
+    def start(params):
+        __tracebackhide__ = True
+        state = call_learner(init, name, (params,), {})
+        if not isinstance(state, type(default(params))):
+            fail(f"`{name}` returned {type(state).__name__}; return `{type(default(params)).__name__}(...)`.")
+        for field in state._fields:
+            if field != "t":
+                as_array(getattr(state, field), name=name, what=f"`{field}`", shape=params.shape)
+        _check_state_types(name, state)
+        return state
+
+    return start
+
+
+def adagrad_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None, init: Callable | None = None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, epsilon)`` against tf.keras.optimizers.Adagrad.
+
+    The last cases start from ``init(params)`` (the learner's ``adagrad_init``) if given, else from
+    the accumulator Keras starts with.
+    """
     __tracebackhide__ = True
     options = _options(_ADAGRAD, shapes=shapes, hypers=hypers)
-    cases = _regime_cases(seed, _adaptive_settings(options["shapes"], options["hypers"]),
-                          lambda params, rng, scale: AdagradState(_positive_state(params, rng, scale)), num_steps=12)
-    _check(fn, _adagrad_rule(), cases, "tf.keras.optimizers.Adagrad")
+    settings = _adaptive_settings(options["shapes"], options["hypers"])
+    cases = _regime_cases(seed, settings, lambda params, rng, scale: AdagradState(_positive_state(params, rng, scale)), num_steps=12)
+    start = _initial(init, "adagrad_init", lambda params: AdagradState(np.full(params.shape, ADAGRAD_INITIAL_ACCUMULATOR_VALUE)))
+    _check(fn, _adagrad_rule(), [*cases, *_fresh_cases(seed, settings, start)], "tf.keras.optimizers.Adagrad")
 
 
 def adagrad_init(fn: Callable) -> None:
@@ -315,6 +398,7 @@ def adagrad_init(fn: Callable) -> None:
         if not isinstance(state, AdagradState):
             fail(f"`adagrad_init` returned {type(state).__name__}; return `AdagradState(accumulator=...)`.")
         got = as_array(state.accumulator, name="adagrad_init", what="the accumulator", shape=shape)
+        _check_state_types("adagrad_init", state)
         variable = tf.Variable(params)
         optimizer = tf.keras.optimizers.Adagrad(**kwargs)
         optimizer.build([variable])
@@ -368,7 +452,9 @@ def _rmsprop_rule() -> Rule:
             (rule(ema, lambda g, v, old: lr * g / np.sqrt(v)), "epsilon is missing: divide by sqrt(mean_square + epsilon)"),
         ]
 
-    return Rule("rmsprop_step", RMSpropState, _keras_oracle("RMSprop", {"mean_square": "_velocities"}), variants)
+    return Rule("rmsprop_step", RMSpropState, _keras_oracle("RMSprop", {"mean_square": "_velocities"}), variants,
+                "check how the state starts — the average starts at zero, so the first step makes it "
+                "rho × 0 + (1 − rho) × g², not g²")
 
 
 _RMSPROP = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "rho": 0.8, "epsilon": RMSPROP_EPSILON},
@@ -379,9 +465,9 @@ def rmsprop_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> No
     """Check ``fn(params, grads, state, *, learning_rate, rho, epsilon)`` against tf.keras.optimizers.RMSprop."""
     __tracebackhide__ = True
     options = _options(_RMSPROP, shapes=shapes, hypers=hypers)
-    cases = _regime_cases(seed, _adaptive_settings(options["shapes"], options["hypers"]),
-                          lambda params, rng, scale: RMSpropState(_positive_state(params, rng, scale)), num_steps=10)
-    _check(fn, _rmsprop_rule(), cases, "tf.keras.optimizers.RMSprop")
+    settings = _adaptive_settings(options["shapes"], options["hypers"])
+    cases = _regime_cases(seed, settings, lambda params, rng, scale: RMSpropState(_positive_state(params, rng, scale)), num_steps=10)
+    _check(fn, _rmsprop_rule(), [*cases, *_fresh_cases(seed, settings, rmsprop_init)], "tf.keras.optimizers.RMSprop")
 
 
 # ---------------------------------------------------------------- Adam (Module 5)
@@ -426,7 +512,8 @@ def _adam_rule() -> Rule:
              "only m is bias-corrected; the correction of v, sqrt(1 − beta_2^t), is missing"),
         ]
 
-    return Rule("adam_step", AdamState, _keras_oracle("Adam", {"m": "_momentums", "v": "_velocities"}, counts_steps=True), variants)
+    return Rule("adam_step", AdamState, _keras_oracle("Adam", {"m": "_momentums", "v": "_velocities"}, counts_steps=True), variants,
+                "check how the state starts — Adam's m and v start at zero and t at 0, so the first update uses t = 1")
 
 
 def _adam_state(params, rng, scale):
@@ -439,12 +526,18 @@ _ADAM = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "beta_1": 0.
                                              "epsilon": ADAM_EPSILON}])
 
 
-def adam_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None) -> None:
-    """Check ``fn(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon)`` against tf.keras.optimizers.Adam."""
+def adam_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None, init: Callable | None = None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon)`` against tf.keras.optimizers.Adam.
+
+    The last cases start from ``init(params)`` (the learner's ``adam_init``) if given, else from
+    m = v = 0, t = 0, as a new Keras optimizer does.
+    """
     __tracebackhide__ = True
     options = _options(_ADAM, shapes=shapes, hypers=hypers)
-    cases = _regime_cases(seed, _adaptive_settings(options["shapes"], options["hypers"]), _adam_state, num_steps=10)
-    _check(fn, _adam_rule(), cases, "tf.keras.optimizers.Adam")
+    settings = _adaptive_settings(options["shapes"], options["hypers"])
+    cases = _regime_cases(seed, settings, _adam_state, num_steps=10)
+    start = _initial(init, "adam_init", lambda params: AdamState(np.zeros(params.shape), np.zeros(params.shape), 0))
+    _check(fn, _adam_rule(), [*cases, *_fresh_cases(seed, settings, start)], "tf.keras.optimizers.Adam")
 
 
 def adam_init(fn: Callable) -> None:
@@ -462,5 +555,6 @@ def adam_init(fn: Callable) -> None:
         if not isinstance(state.t, (int, np.integer)) or state.t != 0:
             fail(f"`adam_init` should start t at 0 (no steps taken yet), as an int; got {state.t!r}. "
                  "The first step then uses t = 1.")
+        _check_state_types("adam_init", state)
         if np.shares_memory(state.m, state.v) or np.shares_memory(state.m, params) or np.shares_memory(state.v, params):
             fail("`adam_init` returned arrays that share memory (with each other or with params); make new ones.")

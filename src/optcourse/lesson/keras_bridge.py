@@ -28,7 +28,8 @@ def keras_rule_run(optimizer, params, grads_sequence, *, slots: dict | None = No
     """Run a Keras optimizer on fixed gradients in float64, from a chosen starting state.
 
     ``slots`` maps the optimizer's slot lists (``"_accumulators"``, ``"_velocities"``,
-    ``"_momentums"``, ``"momentums"``) to starting arrays; ``iterations`` sets its step counter.
+    ``"_momentums"``, ``"momentums"``) to starting arrays (``None``: keep the value Keras builds, and
+    only read it); ``iterations`` sets its step counter.
     Returns the parameters after every step, shape ``(num_steps, *params.shape)``, and each slot's
     values after every step, plus ``"iterations"``.
     """
@@ -37,7 +38,8 @@ def keras_rule_run(optimizer, params, grads_sequence, *, slots: dict | None = No
     optimizer.build([variable])
     slots = slots or {}
     for name, value in slots.items():
-        getattr(optimizer, name)[0].assign(np.asarray(value, dtype=np.float64))
+        if value is not None:
+            getattr(optimizer, name)[0].assign(np.asarray(value, dtype=np.float64))
     optimizer.iterations.assign(iterations)
     params_after, slots_after = [], {name: [] for name in [*slots, "iterations"]}
     for grads in grads_sequence:
@@ -53,14 +55,15 @@ def keras_momentum_run(params, grads_sequence, velocity, *, learning_rate: float
                        nesterov: bool) -> tuple[np.ndarray, np.ndarray]:
     """Run ``tf.keras.optimizers.SGD(momentum=…, nesterov=…)`` on fixed gradients, in float64.
 
-    Starts from ``params`` with the momentum slot set to ``velocity``. Returns the parameters and
+    Starts from ``params`` with the momentum slot set to ``velocity`` (``None``: as Keras builds it,
+    zero). Returns the parameters and
     the velocity after every step, each of shape ``(num_steps, *params.shape)``.
     """
     tf = import_tensorflow()
     variable = tf.Variable(np.asarray(params, dtype=np.float64))
     optimizer = tf.keras.optimizers.SGD(learning_rate=float(learning_rate), momentum=float(momentum), nesterov=nesterov)
     optimizer.build([variable])
-    if momentum:
+    if momentum and velocity is not None:
         optimizer.momentums[0].assign(np.asarray(velocity, dtype=np.float64))
     params_after, velocity_after = [], []
     for grads in grads_sequence:
