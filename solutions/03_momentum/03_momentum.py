@@ -90,8 +90,10 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 #
 # Write `momentum_step` in the Keras form above. It returns the new parameters and a **new**
 # `MomentumState` holding the new velocity; it changes none of its inputs. Your step is run on fixed
-# gradient sequences from a non-zero starting velocity and compared, after every step, with
-# `tf.keras.optimizers.SGD(momentum=…)` — parameters and velocity — at `rtol=1e-5, atol=1e-6`.
+# gradient sequences — from a zero velocity, as Keras starts, and from a non-zero one — and compared,
+# after every step, with `tf.keras.optimizers.SGD(momentum=…)` — parameters and velocity — at
+# `rtol=1e-5, atol=1e-6`. The state you return is fed back as it is, so keep the velocity a numpy
+# array inside `MomentumState`.
 
 # %% nbgrader={"grade": false, "grade_id": "momentum_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def momentum_step(params, grads, state, *, learning_rate, momentum):

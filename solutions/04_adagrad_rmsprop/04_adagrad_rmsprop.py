@@ -118,8 +118,9 @@ checks.adagrad_init(adagrad_init)
 #
 # Write `adagrad_step` in the Keras form above: add $g^2$ to the accumulator, then step with the
 # **updated** accumulator, epsilon inside the root. It is compared with
-# `tf.keras.optimizers.Adagrad` after every step, starting from a non-zero accumulator, with normal
-# and with tiny gradients, at `rtol=1e-5, atol=1e-6`.
+# `tf.keras.optimizers.Adagrad` after every step, starting from Keras's initial accumulator and from
+# other non-zero ones, with normal and with tiny gradients, at `rtol=1e-5, atol=1e-6`. The state you return
+# is fed back as it is.
 
 # %% nbgrader={"grade": false, "grade_id": "adagrad_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adagrad_step(params, grads, state, *, learning_rate, epsilon):

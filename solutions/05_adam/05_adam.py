@@ -111,8 +111,9 @@ checks.adam_init(adam_init)
 # ## Exercise 2 — the Adam step (4 points)
 #
 # Write `adam_step` in the Keras form above. It is compared with `tf.keras.optimizers.Adam` after
-# every step — parameters, `m`, `v` and `t` — starting from a non-zero state, with non-default
-# betas, with normal and with tiny gradients and a larger epsilon, at `rtol=1e-5, atol=1e-6`.
+# every step — parameters, `m`, `v` and `t` — starting from the initial state ($m = v = 0$, $t = 0$)
+# and from a non-zero one, with non-default betas, with normal and with tiny gradients and a larger
+# epsilon, at `rtol=1e-5, atol=1e-6`. The state you return is fed back as it is.
 
 # %% nbgrader={"grade": false, "grade_id": "adam_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
