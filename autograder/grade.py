@@ -60,8 +60,8 @@ def modules() -> list[str]:
 
 def _pick(notebooks: list[Path], assignment: str, *, only_one_assignment: bool) -> Path | None:
     named = [p for p in notebooks if assignment in p.name]
-    if named:
-        return sorted(named)[0]
+    if named:  # the exact name before a copy of it ("01_gradient_descent-Copy1.ipynb" sorts first)
+        return min(named, key=lambda p: (p.name != f"{assignment}.ipynb", len(p.parts), p.name))
     return notebooks[0] if len(notebooks) == 1 and only_one_assignment else None
 
 
@@ -199,9 +199,19 @@ def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) ->
 
 
 def hidden_from_students(work: Path, submissions: Path) -> list[Path]:
-    """What student code must not see: the solutions and hidden tests (in .git too), every gradebook and
-    grading folder, and the original submissions of the whole class."""
-    return [ROOT / "solutions", ROOT / ".git", ROOT / "autograder" / "work", work, submissions]
+    """What student code must not see: the solutions and hidden tests (in git's history too), every
+    gradebook and grading folder, and the original submissions of the whole class."""
+    return [ROOT / "solutions", *_git_folders(), ROOT / "autograder" / "work", work, submissions]
+
+
+def _git_folders() -> list[Path]:
+    """The repository's git folder; in a worktree or submodule `.git` is a file naming it elsewhere."""
+    folders = [ROOT / ".git"]
+    found = subprocess.run(["git", "rev-parse", "--git-common-dir", "--git-dir"], cwd=ROOT, capture_output=True, text=True) \
+        if shutil.which("git") else None
+    if found is not None and found.returncode == 0:
+        folders += [(ROOT / line).resolve() for line in found.stdout.split()]
+    return [folder for folder in folders if folder.is_dir()]
 
 
 def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits()) -> list[Outcome]:
@@ -247,7 +257,9 @@ def _with_feedback_checked(outcome: Outcome, work: Path, result: subprocess.Comp
     page = work / "feedback" / outcome.student / outcome.assignment / f"{outcome.assignment}.html"
     if not outcome.graded or page.is_file():
         return outcome
-    return outcome._replace(reason=f"graded, but no feedback could be written: {_reason(result.stdout + result.stderr)}")
+    log = (result.stdout + result.stderr).splitlines()
+    about = [line for line in log if outcome.student in line] or log  # prefer the lines that name this student
+    return outcome._replace(reason=f"graded, but no feedback could be written: {_reason(chr(10).join(about))}")
 
 
 def _register_students(work: Path, students: list[str]) -> None:

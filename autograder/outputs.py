@@ -10,7 +10,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-NOTE = "\n[output truncated by the grader: more than {budget} bytes in this cell]\n"
+NOTE = "\n[output truncated by the grader: it keeps {cell} bytes of output per cell and {notebook} per notebook]\n"
 
 
 def _size(output) -> int:
@@ -23,11 +23,23 @@ def _size(output) -> int:
 
 class ExecuteWithOutputBudget(Execute):
     max_bytes = Integer(1_000_000, help="Output bytes kept per cell; the rest is dropped with a note.").tag(config=True)
+    max_notebook_bytes = Integer(10_000_000, help="Output bytes kept per notebook (a learner may add cells).").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._used: dict[int, int] = {}
+        self._total = 0
         self._noted: set[tuple[int, str]] = set()
         return super().preprocess(nb, resources, km)
+
+    def _note(self) -> str:
+        return NOTE.format(cell=self.max_bytes, notebook=self.max_notebook_bytes)
+
+    def _update_display_id(self, display_id, msg):
+        """A display updated in place (``update_display_data``) never passes through ``output``."""
+        data = msg.get("content", {}).get("data", {})
+        if sum(len(str(value)) for value in data.values()) > self.max_bytes:
+            msg = {**msg, "content": {**msg["content"], "data": {"text/plain": self._note().strip()}, "metadata": {}}}
+        super()._update_display_id(display_id, msg)
 
     def output(self, outs, msg, display_id, cell_index):
         out = super().output(outs, msg, display_id, cell_index)
@@ -35,14 +47,19 @@ class ExecuteWithOutputBudget(Execute):
             return None
         size = _size(out)
         used = self._used.get(cell_index, 0)
-        self._used[cell_index] = used + size
-        if used + size <= self.max_bytes:
+        room = min(self.max_bytes - used, self.max_notebook_bytes - self._total)  # what is kept counts
+        if size <= room:
+            self._used[cell_index] = used + size
+            self._total += size
             return out
         if outs and outs[-1] is out:
             outs.pop()
-        room = max(self.max_bytes - used, 0)
+        room = max(room, 0)
+        self._used[cell_index] = used + room
+        self._total += room
         if out.output_type == "error":  # it decides the score: keep it, shortened
             out.traceback = [line[:room or 2000] for line in out.traceback[-3:]]
+            out.evalue = out.evalue[:room or 2000]
             outs.append(out)
         elif out.output_type == "execute_result":  # scored from its text: keep it, shortened
             out.data = {"text/plain": str(out.data.get("text/plain", ""))[: room or 2000]}
@@ -51,6 +68,6 @@ class ExecuteWithOutputBudget(Execute):
             name = out.get("name", "stdout") if out.output_type == "stream" else "stdout"
             if (cell_index, name) not in self._noted:
                 self._noted.add((cell_index, name))
-                text = (out.text[:room] if out.output_type == "stream" else "") + NOTE.format(budget=self.max_bytes)
+                text = (out.text[:room] if out.output_type == "stream" else "") + self._note()
                 outs.append(new_output("stream", name=name, text=text))
         return None

@@ -112,6 +112,11 @@ def read_source(module: str):
         meta = cell.metadata.get("nbgrader")
         if "incorrectly_encoded_metadata" in cell.metadata or (meta is not None and not isinstance(meta, dict)):
             raise SourceError(f"{_where(path, index, lines)}: the metadata on its '# %%' line is not valid JSON.")
+        quiz = cell.metadata.get("quiz")
+        if quiz is not None and not (isinstance(quiz, dict) and isinstance(quiz.get("hint", ""), str)
+                                     and type(quiz.get("digits", 3)) is int and 1 <= quiz.get("digits", 3) <= 15):
+            raise SourceError(f'{_where(path, index, lines, cell)}: its quiz metadata must look like '
+                              f'quiz={{"hint": "...", "digits": 3}} (digits optional, a whole number).')
         include = cell.metadata.get("include")
         if include is not None:
             if not isinstance(include, str) or not shared_text(include).is_file():
@@ -126,8 +131,8 @@ def read_source(module: str):
         if missing:
             raise SourceError(f"{_where(path, index, lines, cell)}: nbgrader metadata lacks {', '.join(missing)}.")
         grade_id = meta["grade_id"]
-        if not isinstance(grade_id, str) or not re.fullmatch(r"[A-Za-z0-9_]+", grade_id):
-            raise SourceError(f"{_where(path, index, lines)}: grade_id {grade_id!r} must be letters, digits and _.")
+        if not isinstance(grade_id, str) or not re.fullmatch(r"[A-Za-z0-9_]{1,56}", grade_id):
+            raise SourceError(f"{_where(path, index, lines)}: grade_id {grade_id!r} must be 1 to 56 letters, digits and _.")
         if grade_id in seen:
             raise SourceError(f"{_where(path, index, lines, cell)}: grade_id {grade_id!r} is already used by "
                               f"cell {seen[grade_id] + 1}.")
@@ -196,9 +201,9 @@ def _quiz_questions(module: str, nb, path: Path, lines: list[int]) -> dict[str, 
     return questions
 
 
-def _cell_ids(nb) -> None:
+def _cell_ids(nb, module: str) -> None:
     """Give every cell a stable, meaningful id (see the module docstring)."""
-    anchor, count = "cell", 0
+    anchor, count, seen = "cell", 0, set()
     for cell in nb.cells:
         grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
         if grade_id:
@@ -207,6 +212,10 @@ def _cell_ids(nb) -> None:
         else:
             count += 1
             cell.id = f"{anchor}-{count}"
+        if cell.id in seen:  # only a grade_id such as "cell" can collide with a derived id
+            raise SourceError(f"{_shown(source_path(module))}: two cells would get the id {cell.id!r}; "
+                              f"rename the grade_id {anchor!r}.")
+        seen.add(cell.id)
 
 
 def notebook(module: str):
@@ -219,8 +228,11 @@ def notebook(module: str):
         include = cell.metadata.pop("include", None)
         if include:
             cell.source = shared_text(include).read_text(encoding="utf-8").rstrip("\n")
-    _cell_ids(nb)
-    nbformat.validate(nb)
+    _cell_ids(nb, module)
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as error:
+        raise SourceError(f"{_shown(source_path(module))}: the notebook built from it is not valid ({error.message}).") from None
     return nb
 
 
@@ -274,18 +286,22 @@ def build_all() -> list[Path]:
     return [build(module) for module in modules()]
 
 
-def release(course: Path = COURSE, keys_file: Path = QUIZ_KEYS) -> None:
+def release(course: Path | None = None, keys_file: Path | None = None) -> None:
     """Check every source, build them, then regenerate ``course/`` and the quiz keys.
 
-    nbgrader writes into a scratch release folder first; ``course/`` is replaced only once every
-    module has been generated, so a failure never leaves it half-written.
+    nbgrader writes into a scratch release folder first; ``course/`` is replaced in one rename once
+    every module has been generated, so a failure never leaves it half-written (and a module whose
+    source is gone leaves the release with it).
     """
+    course = COURSE if course is None else course
+    keys_file = QUIZ_KEYS if keys_file is None else keys_file
     checked = {module: notebook(module) for module in modules()}  # raises before anything is written
     keys = quiz_keys(list(checked))
     build_all()
     bin_dir = Path(sys.executable).parent  # nbgrader, and the alembic it runs to create a gradebook
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    with tempfile.TemporaryDirectory() as scratch:
+    course.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=course.parent, prefix=".release-") as scratch:
         for module in checked:
             result = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", module, "--force",
                                      f"--CourseDirectory.source_directory={BUILD}",
@@ -295,9 +311,13 @@ def release(course: Path = COURSE, keys_file: Path = QUIZ_KEYS) -> None:
             if result.returncode != 0 or not (Path(scratch) / module).is_dir():
                 tail = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
                 raise SourceError(f"nbgrader could not generate {module}: {tail[0]}")
+        fresh, old = Path(scratch) / "course", Path(scratch) / "old"
+        fresh.mkdir()
         for module in checked:
-            shutil.rmtree(course / module, ignore_errors=True)
-            shutil.copytree(Path(scratch) / module, course / module)
+            shutil.move(Path(scratch) / module, fresh / module)
+        if course.exists():
+            course.rename(old)
+        fresh.rename(course)
     _write_if_changed(keys_file, json.dumps(keys, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
 
 

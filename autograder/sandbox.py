@@ -12,7 +12,9 @@ and selects it with ``--Execute.kernel_name``). Inside the sandbox the student's
   so nothing of the grader's environment (tokens, passwords) reaches it,
 * sees the whole file system read-only, with ``solutions/``, ``.git``, the grading folder
   (gradebook, other students' work) and the submissions folder replaced by empty read-only folders,
-* can write only to its own notebook's folder and a private ``/tmp``,
+* sees none of the grader's home folders or password hashes,
+* can write only to a private ``/tmp`` (its notebook's folder is read-only) and its kernel's
+  socket folder,
 * has no network (a network namespace with nothing in it), so the kernel talks to nbgrader over
   Unix sockets (``--KernelManager.transport=ipc``) instead of TCP,
 * has a limit on its address space, so a memory blow-up is a MemoryError in one cell rather than
@@ -35,6 +37,8 @@ from pathlib import Path
 KERNEL_NAME = "optcourse-sandbox"
 HERE = Path(__file__).resolve()
 NOBODY = "65534"
+PRIVATE_FOLDERS = ("/root", "/home")
+PRIVATE_FILES = ("/etc/shadow", "/etc/gshadow")
 # What a kernel needs from the environment it is started with; everything else is left outside.
 # The OpenBLAS variables keep numpy correct on processors where this machine sets them.
 KEPT_ENVIRONMENT = ("HOME", "MPLCONFIGDIR", "IPYTHONDIR", "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED", "NBGRADER_EXECUTION",
@@ -65,7 +69,7 @@ def write_kernel_spec(kernels_root: Path, *, hide: list[Path], memory_gb: float)
 
 def _outermost(paths: list[Path]) -> list[Path]:
     """The existing folders among ``paths`` that are not inside another one (hiding those hides the rest)."""
-    folders = {Path(p).resolve() for p in paths if Path(p).exists()}
+    folders = {Path(p).resolve() for p in paths if Path(p).is_dir()}
     return sorted(p for p in folders if not any(other in p.parents for other in folders))
 
 
@@ -80,10 +84,19 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                "--die-with-parent", "--new-session", "--clearenv",
                "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    # The grader's own files: home folders (keys, tokens) and the password hashes. As root, student
+    # code acts as root on the host's files it can see, so they must not be there to see.
+    for private in PRIVATE_FOLDERS:
+        if Path(private).is_dir():
+            command += ["--tmpfs", private]
+    for private in PRIVATE_FILES:
+        if Path(private).exists():
+            command += ["--ro-bind", "/dev/null", private]
     path = os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"])
     for name, value in [("PATH", path), *((name, os.environ[name]) for name in KEPT_ENVIRONMENT if name in os.environ)]:
         command += ["--setenv", name, value]
-    # The private /tmp must not hide the course and its Python when they live under /tmp (a CI clone).
+    # The private /tmp and the hidden home folders must not hide the course and its Python (a CI clone
+    # lives under /tmp; pyenv's Python under /root).
     needed = {Path(path).resolve() for path in (HERE.parents[1], sys.prefix, sys.base_prefix)}
     for path in sorted(needed):
         if not any(other in path.parents for other in needed):
@@ -91,8 +104,10 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
     hide = _outermost(hide)
     for path in hide:
         command += ["--tmpfs", str(path)]
-    # Writable again inside hidden folders: the notebook's own folder and the kernel's sockets.
-    command += ["--bind", str(work_folder), str(work_folder), "--bind", str(sockets), str(sockets),
+    # Visible again inside hidden folders: the notebook's own folder, read-only (nbgrader writes there
+    # after the kernel exits, with the grader's rights, and would follow a link a student left in
+    # it), and the kernel's sockets, writable.
+    command += ["--ro-bind", str(work_folder), str(work_folder), "--bind", str(sockets), str(sockets),
                 "--ro-bind", str(connection_file), str(connection_file)]
     for path in hide:
         command += ["--remount-ro", str(path)]

@@ -7,9 +7,10 @@ from autograder.outputs import ExecuteWithOutputBudget
 pytestmark = pytest.mark.kernel
 
 
-def run(*sources: str, budget: int = 1000):
+def run(*sources: str, budget: int = 1000, notebook_budget: int = 100_000):
     nb = new_notebook(cells=[new_code_cell(source) for source in sources])
-    ExecuteWithOutputBudget(max_bytes=budget, kernel_name="python3", timeout=60).preprocess(nb, {"metadata": {"path": "."}})
+    ExecuteWithOutputBudget(max_bytes=budget, max_notebook_bytes=notebook_budget, kernel_name="python3",
+                            timeout=60).preprocess(nb, {"metadata": {"path": "."}})
     return nb.cells
 
 
@@ -38,3 +39,17 @@ def test_displays_past_the_budget_are_dropped():
     cells = run("from IPython.display import display, HTML\nfor i in range(20):\n    display(HTML('<p>' + 'w' * 200 + '</p>'))")
     displays = [o for o in cells[0].outputs if o.output_type == "display_data"]
     assert 1 <= len(displays) < 10 and "truncated by the grader" in text(cells[0])
+
+
+def test_the_notebook_has_a_budget_too_and_huge_errors_are_cut():
+    cells = run(*["print('v' * 900)"] * 5, "raise ValueError('e' * 50_000)", notebook_budget=3000)
+    assert [text(cell) for cell in cells[:3]] == ["v" * 900 + "\n"] * 3
+    assert all("truncated by the grader" in text(cell) for cell in cells[3:5])
+    error = [o for o in cells[5].outputs if o.output_type == "error"][0]
+    assert error.ename == "ValueError" and len(error.evalue) <= 2000
+
+
+def test_a_display_updated_in_place_is_cut_too():
+    cells = run("from IPython.display import display\nh = display('first', display_id=True)\nh.update('u' * 50_000)")
+    shown = [o.data["text/plain"] for o in cells[0].outputs if o.output_type == "display_data"]
+    assert len(shown) == 1 and "truncated by the grader" in shown[0] and len(shown[0]) < 200

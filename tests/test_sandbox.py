@@ -9,6 +9,7 @@ import contextlib
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -93,10 +94,14 @@ def test_student_code_cannot_read_or_write_the_gradebook(kernel):
     assert paths["gradebook"].read_bytes() == b"grades"
 
 
-def test_student_code_writes_only_its_own_folder(kernel):
+def test_student_code_writes_only_its_private_tmp(kernel):
+    """Its own graded folder is read-only too: nbgrader writes there after the kernel exits, with the
+    grader's rights, and would follow a link left there (to the gradebook, a classmate's notebook)."""
     client, paths = kernel
-    assert outcome(client, "open('scratch.txt', 'w').write('mine')") == "ok"
-    assert (paths["own"] / "scratch.txt").read_text() == "mine"
+    assert outcome(client, "open('/tmp/scratch.txt', 'w').write('mine')") == "ok"
+    assert outcome(client, "open('scratch.txt', 'w').write('mine')") == "OSError"
+    assert outcome(client, f"import os; os.symlink({str(paths['gradebook'])!r}, 'leak.txt')") == "OSError"
+    assert list(paths["own"].iterdir()) == []
     assert outcome(client, f"open({str(ROOT / 'README.md')!r}, 'a').write('x')") == "OSError"
     assert outcome(client, f"open({str(ROOT / 'planted.py')!r}, 'w').write('x')") == "OSError"
     assert not (ROOT / "planted.py").exists()
@@ -185,3 +190,15 @@ def test_student_code_cannot_see_the_repository_history_or_the_class_submissions
         assert run(client, f"import os; print(os.listdir({str(ROOT / '.git')!r}), end='')") == "[]"
     assert (paths["submissions"] / "bob.ipynb").is_file()
     assert run(client, f"import os; print(os.listdir({str(paths['submissions'])!r}), end='')") == "[]"
+
+
+def test_student_code_cannot_read_the_graders_home_or_password_hashes(kernel):
+    client, _ = kernel
+    for private in ("/root", "/home"):
+        if Path(private).is_dir():
+            shown = run(client, f"import os; print(sorted(os.listdir({private!r})), end='')")
+            needed = sorted(p.name for p in Path(private).iterdir()
+                            if any(Path(q).resolve().is_relative_to(p) for q in (ROOT, sys.prefix, sys.base_prefix)))
+            assert shown == str(needed), f"{private} shows more than the course and its Python: {shown}"
+    if Path("/etc/shadow").exists():
+        assert run(client, "print(repr(open('/etc/shadow').read()), end='')") in ("''", "ERROR PermissionError")

@@ -169,6 +169,18 @@ BROKEN = {
     "an include that does not exist": (
         ('include="quiz_intro"', 'include="quiz_intro_v2"'),
         "(quiz_intro): it includes 'quiz_intro_v2', but there is no solutions/_shared/quiz_intro_v2.md."),
+    "a grade_id too long for a cell id": (
+        ('"grade_id": "ex1_intro"', '"grade_id": "' + "x" * 57 + '"'),
+        "grade_id '" + "x" * 57 + "' must be 1 to 56 letters, digits and _."),
+    "quiz metadata that is not a dict": (
+        (' quiz={"hint": "Think about what the gradient points towards."}', ' quiz="Think again"'),
+        "(answer_gd_q1): its quiz metadata must look like quiz={\"hint\": \"...\", \"digits\": 3}"),
+    "a grade_id that collides with a derived id": (
+        ('# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, '
+         '"solution": false, "task": false}',
+         '# %% [markdown]\n# one\n\n# %% [markdown] nbgrader={"grade": false, "grade_id": "cell", "locked": true, '
+         '"schema_version": 3, "solution": false, "task": false}\n# two\n\n# %% [markdown]'),
+        "solutions/01_gradient_descent/01_gradient_descent.py: two cells would get the id"),
     "a graded cell without points": (
         ('"locked": true, "points": 3,', '"locked": true,'),
         "(gd_trajectory_tests): a graded cell needs points."),
