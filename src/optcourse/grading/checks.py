@@ -9,6 +9,7 @@ in a test cell as zero, and a RuntimeWarning from a diverging run must not cost 
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
@@ -17,7 +18,7 @@ from ..constants import RULE_ATOL, RULE_RTOL
 from ..learner_code.calling import as_array as _as_array
 from ..learner_code.calling import call_learner as _call
 from ..learner_code.calling import close as _close
-from ..learner_code.calling import run_learner
+from ..learner_code.calling import concealed, describe, run_learner
 from ..learner_code.feedback import fail
 from ..lesson.landscapes import scaled_bowl
 from ..lesson.optim import GDState
@@ -67,7 +68,7 @@ def gd_step(fn: Callable, *, seed: int = 0, shapes=_GD_SHAPES, learning_rates=_G
     __tracebackhide__ = True
     for params, grads, learning_rate in _cases(seed, shapes, learning_rates):
         params_before, grads_before = params.copy(), grads.copy()
-        case = f"params of shape {params.shape} ({params.dtype}), learning_rate={learning_rate}"
+        case = describe(f"params of shape {params.shape} ({params.dtype}), learning_rate={learning_rate}")
         result = _call(fn, "gd_step", (params, grads, GDState()), {"learning_rate": learning_rate})
         if not isinstance(result, tuple) or len(result) != 2:
             got = "None" if result is None else f"a {type(result).__name__}"
@@ -111,7 +112,7 @@ def gd_trajectory(fn: Callable, *, cases=((0.2, 6), (0.45, 3), (0.05, 1), (0.3, 
     for learning_rate, num_steps in cases:
         w0 = np.array(bowl.start)
         w0_before = w0.copy()
-        case = f"learning_rate={learning_rate}, num_steps={num_steps}"
+        case = describe(f"learning_rate={learning_rate}, num_steps={num_steps}")
         result = _call(fn, "gd_trajectory", (bowl.gradient, w0), {"learning_rate": learning_rate, "num_steps": num_steps})
         if not np.array_equal(w0, w0_before):
             fail("`gd_trajectory` changed `w0` in place; start from a copy (`w = np.array(w0, dtype=float)`).")
@@ -168,7 +169,7 @@ def minibatch_indices(fn: Callable, *, sizes=((10, 3), (100, 32), (64, 16), (7, 
     """Check ``fn(num_examples, batch_size, rng)``: one epoch of shuffled, seeded index batches."""
     __tracebackhide__ = True
     for num_examples, batch_size in sizes:
-        case = f"num_examples={num_examples}, batch_size={batch_size}"
+        case = describe(f"num_examples={num_examples}, batch_size={batch_size}")
         batches = _batches_of(fn, num_examples, batch_size, np.random.default_rng(3))
         seen = np.concatenate(batches) if batches else np.array([], dtype=int)
         if seen.size and (seen.min() < 0 or seen.max() >= num_examples):
@@ -182,7 +183,8 @@ def minibatch_indices(fn: Callable, *, sizes=((10, 3), (100, 32), (64, 16), (7, 
         if missing:
             hint = ("it drops the last, smaller batch; keep it" if missing == num_examples % batch_size
                     else "every example must appear once per epoch")
-            fail(f"`minibatch_indices` leaves out {missing} of {num_examples} examples ({case}): {hint}.")
+            of = describe(f" of {num_examples}", hidden="")
+            fail(f"`minibatch_indices` leaves out {missing}{of} examples ({case}): {hint}.")
         expected = [batch_size] * (num_examples // batch_size) + ([num_examples % batch_size] if num_examples % batch_size else [])
         if [len(b) for b in batches] != expected:
             fail(f"`minibatch_indices` gives batches of sizes {[len(b) for b in batches][:6]}… ({case}); "
@@ -249,7 +251,7 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
     """Check ``fn(params, X, y, batches, *, learning_rate) -> (new_params, batch_losses)``."""
     __tracebackhide__ = True
     for X, y, params, batches, learning_rate in _sgd_epoch_cases(seed):
-        case = f"{len(y)} examples in {len(batches)} batches, learning_rate={learning_rate}"
+        case = describe(f"{len(y)} examples in {len(batches)} batches, learning_rate={learning_rate}")
         before = params.copy()
         result = _call(fn, "sgd_epoch", (params, X, y, batches), {"learning_rate": learning_rate})
         if not np.array_equal(params, before):
@@ -274,3 +276,29 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
 from .keras_checks import fresh_optimizer, optimizer_state_size  # noqa: E402  (Module 7's Keras exercises)
 from .rule_checks import adagrad_init, adagrad_step, adam_init, adam_step, momentum_step, nesterov_step, rmsprop_step  # noqa: E402  (optimizer rules, checked against Keras)
 from .schedule_checks import cosine_decay, cosine_decay_restarts, exponential_decay, lr_range_test  # noqa: E402  (schedules against keras.optimizers.schedules; the range test)
+
+
+def _hidden_when_given_cases(check: Callable) -> Callable:
+    """A check called with cases of its own is a hidden test: its messages keep those cases to itself."""
+    @functools.wraps(check)
+    def run(fn, **options):
+        __tracebackhide__ = True
+        if not set(options) - {"init"}:  # the visible test: the check's own cases
+            return check(fn, **options)
+        with concealed():
+            return check(fn, **options)
+    return run
+
+
+gd_step = _hidden_when_given_cases(gd_step)
+gd_trajectory = _hidden_when_given_cases(gd_trajectory)
+minibatch_indices = _hidden_when_given_cases(minibatch_indices)
+sgd_epoch = _hidden_when_given_cases(sgd_epoch)
+momentum_step = _hidden_when_given_cases(momentum_step)
+nesterov_step = _hidden_when_given_cases(nesterov_step)
+adagrad_step = _hidden_when_given_cases(adagrad_step)
+rmsprop_step = _hidden_when_given_cases(rmsprop_step)
+adam_step = _hidden_when_given_cases(adam_step)
+exponential_decay = _hidden_when_given_cases(exponential_decay)
+cosine_decay = _hidden_when_given_cases(cosine_decay)
+cosine_decay_restarts = _hidden_when_given_cases(cosine_decay_restarts)

@@ -28,7 +28,7 @@ from ..constants import (
     RMSPROP_EPSILON,
     RMSPROP_RHO,
 )
-from ..learner_code.calling import as_array, call_learner, close
+from ..learner_code.calling import as_array, call_learner, close, describe
 from ..learner_code.feedback import fail
 from ..lesson.optim import AdagradState, AdamState, MomentumState, RMSpropState, momentum_init, rmsprop_init
 
@@ -61,7 +61,8 @@ def _regime_cases(seed: int, settings, make_state, num_steps: int = 8):
             state = make_state(params, rng, scale)
             grads = [(scale * rng.normal(size=shape)).astype(dtype) for _ in range(num_steps)]
             shown = ", ".join(f"{k}={v:g}" for k, v in hyper.items())
-            label = f"{shown}, shape {shape} ({np.dtype(dtype).name}), gradients ~{scale:g}, from a non-zero state"
+            label = describe(f"{shown}, shape {shape} ({np.dtype(dtype).name}), gradients ~{scale:g}, from a non-zero state",
+                             hidden=f"one of the grader's further cases: gradients ~{scale:g}, from a non-zero state")
             yield Case(params, state, grads, hyper, label)
 
 
@@ -73,7 +74,8 @@ def _fresh_cases(seed: int, settings, initial_state, num_steps: int = 4):
             params = rng.uniform(-3, 3, size=shape).astype(dtype)
             grads = [(scale * rng.normal(size=shape)).astype(dtype) for _ in range(num_steps)]
             shown = ", ".join(f"{k}={v:g}" for k, v in hyper.items())
-            label = f"{shown}, shape {shape} ({np.dtype(dtype).name}), gradients ~{scale:g}, from the initial state"
+            label = describe(f"{shown}, shape {shape} ({np.dtype(dtype).name}), gradients ~{scale:g}, from the initial state",
+                             hidden=f"one of the grader's further cases: gradients ~{scale:g}, from the initial state")
             yield Case(params, initial_state(params), grads, hyper, label, fresh=True)
 
 

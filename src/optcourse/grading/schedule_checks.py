@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from ..constants import RANGE_TEST_BLOW_UP, RULE_ATOL, RULE_RTOL
-from ..learner_code.calling import as_array, call_learner, close
+from ..learner_code.calling import as_array, call_learner, close, describe
 from ..learner_code.feedback import fail
 
 __all__ = ["exponential_decay", "cosine_decay", "cosine_decay_restarts", "lr_range_test"]
@@ -37,12 +37,13 @@ def _check_schedule(fn: Callable, name: str, keras_schedule, kwargs: dict, steps
     expected = _keras_values(keras_schedule, steps)
     if close(got, expected):
         return
-    shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    shown = describe(", ".join(f"{k}={v}" for k, v in kwargs.items()))
     for values, message in mistakes:
         if close(got, np.asarray(values, dtype=float)):
             fail(f"`{name}`: {message} ({shown}).")
     step = int(np.argmax(~np.isclose(got, expected, rtol=RULE_RTOL, atol=RULE_ATOL)))
-    fail(f"`{name}` differs from Keras at step {steps[step]}: {got[step]:.6g} where {expected[step]:.6g} is expected ({shown}).")
+    values = describe(f": {got[step]:.6g} where {expected[step]:.6g} is expected", hidden="")  # Keras's value would tell the case
+    fail(f"`{name}` differs from Keras at step {steps[step]}{values} ({shown}).")
 
 
 def exponential_decay(fn: Callable, *, cases=None) -> None:

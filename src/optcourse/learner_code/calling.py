@@ -6,6 +6,7 @@ Shared by ``checks`` (graded), ``rule_checks`` (optimizer rules against Keras) a
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import io
 import sys
 import warnings
@@ -16,7 +17,26 @@ import numpy as np
 from ..constants import RULE_ATOL, RULE_RTOL
 from .feedback import fail
 
-__all__ = ["call_learner", "as_array", "run_learner", "close"]
+__all__ = ["call_learner", "as_array", "run_learner", "close", "concealed", "describe"]
+
+# While a hidden test runs, messages name its case without its hyperparameters: a learner who reads
+# the feedback learns what went wrong, not the grader's further cases.
+_concealed = contextvars.ContextVar("concealed", default=False)
+
+
+@contextlib.contextmanager
+def concealed():
+    """Within it, ``describe`` hides what a case is made of."""
+    token = _concealed.set(True)
+    try:
+        yield
+    finally:
+        _concealed.reset(token)
+
+
+def describe(case: str, *, hidden: str = "one of the grader's further cases") -> str:
+    """``case`` as a message shows it, or ``hidden`` while a hidden test runs."""
+    return hidden if _concealed.get() else case
 
 
 class _KerasOptimizerUsed(BaseException):
@@ -71,7 +91,8 @@ def call_learner(fn: Callable, name: str, args: tuple, kwargs: dict, *, graded: 
             fail(f"`{name}` is not written yet: replace `raise NotImplementedError()` with your code.")
         except Exception as error:  # noqa: BLE001 - any learner error becomes a message
             shown = ", ".join([*("…" for _ in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
-            fail(f"`{name}` raised {type(error).__name__} ({error}) when called as {name}({shown}).")
+            called = describe(f"when called as {name}({shown})", hidden="in one of the grader's further cases")
+            fail(f"`{name}` raised {type(error).__name__} ({error}) {called}.")
     if keras_guarded and not keras_loaded and _KERAS_BASE in sys.modules:
         fail(f"`{name}` imports TensorFlow; write the rule yourself with numpy.")
     return result
