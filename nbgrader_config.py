@@ -35,10 +35,14 @@ c.Execute.timeout = 120
 # default) and not in their error outputs.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "autograder.feedback.OneLineTestErrors",  # tracebacks of test cells would quote hidden tests
+    "autograder.feedback.HideHiddenTests",  # tracebacks and printed history would quote hidden tests
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Feedback pages show what student code displayed: as text, never as live HTML or JavaScript (a
+# page with a student's script, opened by the instructor, would run it with the instructor's session).
+c.HTMLExporter.sanitize_html = True
 
 # A deleted test cell is put back and graded (otherwise it waits for a manual grade for ever).
 c.OverwriteCells.add_missing_cells = True

@@ -1,26 +1,58 @@
-"""An nbgrader preprocessor (feedback only): an error in a test cell is shown as one line.
+"""An nbgrader preprocessor (feedback only): no hidden test reaches a student's feedback page.
 
-IPython's traceback of a failed test cell quotes the lines around the failing one, and after
-autograde those include the restored hidden tests (a learner whose solution cell does not even
-parse gets a NameError in the test cell, and the quoted lines would show the hidden cases).
-``ClearHiddenTests`` removes hidden tests from a cell's source only, not from its outputs, so this
-runs before it and reduces every error output of a graded cell to ``Name: message``. The course's
-own check failures are one line already; the learner sees the full traceback of the visible
-checks when running the notebook.
+``ClearHiddenTests`` removes hidden tests from the test cells' source, not from any output. But at
+autograde those tests are restored and run, so their text can surface in outputs:
+
+* IPython's traceback of a failed test cell quotes the lines around the failing one, the hidden
+  ones below it included (a learner whose solution cell does not even parse gets a NameError
+  there). Every error output of a graded cell is reduced to ``Name: message``; the course's own
+  check failures are one line already.
+* A cell can print IPython's input history (``In``), which holds every test cell as it ran. Every
+  output line of every cell that contains a line of a hidden test is replaced by a note.
+
+A notebook that encodes what it prints can still carry them out; only a referee outside the
+learner's process closes that (autograder/README.md says so). This runs before ClearHiddenTests.
 """
+import html
 import re
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
+REMOVED = "[a line of a hidden test, removed by the grader]"
 
 
-class OneLineTestErrors(NbGraderPreprocessor):
+class HideHiddenTests(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
+        hidden = {line.strip() for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade")
+                  for block in _HIDDEN.findall(cell.source) for line in block.splitlines() if len(line.strip()) > 8}
         for cell in nb.cells:
-            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
-                for output in cell.get("outputs", []):
-                    if output.get("output_type") == "error":
-                        last = _ANSI.sub("", output.traceback[-1]) if output.get("traceback") else ""
-                        output.traceback = [last or f"{output.ename}: {output.evalue}"]
+            graded = cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and graded:
+                    last = _ANSI.sub("", output.traceback[-1]) if output.get("traceback") else ""
+                    output.traceback = [last or f"{output.ename}: {output.evalue}"]
+                if hidden:
+                    _scrub(output, hidden)
         return nb, resources
+
+
+def _scrub(output, hidden: set[str]) -> None:
+    forms = hidden | {html.escape(line) for line in hidden}
+
+    def clean(text: str) -> str:
+        if not any(form in text for form in forms):
+            return text
+        return "\n".join(REMOVED if any(form in _ANSI.sub("", line) for form in forms) else line
+                         for line in text.split("\n"))
+
+    if "text" in output:
+        output.text = clean(output.text)
+    if "traceback" in output:
+        output.traceback = [clean(line) for line in output.traceback]
+    if "evalue" in output:
+        output.evalue = clean(output.evalue)
+    for kind, value in output.get("data", {}).items():
+        if isinstance(value, str):
+            output.data[kind] = clean(value)

@@ -176,7 +176,8 @@ def autograde(assignment: str, work: Path, limits: Limits, *selection: str) -> s
     """``nbgrader autograde`` with the limits; ``selection`` narrows it (``--student``, a name)."""
     options = [f"--Execute.timeout={limits.cell_timeout}"]
     env = {}
-    with tempfile.TemporaryDirectory(prefix="grade-") as runtime:  # short: Unix socket paths are limited
+    runtime = tempfile.mkdtemp(prefix="grade-")  # short: Unix socket paths are limited
+    try:
         if limits.sandbox:
             # Each process's kernels get their own runtime folder: no kernel can see another's sockets.
             options += [f"--Execute.kernel_name={sandbox.KERNEL_NAME}", "--KernelManager.transport=ipc",
@@ -184,6 +185,8 @@ def autograde(assignment: str, work: Path, limits: Limits, *selection: str) -> s
             env = {"JUPYTER_RUNTIME_DIR": runtime, "JUPYTER_PATH": str(work / "jupyter")}
         return _nbgrader("autograde", assignment, *selection, "--force", *options, work=work,
                          timeout=limits.notebook_timeout, env=env)
+    finally:  # the kernel could write in its socket folder (a tree too deep for shutil.rmtree, say)
+        subprocess.run(["rm", "-rf", "--", runtime], check=False)
 
 
 def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) -> Outcome:
@@ -192,6 +195,9 @@ def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) ->
         result = autograde(assignment, work, limits, "--student", student)
     except subprocess.TimeoutExpired:
         return Outcome(student, assignment, False, f"grading took longer than {limits.notebook_timeout:.0f} s and was stopped",
+                       time.perf_counter() - start)
+    except Exception as error:  # noqa: BLE001 - one notebook's trouble must not stop the class
+        return Outcome(student, assignment, False, f"grading failed: {type(error).__name__}: {str(error)[:200]}",
                        time.perf_counter() - start)
     if result.returncode != 0 or not (work / "autograded" / student / assignment).is_dir():
         return Outcome(student, assignment, False, _reason(result.stdout + result.stderr), time.perf_counter() - start)

@@ -6,6 +6,8 @@ it arrives. Past ``max_bytes`` in a cell, printed text and displays are dropped 
 so. What scores a cell is never dropped: error outputs and results are kept (shortened if huge),
 and a cell that wrote to stderr keeps one stderr line, since stderr in a test cell scores 0.
 """
+import json
+
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
@@ -14,11 +16,8 @@ NOTE = "\n[output truncated by the grader: it keeps {cell} bytes of output per c
 
 
 def _size(output) -> int:
-    if output.output_type == "stream":
-        return len(output.text)
-    if output.output_type == "error":
-        return sum(map(len, output.traceback)) + len(output.evalue)
-    return sum(len(value) if isinstance(value, str) else len(str(value)) for value in output.get("data", {}).values())
+    """Everything the output carries (its metadata and an error's name too), as the notebook stores it."""
+    return len(json.dumps(output, default=str))
 
 
 class ExecuteWithOutputBudget(Execute):
@@ -36,8 +35,8 @@ class ExecuteWithOutputBudget(Execute):
 
     def _update_display_id(self, display_id, msg):
         """A display updated in place (``update_display_data``) never passes through ``output``."""
-        data = msg.get("content", {}).get("data", {})
-        if sum(len(str(value)) for value in data.values()) > self.max_bytes:
+        content = msg.get("content", {})
+        if len(json.dumps([content.get("data"), content.get("metadata")], default=str)) > self.max_bytes:
             msg = {**msg, "content": {**msg["content"], "data": {"text/plain": self._note().strip()}, "metadata": {}}}
         super()._update_display_id(display_id, msg)
 
@@ -59,10 +58,11 @@ class ExecuteWithOutputBudget(Execute):
         self._total += room
         if out.output_type == "error":  # it decides the score: keep it, shortened
             out.traceback = [line[:room or 2000] for line in out.traceback[-3:]]
-            out.evalue = out.evalue[:room or 2000]
+            out.ename, out.evalue = out.ename[:200], out.evalue[:room or 2000]
             outs.append(out)
         elif out.output_type == "execute_result":  # scored from its text: keep it, shortened
             out.data = {"text/plain": str(out.data.get("text/plain", ""))[: room or 2000]}
+            out.metadata = {}
             outs.append(out)
         else:
             name = out.get("name", "stdout") if out.output_type == "stream" else "stdout"

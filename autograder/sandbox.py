@@ -38,6 +38,7 @@ KERNEL_NAME = "optcourse-sandbox"
 HERE = Path(__file__).resolve()
 NOBODY = "65534"
 PRIVATE_FOLDERS = ("/root", "/home")
+TMP_BYTES = 256 * 2**20  # the private /tmp is memory; the address-space limit does not count it
 PRIVATE_FILES = ("/etc/shadow", "/etc/gshadow")
 # What a kernel needs from the environment it is started with; everything else is left outside.
 # The OpenBLAS variables keep numpy correct on processors where this machine sets them.
@@ -83,7 +84,7 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
     command = ["bwrap", "--unshare-user", "--uid", NOBODY, "--gid", NOBODY, "--cap-drop", "ALL",
                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                "--die-with-parent", "--new-session", "--clearenv",
-               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     # The grader's own files: home folders (keys, tokens) and the password hashes. As root, student
     # code acts as root on the host's files it can see, so they must not be there to see.
     for private in PRIVATE_FOLDERS:

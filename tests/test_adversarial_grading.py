@@ -32,6 +32,22 @@ MISSING_START = '''def gd_trajectory(grad_fn, w0, *, learning_rate, num_steps):
         points.append(w)
     return np.stack(points)'''
 RIGHT_STEP = "def gd_step(params, grads, state, *, learning_rate):\n    return params - learning_rate * grads, state"
+# The kernel's socket folder is on the host: a tree too deep for shutil.rmtree once crashed grade.py for everyone.
+DEEP_SOCKET_TREE = """
+import json, os
+from pathlib import Path
+from ipykernel import get_connection_file
+folder = os.open(str(Path(json.load(open(get_connection_file()))["ip"]).parent), os.O_RDONLY)
+for _ in range(3000):
+    os.mkdir("d", dir_fd=folder)
+    inner = os.open("d", os.O_RDONLY, dir_fd=folder)
+    os.close(folder)
+    folder = inner
+"""
+PRINTS_HISTORY = "\nfor text in In:\n    if 'HIDDEN' in text:\n        print(text)"
+SCRIPT = "\nfrom IPython.display import HTML, Javascript, display\ndisplay(HTML('<script>window.graderPwned = 1</script>'))"
+METADATA_FLOOD = ("\nfrom IPython.display import display\nfor _ in range(5):\n"
+                  "    display({'text/plain': 'tiny'}, raw=True, metadata={'pad': 'x' * 5_000_000})")
 KERAS_STEP = '''tf = keras_bridge.import_tensorflow()
 
 def gd_step(params, grads, state, *, learning_rate):
@@ -127,6 +143,10 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         "duplicated_test_cell": (with_cell_edit(lambda cells: _duplicate(cells, "gd_trajectory_tests")), 9),
         "changed_points": (with_cell_edit(lambda cells: _set_points(cells, "gd_step_tests", 50)), 9),
         "foreign_test_cell": (with_cell_edit(foreign_test_cell), 9),
+        "deep_socket_tree": (solution_with(MODULE, {"gd_step": RIGHT_STEP + DEEP_SOCKET_TREE}), 9),
+        "prints_history": (with_cell_edit(lambda cells: cells.append(nbformat.v4.new_code_cell(PRINTS_HISTORY))), 9),
+        "script_in_feedback": (solution_with(MODULE, {"gd_step": RIGHT_STEP + SCRIPT}), 9),
+        "metadata_flood": (solution_with(MODULE, {"gd_step": RIGHT_STEP + METADATA_FLOOD}), 9),
         "quoted_marker": (with_cell_edit(quoted_marker), 9),
         "patched_allclose": (solution_with(MODULE, {"gd_step": WRONG_STEP + "\n\nnp.allclose = lambda *args, **kwargs: True"}), 0),
         "patched_numpy_testing": (solution_with(MODULE, {
@@ -183,3 +203,7 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
     assert "NameError" in feedback("syntax_error")
     # 100 MB printed in five lines is cut to the per-cell budget as it arrives.
     assert "truncated by the grader" in feedback("huge_lines") and len(feedback("huge_lines")) < 3_000_000
+    graded_copy = work / "autograded" / "metadata_flood" / MODULE / f"{MODULE}.ipynb"
+    assert graded_copy.stat().st_size < 12_000_000, "output metadata must count against the budget"
+    assert "a line of a hidden test, removed by the grader" in feedback("prints_history")
+    assert "window.graderPwned = 1</script>" not in feedback("script_in_feedback"), "student HTML must not run in feedback"

@@ -202,3 +202,10 @@ def test_student_code_cannot_read_the_graders_home_or_password_hashes(kernel):
             assert shown == str(needed), f"{private} shows more than the course and its Python: {shown}"
     if Path("/etc/shadow").exists():
         assert run(client, "print(repr(open('/etc/shadow').read()), end='')") in ("''", "ERROR PermissionError")
+
+
+def test_the_private_tmp_is_small(kernel):
+    """It is memory, which the address-space limit does not count: 2 GiB there once filled the host's RAM."""
+    client, _ = kernel
+    assert outcome(client, "open('/tmp/big', 'wb').write(b'0' * (300 * 2**20))") == "OSError"
+    assert run(client, "import os; os.remove('/tmp/big'); print('ok', end='')").endswith("ok")  # may warn first
