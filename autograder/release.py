@@ -264,9 +264,11 @@ def _write_if_changed(path: Path, content: str | bytes) -> None:
     os.replace(scratch.name, path)
 
 
-def build(module: str) -> Path:
-    """Write ``solutions/.build/<module>/<module>.ipynb`` (and the module's other files) and return its path."""
-    nb = notebook(module)
+def build(module: str, nb=None) -> Path:
+    """Write ``solutions/.build/<module>/<module>.ipynb`` (and the module's other files) and return its path.
+
+    ``nb`` is the module's ``notebook()`` when the caller has it already."""
+    nb = notebook(module) if nb is None else nb
     target = BUILD / module
     target.mkdir(parents=True, exist_ok=True)
     for asset in (SOURCES / module).iterdir():
@@ -297,7 +299,8 @@ def release(course: Path | None = None, keys_file: Path | None = None) -> None:
     keys_file = QUIZ_KEYS if keys_file is None else keys_file
     checked = {module: notebook(module) for module in modules()}  # raises before anything is written
     keys = quiz_keys(list(checked))
-    build_all()
+    for module, nb in checked.items():
+        build(module, nb)
     bin_dir = Path(sys.executable).parent  # nbgrader, and the alembic it runs to create a gradebook
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     course.parent.mkdir(parents=True, exist_ok=True)
