@@ -46,12 +46,12 @@ c.HTMLExporter.sanitize_html = True
 
 # A deleted test cell is put back and graded (otherwise it waits for a manual grade for ever).
 c.OverwriteCells.add_missing_cells = True
-# Before execution, arm the tamper guard (autograder/tamper.py) and leave the experiments unrun
-# (autograder/experiments.py); the rest is nbgrader's default list.
+# Leave the experiments unrun (autograder/experiments.py); run the learner's cells in the sandboxed
+# kernel and judge every graded test cell in this process (autograder/referee.py); the rest is
+# nbgrader's default list.
 c.Autograde.autograde_preprocessors = [
-    "autograder.tamper.GuardTestCells",
     "autograder.experiments.SkipExperiments",
-    "autograder.outputs.ExecuteWithOutputBudget",  # nbgrader's Execute, output capped in bytes
+    "autograder.referee.RefereedExecute",  # nbgrader's Execute, output capped in bytes, test cells refereed
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

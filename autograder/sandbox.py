@@ -12,7 +12,9 @@ and selects it with ``--Execute.kernel_name``). Inside the sandbox the student's
   so nothing of the grader's environment (tokens, passwords) reaches it,
 * sees the whole file system read-only, with ``solutions/``, ``.git``, the grading folder
   (gradebook, other students' work) and the submissions folder replaced by empty read-only folders,
-* sees none of the grader's home folders or password hashes,
+* sees none of the grader's home folders or password hashes, and none of the shipped answers to
+  the module it grades (reference rules, Keras where a rule is graded, the checks' oracles, the
+  quiz keys: autograder/worker_view.py),
 * can write only to a private ``/tmp`` (its notebook's folder is read-only) and its kernel's
   socket folder,
 * has no network (a network namespace with nothing in it), so the kernel talks to nbgrader over
@@ -102,6 +104,7 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
     for path in sorted(needed):
         if not any(other in path.parents for other in needed):
             command += ["--ro-bind", str(path), str(path)]
+    command += _view_arguments(work_folder.name)
     hide = _outermost(hide)
     for path in hide:
         command += ["--tmpfs", str(path)]
@@ -115,6 +118,20 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
     command += ["--chdir", str(work_folder), "--", sys.executable, str(HERE), "--inside",
                 "--memory-gb", str(memory_gb), "--", str(connection_file)]
     return command
+
+
+def _view_arguments(module: str) -> list[str]:
+    """Leave out of the sandbox the shipped answers to ``module``'s exercises (autograder/worker_view.py)."""
+    from autograder.worker_view import worker_view
+
+    view, arguments = worker_view(module), []
+    for path in view.empty_folders:
+        arguments += ["--tmpfs", str(path), "--remount-ro", str(path)]
+    for path in view.empty_files:
+        arguments += ["--ro-bind", "/dev/null", str(path)]
+    for shown, target in view.replaced:
+        arguments += ["--ro-bind", str(shown), str(target)]
+    return arguments
 
 
 def start_kernel_inside(connection_file: str, memory_gb: float) -> None:

@@ -49,7 +49,7 @@ def floors(graph: dict[str, set[str]]) -> dict[str, int]:
 
 def test_the_import_graph_is_read_correctly():
     graph = import_graph()
-    assert "optcourse.lesson.optim" in graph["optcourse.lesson.reference"]
+    assert "optcourse.lesson.optim" in graph["optcourse.lesson.reference.adam"]
     assert "optcourse.learner_code.calling" in graph["optcourse.demos.widgets"]   # a lazy import counts
     assert "optcourse.demos.plots" in graph["optcourse.demos.widgets"]            # from . import plots
 

@@ -6,6 +6,8 @@ or a whole contour grid.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
 from typing import Callable
 
@@ -38,11 +40,26 @@ class Landscape:
         return self.value(w)
 
 
+def _remembered(factory):
+    """Each landscape's ``value`` and ``gradient`` remember how they were made (factory and
+    arguments): the grader's referee sends that recipe, never a function, to a learner's code."""
+    @functools.wraps(factory)
+    def make(*args, **kwargs) -> Landscape:
+        landscape = factory(*args, **kwargs)
+        bound = inspect.signature(factory).bind(*args, **kwargs)
+        bound.apply_defaults()
+        for role in ("value", "gradient"):
+            getattr(landscape, role).__optcourse_recipe__ = (factory.__name__, dict(bound.arguments), role)
+        return landscape
+    return make
+
+
 def _split(w) -> tuple[np.ndarray, np.ndarray]:
     w = np.asarray(w, dtype=float)
     return w[..., 0], w[..., 1]
 
 
+@_remembered
 def parabola(a: float = 1.0) -> Landscape:
     """The 1-D bowl ``f(w) = a w² / 2`` with curvature ``a`` (gradient ``a w``).
 
@@ -63,6 +80,7 @@ def parabola(a: float = 1.0) -> Landscape:
     )
 
 
+@_remembered
 def scaled_bowl(a: float = 0.1, b: float = 2.0) -> Landscape:
     """The badly scaled bowl ``f(x, y) = a x² + b y²`` (default ``0.1 x² + 2 y²``).
 
@@ -90,6 +108,7 @@ def scaled_bowl(a: float = 0.1, b: float = 2.0) -> Landscape:
     )
 
 
+@_remembered
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
     """Rosenbrock's banana valley ``(a − x)² + b (y − x²)²``, lowest at ``(a, a²)``."""
 
@@ -115,6 +134,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
     )
 
 
+@_remembered
 def saddle() -> Landscape:
     """The saddle ``f(x, y) = (x² − y²)/2``: a flat point at the origin that is not a minimum."""
 

@@ -1,0 +1,271 @@
+"""The referee: every graded test cell is judged in the grader's process, never where learner code runs.
+
+nbgrader's autograde runs a notebook cell by cell in the sandboxed kernel (autograder/sandbox.py).
+With ``RefereedExecute`` as its Execute preprocessor, the learner's cells still run there, in that
+kernel (the *worker*), but a graded test cell is never sent to it. Instead the referee:
+
+1. reads the test cell's source, which nbgrader has just restored from the gradebook (the
+   instructor's version, hidden tests included; the learner's copy of it is ignored);
+2. runs it here, with the course's own ``checks`` and ``quiz``; every other name the cell uses
+   (``gd_step``, ``answer_gd_q1``) is looked up in the worker: a function becomes a stand-in that
+   calls the learner's function there through a narrow channel of plain data
+   (``optcourse.learner_code.channel``), a value arrives as plain data;
+3. writes what the checks said as the cell's outputs: nothing or the quiz's "correct." when it
+   passes, one error output with the check's sentence when it fails. nbgrader's SaveAutoGrades
+   then scores the cell from those outputs, so the gradebook, feedback, export and formgrader work
+   as before, and the messages the learner reads are the referee's.
+
+The hidden tests therefore never reach the learner's kernel, and nothing the learner's code does
+there (hooks, patched modules, frames, printed results) can change a score: only the plain data
+its functions return reaches the checks. A call that hangs, kills the kernel, returns too much or
+returns something that is not plain data fails that cell with one sentence; the kernel is then
+interrupted or restarted (the learner's cells so far run again) and the rest of the notebook is
+graded.
+"""
+from __future__ import annotations
+
+import builtins
+import contextlib
+import io
+import json
+import math
+import time
+from queue import Empty
+
+import numpy as np
+from nbclient.util import ensure_async, run_sync
+from nbformat.v4 import new_output
+from traitlets import Integer
+
+from optcourse.learner_code import channel
+
+from .experiments import SKIP, _names
+from .outputs import ExecuteWithOutputBudget
+
+_RED, _RESET = "\x1b[31m", "\x1b[0m"
+
+
+class RefereeStop(BaseException):
+    """A learner's call could not be completed (a BaseException: the checks' ``except Exception`` must not turn it into a wrong-answer message)."""
+
+
+def is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+class RemoteFunction:
+    """A learner's function that lives in the worker; calling it sends plain data there and back."""
+
+    def __init__(self, worker: Worker, name: str, module: str):
+        self._worker, self.__name__, self.__qualname__, self.__module__ = worker, name, name, module
+
+    def __call__(self, *args, **kwargs):
+        return self._worker.call(self.__name__, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<your function {self.__name__}>"
+
+
+class Worker:
+    """The learner's kernel, as the referee reaches it: a name is described, a function called."""
+
+    def __init__(self, executor: RefereedExecute, deadline: float):
+        self.executor, self.deadline = executor, deadline
+
+    def describe(self, name: str):
+        reply = self._request({"op": "describe", "name": name}, name)
+        if reply.get("missing"):
+            raise RefereeStop(f"`{name}` is not defined in your notebook: run (or write) the cell that defines it, with this exact name.")
+        if reply.get("callable"):
+            return RemoteFunction(self, name, str(reply.get("module", ""))[:200])
+        if "not_plain" in reply:
+            return channel.decode({"t": "opaque", "type": "object"})
+        return self._decode(reply.get("value"), name, ())
+
+    def call(self, name: str, args: tuple, kwargs: dict):
+        try:
+            payload = {"op": "call", "name": name, "args": channel.encode(tuple(args)), "kwargs": channel.encode(dict(kwargs))}
+        except channel.NotPlainData as problem:  # the checks only send plain data: this is a bug of ours
+            raise RuntimeError(f"the referee cannot send these arguments ({problem})") from None
+        reply = self._request(payload, name)
+        if "raised" in reply:
+            raised = reply["raised"] if isinstance(reply["raised"], dict) else {}
+            kind = str(raised.get("type", "Exception"))[:80]
+            error_type = channel.builtin_exception(kind) or type(kind if kind.isidentifier() else "Exception", (Exception,), {})
+            raise error_type(str(raised.get("message", ""))[:500])
+        if "not_plain" in reply:
+            raise RefereeStop(f"`{name}` returned {reply['not_plain']} for the grader to read: return numbers, arrays "
+                              "or tuples of them.")
+        if "result" not in reply:
+            raise RefereeStop(f"`{name}` gave no answer (it was interrupted or stopped the call).")
+        if "arguments_after" in reply:
+            _write_back(args, self._decode(reply["arguments_after"], name, ()))
+        return self._decode(reply["result"], name, args)
+
+    def _decode(self, data, name: str, arguments: tuple):
+        try:
+            return channel.decode(data, arguments=arguments)
+        except (channel.NotPlainData, RecursionError, TypeError, ValueError) as problem:
+            raise RefereeStop(f"`{name}` returned something the grader cannot read as plain data ({problem}).") from None
+
+    def _request(self, payload: dict, name: str) -> dict:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise RefereeStop(f"the test of `{name}` ran out of time ({self.executor.timeout} s for the cell).")
+        return run_sync(self.executor.ask_worker)(payload, name, min(remaining, self.executor.call_timeout))
+
+
+def _write_back(sent, after) -> None:
+    """A learner's call changed its arguments in place: change the referee's objects the same way."""
+    if isinstance(sent, np.ndarray) and isinstance(after, np.ndarray):
+        if sent.shape == after.shape and sent.flags.writeable:
+            np.copyto(sent, after.astype(sent.dtype, copy=False))
+    elif isinstance(sent, np.random.Generator) and isinstance(after, np.random.Generator):
+        sent.bit_generator.state = after.bit_generator.state
+    elif isinstance(sent, list) and isinstance(after, list):
+        for index, (old, new) in enumerate(zip(sent, after)):
+            if isinstance(old, (np.ndarray, np.random.Generator, list, tuple)):
+                _write_back(old, new)
+            else:
+                sent[index] = new
+        sent[len(after):] = []
+        sent.extend(after[len(sent):])
+    elif isinstance(sent, tuple) and isinstance(after, tuple):
+        for old, new in zip(sent, after):
+            _write_back(old, new)
+
+
+def _trusted_namespace() -> dict:
+    from optcourse.grading import checks, quiz
+
+    return {"checks": checks, "quiz": quiz, "np": np, "numpy": np, "math": math,
+            "__builtins__": builtins, "__name__": "__referee__"}
+
+
+def _error(name: str, message: str) -> dict:
+    return new_output("error", ename=name, evalue=message, traceback=[f"{_RED}✗ Check failed:{_RESET} {message}"])
+
+
+def judge(source: str, worker: Worker) -> list:
+    """The outputs of a graded test cell, decided here; learner functions are reached through ``worker``."""
+    from optcourse.learner_code.feedback import CheckFailed
+
+    namespace = _trusted_namespace()
+    printed = io.StringIO()
+    try:
+        code = compile(source, "<test cell>", "exec")
+        _, used = _names(source)
+        for name in sorted(used - set(namespace) - set(dir(builtins))):
+            namespace[name] = worker.describe(name)
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+            exec(code, namespace)  # noqa: S102 - the instructor's test cell, from the gradebook
+    except CheckFailed as failure:
+        outcome = _error("CheckFailed", str(failure))
+    except RefereeStop as stop:
+        outcome = _error("CheckFailed", str(stop))
+    except Exception as error:  # noqa: BLE001 - e.g. a learner error the checks let through: one line
+        outcome = _error(type(error).__name__, f"{type(error).__name__}: {error}"[:2000])
+    else:
+        outcome = None
+    outputs = [new_output("stream", name="stdout", text=printed.getvalue())] if printed.getvalue() else []
+    return outputs + ([outcome] if outcome else [])
+
+
+class RefereedExecute(ExecuteWithOutputBudget):
+    """nbgrader's Execute (with the output budget) that hands graded test cells to the referee."""
+
+    call_timeout = Integer(30, help="Seconds one call of a learner's function may take during a test.").tag(config=True)
+    restart_timeout = Integer(60, help="Seconds to restart the kernel and run the learner's cells again.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._ran: list[str] = []     # the code cells run so far, to run again after a restart
+        self._broken: str | None = None
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if not is_test_cell(cell):
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            if cell.cell_type == "code" and SKIP not in cell.metadata.get("tags", []):
+                self._ran.append(cell.source)
+            return cell, resources
+        self._check_assign_resources(resources)
+        cell.outputs = judge(cell.source, Worker(self, time.monotonic() + (self.timeout or 120)))
+        cell.execution_count = None
+        return cell, self.resources
+
+    # ------------------------------------------------------------ the channel to the worker
+
+    async def ask_worker(self, payload: dict, name: str, timeout: float) -> dict:
+        """Send one request to the worker and return its reply; a worker that fails raises RefereeStop."""
+        if self._broken:
+            raise RefereeStop(self._broken)
+        code = f"__import__('optcourse.learner_code.channel', fromlist=['serve']).serve({json.dumps(payload)!r})"
+        msg_id = await ensure_async(self.kc.execute(code, store_history=False, allow_stdin=False))
+        outcome, reply = await self._await_idle(msg_id, timeout)
+        if outcome == "died":
+            await self._restart(f"`{name}` stopped the notebook's kernel")
+            raise RefereeStop(f"`{name}` stopped your notebook's kernel (it exited or crashed it); the kernel was "
+                              "restarted for the rest of the grading.")
+        if outcome == "timeout":
+            await self._interrupt(msg_id, name)
+            raise RefereeStop(f"`{name}` did not return within {timeout:.0f} s in one call; does it loop forever?")
+        if reply is None:
+            return {}
+        if not isinstance(reply, str) or len(reply) > channel.MAX_MESSAGE_BYTES:
+            raise RefereeStop(f"`{name}` returned more data than the grader reads ({channel.MAX_MESSAGE_BYTES // 2**20} MB at most).")
+        try:
+            answer = json.loads(reply)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise RefereeStop(f"`{name}` returned something the grader cannot read as plain data.")
+        return answer
+
+    async def _await_idle(self, msg_id: str, timeout: float) -> tuple[str, str | None]:
+        """Collect the reply of request ``msg_id`` until the kernel is idle again: ("idle"|"timeout"|"died", reply)."""
+        deadline, reply = time.monotonic() + timeout, None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout", reply
+            try:
+                msg = await ensure_async(self.kc.get_iopub_msg(timeout=min(remaining, 1.0)))
+            except Empty:
+                if not await ensure_async(self.km.is_alive()):
+                    return "died", None
+                continue
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            content = msg.get("content", {})
+            if msg.get("msg_type") == "display_data" and channel.MIME in content.get("data", {}):
+                reply = content["data"][channel.MIME]
+            elif msg.get("msg_type") == "status" and content.get("execution_state") == "idle":
+                await self._drain_shell(msg_id)
+                return "idle", reply
+
+    async def _drain_shell(self, msg_id: str) -> None:
+        with contextlib.suppress(Empty):
+            while True:
+                msg = await ensure_async(self.kc.get_shell_msg(timeout=1.0))
+                if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                    return
+
+    async def _interrupt(self, msg_id: str, name: str) -> None:
+        await ensure_async(self.km.interrupt_kernel())
+        outcome, _ = await self._await_idle(msg_id, 5)
+        if outcome != "idle":
+            await self._restart(f"`{name}` did not stop when interrupted")
+
+    async def _restart(self, why: str) -> None:
+        """Restart the worker and run the learner's cells again, so later cells can still be graded."""
+        try:
+            await ensure_async(self.km.restart_kernel(now=True))
+            await ensure_async(self.kc.wait_for_ready(timeout=self.restart_timeout))
+            for source in self._ran:
+                msg_id = await ensure_async(self.kc.execute(source, store_history=False, allow_stdin=False))
+                outcome, _ = await self._await_idle(msg_id, self.timeout or 120)
+                if outcome != "idle":
+                    raise RuntimeError(outcome)
+        except Exception:  # noqa: BLE001 - whatever fails, the rest is graded as far as it can be
+            self._broken = f"{why}, and your notebook could not be run again afterwards, so this cell could not be graded."

@@ -1,0 +1,90 @@
+"""What a learner's sandboxed kernel (the referee's worker) may see of the course while a module is graded.
+
+A graded exercise must be the learner's own work, so the shipped answers to it are not in the
+worker's file system at all (an identity test could be fooled; a missing file cannot):
+
+* the course's reference implementation of each rule the module grades (one file per rule in
+  ``optcourse/lesson/reference/``): emptied;
+* TensorFlow and Keras, unless the module's exercises are about Keras (Module 7): emptied, so no
+  Keras optimizer or schedule can stand in for a learner's rule;
+* ``optcourse.grading`` (the checks' oracles), unless the module needs it in the kernel (Module 7
+  reuses the Module 5 Adam through its checks): replaced by ``worker_stub/grading``, whose
+  ``checks`` and ``quiz`` do nothing, since every graded cell is judged by the referee;
+* the quiz keys: always replaced by an empty table.
+
+What is graded and what needs Keras is read from the module's source, not listed here.
+"""
+from __future__ import annotations
+
+import ast
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STUBS = Path(__file__).resolve().parent / "worker_stub"
+
+
+@dataclass
+class WorkerView:
+    empty_folders: list[Path] = field(default_factory=list)
+    empty_files: list[Path] = field(default_factory=list)
+    replaced: list[tuple[Path, Path]] = field(default_factory=list)  # (what is shown instead, where)
+
+
+def _package_folder(name: str) -> Path | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]).resolve() if locations else None
+
+
+def graded_functions(module: str) -> set[str]:
+    """The functions the learner writes in ``module``'s solution cells."""
+    from . import release
+
+    names = set()
+    for cell in release.read_source(module).cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            names |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    return names
+
+
+def needs_keras(module: str) -> bool:
+    """Whether ``module``'s test cells call the Keras checks (their exercises are about Keras itself)."""
+    from optcourse.grading import keras_checks
+
+    from . import release
+
+    for cell in release.read_source(module).cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") and \
+                any(f"checks.{name}(" in cell.source for name in keras_checks.__all__):
+            return True
+    return False
+
+
+def worker_view(module: str) -> WorkerView:
+    """The view of the course for the worker that grades ``module`` (any unknown name: the strictest view)."""
+    from optcourse.lesson import reference
+
+    from . import release
+
+    known = module in release.modules()
+    view = WorkerView()
+    keras_module = known and needs_keras(module)
+    graded = graded_functions(module) if known else set(reference.HOMES)
+    folder = Path(reference.__file__).parent
+    view.empty_files += sorted({folder / f"{reference.HOMES[name]}.py" for name in graded if name in reference.HOMES})
+    grading = _package_folder("optcourse.grading")
+    if not keras_module:
+        view.empty_folders += [path for path in map(_package_folder, ("tensorflow", "keras", "tf_keras")) if path]
+        if grading:
+            view.replaced.append((STUBS / "grading", grading))
+    elif grading:
+        view.replaced.append((STUBS / "quiz_keys.json", grading / "quiz_keys.json"))
+    return view
