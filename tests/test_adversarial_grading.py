@@ -148,11 +148,11 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
         "script_in_feedback": (solution_with(MODULE, {"gd_step": RIGHT_STEP + SCRIPT}), 9),
         "metadata_flood": (solution_with(MODULE, {"gd_step": RIGHT_STEP + METADATA_FLOOD}), 9),
         "quoted_marker": (with_cell_edit(quoted_marker), 9),
-        "patched_allclose": (solution_with(MODULE, {"gd_step": WRONG_STEP + "\n\nnp.allclose = lambda *args, **kwargs: True"}), 0),
+        "patched_allclose": (solution_with(MODULE, {"gd_step": WRONG_STEP + "\n\nnp.allclose = lambda *args, **kwargs: True"}), 4),
         "patched_numpy_testing": (solution_with(MODULE, {
-            "gd_step": WRONG_STEP + "\n\nnp.testing.assert_allclose = lambda *args, **kwargs: None"}), 0),
+            "gd_step": WRONG_STEP + "\n\nnp.testing.assert_allclose = lambda *args, **kwargs: None"}), 4),
         "patched_checks": (solution_with(MODULE, {
-            "gd_step": WRONG_STEP + "\n\nchecks.gd_step = checks.gd_trajectory = lambda *args, **kwargs: None"}), 0),
+            "gd_step": WRONG_STEP + "\n\nchecks.gd_step = checks.gd_trajectory = lambda *args, **kwargs: None"}), 4),
         "keras_wrapper": (solution_with(MODULE, {"gd_step": KERAS_STEP}), 4),
         "thief": (solution_with(MODULE, {"answer_gd_q1": f"GRADEBOOK = {str(gradebook)!r}\n" + THIEF}), 8),
         "missing": (None, None),
@@ -188,9 +188,10 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
     def feedback(student):
         return (work / "feedback" / student / MODULE / f"{MODULE}.html").read_text()
 
-    assert "uses a tf.keras optimizer" in feedback("keras_wrapper")
-    assert "replaced `numpy.allclose`" in feedback("patched_allclose")
-    assert "replaced `optcourse.grading.checks.gd_step`" in feedback("patched_checks")
+    # What a learner's code patches in its own kernel changes nothing: the referee judges the step.
+    assert "TensorFlow is not available while this module is graded" in feedback("keras_wrapper")
+    for student in ("patched_allclose", "patched_numpy_testing", "patched_checks"):
+        assert "the step goes uphill" in feedback(student), student
     assert "MemoryError" in feedback("memory_blow_up")
     assert "run while grading because it defines `diverges_above`" in feedback("answer_from_experiment")
     # Honest students are never hurt by the grader: every graded notebook has its feedback, and a
@@ -205,5 +206,7 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
     assert "truncated by the grader" in feedback("huge_lines") and len(feedback("huge_lines")) < 3_000_000
     graded_copy = work / "autograded" / "metadata_flood" / MODULE / f"{MODULE}.ipynb"
     assert graded_copy.stat().st_size < 12_000_000, "output metadata must count against the budget"
-    assert "a line of a hidden test, removed by the grader" in feedback("prints_history")
+    # The hidden tests never reach the learner's kernel: its whole input history holds none of them.
+    graded = nbformat.read(work / "autograded" / "prints_history" / MODULE / f"{MODULE}.ipynb", as_version=4)
+    assert not [output for output in graded.cells[-1].outputs if output.get("text")], graded.cells[-1].outputs
     assert "window.graderPwned = 1</script>" not in feedback("script_in_feedback"), "student HTML must not run in feedback"
