@@ -208,5 +208,6 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
     assert graded_copy.stat().st_size < 12_000_000, "output metadata must count against the budget"
     # The hidden tests never reach the learner's kernel: its whole input history holds none of them.
     graded = nbformat.read(work / "autograded" / "prints_history" / MODULE / f"{MODULE}.ipynb", as_version=4)
-    assert not [output for output in graded.cells[-1].outputs if output.get("text")], graded.cells[-1].outputs
+    printed = "".join(output.get("text", "") for output in graded.cells[-1].outputs)
+    assert "for text in In" in printed and "BEGIN HIDDEN TESTS" not in printed and hidden not in printed, printed
     assert "window.graderPwned = 1</script>" not in feedback("script_in_feedback"), "student HTML must not run in feedback"
