@@ -46,7 +46,10 @@ _RED, _RESET = "\x1b[31m", "\x1b[0m"
 
 
 class RefereeStop(BaseException):
-    """A learner's call could not be completed (a BaseException: the checks' ``except Exception`` must not turn it into a wrong-answer message)."""
+    """A learner's call could not be completed.
+
+    A BaseException: the checks' ``except Exception`` must not turn it into a wrong-answer message.
+    """
 
 
 def is_test_cell(cell) -> bool:

@@ -85,6 +85,6 @@ def test_autograder_imports_without_sys_path_changes():
                  ROOT / "nbgrader_config.py"]:
         if path != Path(__file__).resolve():
             assert not re.search(r"sys\.path\.\w+\(.*autograder", path.read_text()), path
-    result = subprocess.run([sys.executable, "-c", "import autograder.grade, autograder.release, autograder.tamper"],
+    result = subprocess.run([sys.executable, "-c", "import autograder.grade, autograder.release, autograder.referee"],
                             cwd="/", capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

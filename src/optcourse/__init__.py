@@ -7,7 +7,7 @@ Its folders are its architecture; import modules by name from them:
 * ``optcourse.learner_code`` — calling a learner's function safely and telling them, in one
   sentence, what went wrong;
 * ``optcourse.demos`` — demonstrations: runs, plots and the slider widgets;
-* ``optcourse.grading`` — checks of the learner's functions against Keras, the quiz, the tamper guard.
+* ``optcourse.grading`` — checks of the learner's functions against Keras, the quiz.
 
 ``optcourse.constants`` holds the facts every floor shares (Keras defaults, tolerances, what counts
 as diverged). Demonstrations never import grading.

@@ -1,3 +1,4 @@
 """Judging the learner's work: ``checks`` (with ``rule_checks``, ``schedule_checks`` and
-``keras_checks``, against Keras), ``quiz`` (keys derived from the module sources), ``guard``
-(tamper detection at autograde) and ``reuse`` (an earlier module's function, re-checked)."""
+``keras_checks``, against Keras), ``quiz`` (keys derived
+from the module sources) and ``reuse`` (an earlier module's function, re-checked). At grading time
+they run in the grader's referee (autograder/referee.py), never in the learner's kernel."""
