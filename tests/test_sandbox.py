@@ -6,6 +6,7 @@ runtime folder), and code is run in it the way a notebook cell would be.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -209,3 +210,47 @@ def test_the_private_tmp_is_small(kernel):
     client, _ = kernel
     assert outcome(client, "open('/tmp/big', 'wb').write(b'0' * (300 * 2**20))") == "OSError"
     assert run(client, "import os; os.remove('/tmp/big'); print('ok', end='')").endswith("ok")  # may warn first
+
+
+SHIPPED_ANSWERS = """
+import importlib, json
+found = {}
+import tensorflow
+found["tensorflow"] = tensorflow.__file__ is not None
+for name in ("optcourse.grading.rule_checks", "optcourse.grading.schedule_checks"):
+    try:
+        importlib.import_module(name)
+        found[name] = True
+    except ImportError:
+        found[name] = False
+from optcourse.grading import checks, quiz
+found["quiz keys"] = bool(getattr(quiz, "KEYS", {}))
+from optcourse.lesson import reference
+for rule in ("adam_step", "momentum_step"):
+    try:
+        getattr(reference, rule)
+        found[rule] = True
+    except AttributeError:
+        found[rule] = False
+print("FOUND" + json.dumps(found), end="")
+"""
+
+
+@pytest.mark.parametrize("module, present", [
+    ("01_gradient_descent", {"adam_step": True, "momentum_step": True}),
+    ("05_adam", {"adam_step": False, "momentum_step": True}),
+    ("07_tradeoffs", {"tensorflow": True, "optcourse.grading.rule_checks": True, "optcourse.grading.schedule_checks": True,
+                      "adam_step": True, "momentum_step": True}),
+])
+def test_the_shipped_answers_to_a_module_are_not_in_its_sandbox(kernel, module, present, tmp_path):
+    """Absent from the file system, not refused by a test: Keras (unless the module is about Keras), the
+    checks' oracles, the quiz keys and the reference rule of each graded exercise (autograder/worker_view.py)."""
+    _, paths = kernel
+    own = Path(paths["own"]).parents[1] / f"ada-{module}" / module
+    own.mkdir(parents=True, exist_ok=True)
+    expected = {"tensorflow": False, "optcourse.grading.rule_checks": False, "optcourse.grading.schedule_checks": False,
+                "quiz keys": False, "adam_step": True, "momentum_step": True, **present}
+    with started_kernel(paths["runtime"], own) as client:
+        printed = run(client, SHIPPED_ANSWERS)  # TensorFlow may log to stderr first
+        assert "FOUND" in printed, printed
+        assert json.loads(printed.split("FOUND")[-1]) == expected
