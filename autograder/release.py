@@ -236,8 +236,13 @@ def notebook(module: str):
     return nb
 
 
-def quiz_keys(modules_: list[str] | None = None) -> dict[str, dict]:
-    """What the learner's package needs to check each quiz answer, derived from the sources."""
+def quiz_keys(modules_: list[str] | None = None, *, with_digests: bool = True) -> dict[str, dict]:
+    """What the learner's package needs to check each quiz answer, derived from the sources.
+
+    ``with_digests=False`` is the graded-class table: the form of each answer (its choices or
+    digits, its hint) and nothing that tells a right answer from a wrong one; the referee, with
+    the full table, decides.
+    """
     from optcourse.grading import quiz
 
     keys = {}
@@ -248,7 +253,7 @@ def quiz_keys(modules_: list[str] | None = None) -> dict[str, dict]:
             key = (quiz.Choice(entry["choices"], "", entry["hint"]) if entry["kind"] == "choice"
                    else quiz.Number(entry["digits"], "", entry["hint"]))
             digest = quiz.digest(question, key.normalise(question, entry["answer"]))
-            keys[question] = {k: v for k, v in entry.items() if k != "answer"} | {"digest": digest}
+            keys[question] = {k: v for k, v in entry.items() if k != "answer"} | ({"digest": digest} if with_digests else {})
     return keys
 
 

@@ -52,3 +52,19 @@ def test_a_wrong_answer_gets_a_hint_not_the_answer():
     with pytest.raises(CheckFailed) as failure:
         quiz.check("gd_q1", wrong)
     assert "not this one" in str(failure.value) and quiz.KEYS["gd_q1"].hint in str(failure.value)
+
+
+def test_the_graded_class_table_checks_the_form_only_and_tells_nothing(monkeypatch, capsys):
+    from autograder import release
+
+    table = release.quiz_keys(["01_gradient_descent"], with_digests=False)
+    assert table and not any("digest" in entry or "answer" in entry for entry in table.values())
+    keys = {question: (quiz.Choice(e["choices"], "", e["hint"]) if e["kind"] == "choice" else quiz.Number(e["digits"], "", e["hint"]))
+            for question, e in table.items()}
+    monkeypatch.setattr(quiz, "KEYS", keys)
+    for letter in "abcd":      # every letter gets the same reply: nothing to learn from trying them
+        quiz.check("gd_q1", letter)
+    replies = capsys.readouterr().out.splitlines()
+    assert replies == [f"gd_q1: answer '{letter}' recorded; it is marked when your notebook is graded." for letter in "abcd"]
+    with pytest.raises(AssertionError, match="give one letter in quotes"):
+        quiz.check("gd_q1", 3)

@@ -4,6 +4,10 @@ Each question's key is stored only as a salted SHA-256 digest of its normalised 
 released notebooks and this package never show the answer in plain text. A learner can still try
 every choice (that is what immediate feedback allows); the grade records the answer they leave.
 
+That is the self-paced release. A graded class gets a package without digests (``digest`` is
+empty): ``check`` then only makes sure the answer has the right form, and says the grader will
+judge it; the grader's referee holds the full table.
+
 A question, its answer and its hint live in the module's source (``solutions/``); ``make release``
 derives ``quiz_keys.json`` from them (CONTRIBUTING.md says how to add a question).
 """
@@ -71,8 +75,8 @@ def _load_keys() -> dict[str, Choice | Number]:
     if not keys_file.is_file():  # only while `make release` derives it for the first time
         return {}
     entries = json.loads(keys_file.read_text(encoding="utf-8"))
-    return {question: (Choice(e["choices"], e["digest"], e["hint"]) if e["kind"] == "choice"
-                       else Number(e["digits"], e["digest"], e["hint"]))
+    return {question: (Choice(e["choices"], e.get("digest", ""), e["hint"]) if e["kind"] == "choice"
+                       else Number(e["digits"], e.get("digest", ""), e["hint"]))
             for question, e in entries.items()}
 
 
@@ -86,6 +90,10 @@ def check(question_id: str, answer) -> None:
     key = KEYS.get(question_id)
     if key is None:
         fail(f"There is no quiz question called {question_id!r}.")
-    if digest(question_id, key.normalise(question_id, answer)) != key.digest:
+    normalised = key.normalise(question_id, answer)
+    if not key.digest:  # a graded class: the form is right, the grader decides the rest
+        print(f"{question_id}: answer {normalised!r} recorded; it is marked when your notebook is graded.")
+        return
+    if digest(question_id, normalised) != key.digest:
         fail(f"{question_id}: not this one. {key.hint}")
     print(f"{question_id}: correct.")
