@@ -184,7 +184,10 @@ class RefereedExecute(ExecuteWithOutputBudget):
     def preprocess(self, nb, resources=None, km=None):
         self._ran: list[str] = []     # the code cells run so far, to run again after a restart
         self._broken: str | None = None
-        return super().preprocess(nb, resources, km)
+        self.judged, self.judging_seconds = 0, 0.0  # what the referee cost (benchmarks/run.py reports it)
+        result = super().preprocess(nb, resources, km)
+        self.log.info("Referee: %d test cells judged in %.2f s", self.judged, self.judging_seconds)
+        return result
 
     def preprocess_cell(self, cell, resources, index):
         if not is_test_cell(cell):
@@ -193,7 +196,9 @@ class RefereedExecute(ExecuteWithOutputBudget):
                 self._ran.append(cell.source)
             return cell, resources
         self._check_assign_resources(resources)
-        cell.outputs = judge(cell.source, Worker(self, time.monotonic() + (self.timeout or 120)))
+        start = time.monotonic()
+        cell.outputs = judge(cell.source, Worker(self, start + (self.timeout or 120)))
+        self.judged, self.judging_seconds = self.judged + 1, self.judging_seconds + time.monotonic() - start
         cell.execution_count = None
         return cell, self.resources
 
