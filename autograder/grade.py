@@ -39,6 +39,7 @@ QUICK_START = ROOT / "autograder" / "quick_start"
 runpy.run_path(str(QUICK_START / "sitecustomize.py"))
 
 import nbformat  # noqa: E402
+from nbgrader.utils import parse_utc  # noqa: E402
 
 from autograder import release, sandbox  # noqa: E402
 
@@ -65,24 +66,46 @@ def _pick(notebooks: list[Path], assignment: str, *, only_one_assignment: bool) 
     return notebooks[0] if len(notebooks) == 1 and only_one_assignment else None
 
 
-def collect(assignments: list[str], submissions: Path, submitted: Path) -> dict[tuple[str, str], str]:
-    """Copy each student's notebooks to ``submitted/<student>/<assignment>/<assignment>.ipynb``.
+COPIES = "copies"  # grade.py's own tidied copy of each notebook, the folder nbgrader autograde reads
+TIMESTAMP = "timestamp.txt"  # a submission time, as `nbgrader collect` writes it next to the notebook
 
-    Each submission is unpacked once for all assignments. Returns ``{(student, assignment): problem}``
-    for notebooks that could not be found or read.
+
+class Submission(NamedTuple):
+    """One student's notebook for one assignment, read into memory (the file itself is never touched)."""
+
+    notebook: object     # the nbformat notebook
+    timestamp: str | None
+    note: str = ""       # something the instructor should know although it is graded
+
+
+class Collected(NamedTuple):
+    problems: dict   # {(student, assignment): why it cannot be graded}
+    notes: dict      # {(student, assignment): what to know although it is graded}
+    students: set    # every student with an entry in the submissions
+
+
+def collect(assignments: list[str], submissions: Path, copies: Path, *, students: set[str] | None = None,
+            timestamps: dict[str, str] | None = None) -> Collected:
+    """Copy each student's notebooks to ``copies/<student>/<assignment>/<assignment>.ipynb``.
+
+    The submissions are only read: everything is read into memory before grade.py replaces its own
+    copy, and ``copies`` must not overlap ``submissions`` (``grade`` checks). A ``timestamp.txt`` found
+    next to the notebook (or higher up in the student's folder), or given in ``timestamps`` (from an LMS
+    download), is copied along, so nbgrader records the submission time. ``students`` narrows it to some.
     """
-    problems = {}
+    problems, notes, seen = {}, {}, set()
     known = {assignment: _grade_ids(assignment) for assignment in assignments}
     for entry in sorted(submissions.iterdir()):
         student = entry.stem if entry.is_file() else entry.name
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (students is not None and student not in students):
             continue
         with tempfile.TemporaryDirectory() as unpacked:
             if entry.suffix == ".zip":
                 try:
                     with zipfile.ZipFile(entry) as archive:
                         archive.extractall(unpacked)
-                except zipfile.BadZipFile:
+                except (zipfile.BadZipFile, OSError, ValueError):
+                    seen.add(student)
                     problems.update({(student, assignment): "the zip file is damaged" for assignment in assignments})
                     continue
                 folder = Path(unpacked)
@@ -92,22 +115,48 @@ def collect(assignments: list[str], submissions: Path, submitted: Path) -> dict[
                 folder = entry
             else:
                 continue
+            seen.add(student)
             notebooks = [entry] if folder is None else [p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
             for assignment in assignments:
-                target = submitted / student / assignment
-                shutil.rmtree(target, ignore_errors=True)
-                notebook = _pick(notebooks, assignment, only_one_assignment=len(assignments) == 1)
-                if notebook is None:
-                    problems[student, assignment] = f"no notebook for {assignment} in the submission"
-                    continue
-                try:
-                    tidy = _tidy(nbformat.read(notebook, as_version=4), known[assignment])
-                except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
-                    problems[student, assignment] = f"{notebook.name} is not a readable notebook"
+                found = _read(notebooks, assignment, known[assignment], only_one_assignment=len(assignments) == 1,
+                              top=folder, timestamp=(timestamps or {}).get(student))
+                target = copies / student / assignment
+                shutil.rmtree(target, ignore_errors=True)  # grade.py's own copy from an earlier run
+                if isinstance(found, str):
+                    problems[student, assignment] = found
                     continue
                 target.mkdir(parents=True)
-                nbformat.write(tidy, target / f"{assignment}.ipynb")
-    return problems
+                nbformat.write(found.notebook, target / f"{assignment}.ipynb")
+                if found.timestamp:
+                    (target / TIMESTAMP).write_text(found.timestamp + "\n")
+                if found.note:
+                    notes[student, assignment] = found.note
+    return Collected(problems, notes, seen)
+
+
+def _read(notebooks: list[Path], assignment: str, known: set[str], *, only_one_assignment: bool, top: Path | None,
+          timestamp: str | None) -> Submission | str:
+    """The student's notebook for ``assignment``, tidied, with its submission time; or the problem, in a sentence."""
+    notebook = _pick(notebooks, assignment, only_one_assignment=only_one_assignment)
+    if notebook is None:
+        return f"no notebook for {assignment} in the submission"
+    try:
+        tidy = _tidy(nbformat.read(notebook, as_version=4), known)
+    except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
+        return f"{notebook.name} is not a readable notebook"
+    if timestamp is None and top is not None:  # nearest first: the notebook's own folder, then up to the student's
+        for folder in [notebook.parent, *notebook.parent.parents]:
+            if (folder / TIMESTAMP).is_file():
+                timestamp = (folder / TIMESTAMP).read_text(errors="replace").strip() or None
+                break
+            if folder == top:
+                break
+    if timestamp is not None:
+        try:
+            parse_utc(timestamp)
+        except (ValueError, OverflowError):  # nbgrader would refuse the whole notebook
+            return Submission(tidy, None, f"graded without a submission time: {timestamp[:40]!r} is not a date and time")
+    return Submission(tidy, timestamp)
 
 
 def _grade_ids(assignment: str) -> set[str]:
@@ -146,7 +195,8 @@ def _nbgrader(*args: str, work: Path, timeout: float | None = None, env: dict | 
     env = {**os.environ, **(env or {}), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(QUICK_START), os.environ.get("PYTHONPATH")]))}
     env.pop("PYTEST_CURRENT_TEST", None)
-    folders = [f"--CourseDirectory.{kind}_directory={work / kind}" for kind in ("submitted", "autograded", "feedback")]
+    folders = [f"--CourseDirectory.submitted_directory={work / COPIES}",
+               *(f"--CourseDirectory.{kind}_directory={work / kind}" for kind in ("autograded", "feedback"))]
     return subprocess.run([sys.executable, "-m", "nbgrader", *args, *folders,
                            f"--CourseDirectory.release_directory={work / 'release'}",
                            f"--CourseDirectory.db_url=sqlite:///{work / 'gradebook.db'}"],
@@ -220,10 +270,17 @@ def _git_folders() -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
-def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits()) -> list[Outcome]:
-    """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions``."""
+def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits(),
+          student: str | None = None, timestamps: dict[str, str] | None = None) -> list[Outcome]:
+    """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions`` (or only ``student``).
+
+    Grades of students not graded in this run stay in the gradebook as they were.
+    """
     if assignment != ALL and assignment not in modules():
         raise SystemExit(f"There is no module {assignment!r}; give one of {', '.join(modules())}, or {ALL!r}.")
+    if not submissions.is_dir():
+        raise SystemExit(f"There is no folder {submissions}; give the folder of submissions as you received it.")
+    _refuse_overlap(submissions, work)
     assignments = modules() if assignment == ALL else [assignment]
     pattern = MODULE_PATTERN if assignment == ALL else assignment
     work.mkdir(parents=True, exist_ok=True)
@@ -240,22 +297,37 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     registered = _nbgrader("generate_assignment", pattern, "--force", work=work)
     if registered.returncode != 0:
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")
-    problems = collect(assignments, submissions, work / "submitted")
-    outcomes = [Outcome(student, name, False, problem, 0.0) for (student, name), problem in problems.items()]
-    _register_students(work, sorted(p.name for p in (work / "submitted").iterdir()))
+    collected = collect(assignments, submissions, work / COPIES, students=None if student is None else {student},
+                        timestamps=timestamps)
+    if student is not None and student not in collected.students:
+        raise SystemExit(f"There is no submission of {student!r} in {submissions}.")
+    outcomes = [Outcome(who, name, False, problem, 0.0) for (who, name), problem in collected.problems.items()]
+    _register_students(work, sorted(collected.students))
     # Later modules first: they take longest (TensorFlow), so the short ones fill in at the end.
-    notebooks = [(name, p.name) for name in reversed(assignments)
-                 for p in sorted((work / "submitted").iterdir()) if (p / name).is_dir()]
+    notebooks = [(name, who) for name in reversed(assignments) for who in sorted(collected.students)
+                 if (who, name) not in collected.problems]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits), notebooks), start=1):
+            outcome = outcome._replace(reason=outcome.reason or collected.notes.get((outcome.student, outcome.assignment), ""))
             print(f"[{done}/{len(notebooks)}] {_who(outcome, assignment)}: "
                   + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
                   + f" ({outcome.seconds:.1f} s)", flush=True)
             outcomes.append(outcome)
+    only = () if student is None else ("--student", student)
     with ThreadPoolExecutor(max_workers=2) as pool:  # both only read the gradebook: side by side
         feedback, _ = pool.map(lambda args: _nbgrader(*args, work=work),
-                               [("generate_feedback", pattern, "--force"), ("export", "--to", str(work / "grades.csv"))])
+                               [("generate_feedback", pattern, *only, "--force"), ("export", "--to", str(work / "grades.csv"))])
     return [_with_feedback_checked(outcome, work, feedback) for outcome in outcomes]
+
+
+def _refuse_overlap(submissions: Path, work: Path) -> None:
+    """grade.py replaces what is in its own folders; the submissions must not be one of them, or hold one."""
+    given = submissions.resolve()
+    for own in (work / COPIES, work / "autograded", work / "feedback", work / "jupyter"):
+        own = own.resolve()
+        if given == own or own in given.parents or given in own.parents:
+            raise SystemExit(f"The submissions folder {submissions} overlaps {own}, which grade.py rewrites; "
+                             "give the folder the submissions came in (nbgrader collect writes autograder/work/submitted).")
 
 
 def _with_feedback_checked(outcome: Outcome, work: Path, result: subprocess.CompletedProcess) -> Outcome:
@@ -297,12 +369,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook")
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds allowed per cell")
     parser.add_argument("--memory-gb", type=float, default=3.0, help="memory limit of a student's kernel")
+    parser.add_argument("--student", help="grade only this student again (the others' grades are kept)")
     parser.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not recommended)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     limits = Limits(sandbox=not args.no_sandbox, memory_gb=args.memory_gb, cell_timeout=args.cell_timeout,
                     notebook_timeout=args.timeout)
-    outcomes = grade(args.assignment, args.submissions, work=args.work.resolve(), jobs=args.jobs, limits=limits)
+    outcomes = grade(args.assignment, args.submissions, work=args.work.resolve(), jobs=args.jobs, limits=limits,
+                     student=args.student)
     failed = [o for o in outcomes if not o.graded or o.reason]
     what = "students" if args.assignment != ALL else "notebooks"
     print(f"\n{sum(o.graded for o in outcomes)} of {len(outcomes)} {what} graded in {time.perf_counter() - start:.0f} s; "
