@@ -302,10 +302,10 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     if student is not None and student not in collected.students:
         raise SystemExit(f"There is no submission of {student!r} in {submissions}.")
     outcomes = [Outcome(who, name, False, problem, 0.0) for (who, name), problem in collected.problems.items()]
-    _register_students(work, sorted(collected.students))
     # Later modules first: they take longest (TensorFlow), so the short ones fill in at the end.
     notebooks = [(name, who) for name in reversed(assignments) for who in sorted(collected.students)
                  if (who, name) not in collected.problems]
+    _register_students(work, sorted({who for _, who in notebooks}))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits), notebooks), start=1):
             outcome = outcome._replace(reason=outcome.reason or collected.notes.get((outcome.student, outcome.assignment), ""))
