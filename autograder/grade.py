@@ -41,7 +41,7 @@ runpy.run_path(str(QUICK_START / "sitecustomize.py"))
 import nbformat  # noqa: E402
 from nbgrader.utils import parse_utc  # noqa: E402
 
-from autograder import release, sandbox  # noqa: E402
+from autograder import release, report, sandbox  # noqa: E402
 
 ALL = "all"
 MODULE_PATTERN = release.MODULE_PATTERN  # a glob nbgrader expands itself
@@ -375,14 +375,17 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     limits = Limits(sandbox=not args.no_sandbox, memory_gb=args.memory_gb, cell_timeout=args.cell_timeout,
                     notebook_timeout=args.timeout)
-    outcomes = grade(args.assignment, args.submissions, work=args.work.resolve(), jobs=args.jobs, limits=limits,
-                     student=args.student)
+    work = args.work.resolve()
+    outcomes = grade(args.assignment, args.submissions, work=work, jobs=args.jobs, limits=limits, student=args.student)
+    misconceptions = report.write(work, modules() if args.assignment == ALL else [args.assignment])
     failed = [o for o in outcomes if not o.graded or o.reason]
     what = "students" if args.assignment != ALL else "notebooks"
     print(f"\n{sum(o.graded for o in outcomes)} of {len(outcomes)} {what} graded in {time.perf_counter() - start:.0f} s; "
           f"grades in {args.work / 'grades.csv'}, feedback in {args.work / 'feedback'}.")
     for outcome in failed:
         print(f"  {_who(outcome, args.assignment)}: {outcome.reason}")
+    print(f"\n{report.summary(misconceptions)}\nThe class's mistakes, per exercise and student: "
+          f"{work / report.HTML_NAME} (and {report.CSV_NAME}); it names students, so keep it to yourself.")
     return 0
 
 
