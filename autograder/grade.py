@@ -41,7 +41,7 @@ runpy.run_path(str(QUICK_START / "sitecustomize.py"))
 import nbformat  # noqa: E402
 from nbgrader.utils import parse_utc  # noqa: E402
 
-from autograder import release, report, sandbox  # noqa: E402
+from autograder import lms, release, report, sandbox  # noqa: E402
 
 ALL = "all"
 MODULE_PATTERN = release.MODULE_PATTERN  # a glob nbgrader expands itself
@@ -67,6 +67,7 @@ def _pick(notebooks: list[Path], assignment: str, *, only_one_assignment: bool) 
 
 
 COPIES = "copies"  # grade.py's own tidied copy of each notebook, the folder nbgrader autograde reads
+LMS_FOLDER = "lms_download"  # an LMS download laid out one folder per student (autograder/lms.py)
 TIMESTAMP = "timestamp.txt"  # a submission time, as `nbgrader collect` writes it next to the notebook
 
 
@@ -257,7 +258,11 @@ def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) ->
 def hidden_from_students(work: Path, submissions: Path) -> list[Path]:
     """What student code must not see: the solutions and hidden tests (in git's history too), every
     gradebook and grading folder, and the original submissions of the whole class."""
-    return [ROOT / "solutions", *_git_folders(), ROOT / "autograder" / "work", work, submissions]
+    given = submissions if submissions.is_dir() else submissions.parent  # a download zip: the folder it is in
+    near_python = [ROOT, Path(sys.prefix), Path(sys.base_prefix)]
+    if any(given.resolve() == p.resolve() or given.resolve() in p.resolve().parents for p in near_python):
+        given = submissions  # never the course or Python itself (a zip cannot be hidden alone: see the README)
+    return [ROOT / "solutions", *_git_folders(), ROOT / "autograder" / "work", work, given]
 
 
 def _git_folders() -> list[Path]:
@@ -271,16 +276,22 @@ def _git_folders() -> list[Path]:
 
 
 def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits(),
-          student: str | None = None, timestamps: dict[str, str] | None = None) -> list[Outcome]:
+          student: str | None = None, roster: Path | None = None, notes: list | None = None) -> list[Outcome]:
     """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions`` (or only ``student``).
 
-    Grades of students not graded in this run stay in the gradebook as they were.
+    ``submissions`` is a folder of students, or a Canvas or Moodle download (a zip, or the folder it
+    unpacks to; ``roster`` maps its ids to the course's). Grades of students not graded in this run
+    stay in the gradebook as they were. What the instructor should know about the download (a file
+    name that fits no LMS, a student missing from the roster) is added to ``notes``, one sentence each.
     """
+    notes = [] if notes is None else notes
     if assignment != ALL and assignment not in modules():
         raise SystemExit(f"There is no module {assignment!r}; give one of {', '.join(modules())}, or {ALL!r}.")
-    if not submissions.is_dir():
-        raise SystemExit(f"There is no folder {submissions}; give the folder of submissions as you received it.")
+    if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix == ".zip"):
+        raise SystemExit(f"There is no folder or zip file {submissions}; give the submissions as you received them.")
     _refuse_overlap(submissions, work)
+    download = lms.is_download(submissions)
+    known_roster = lms.read_roster(roster)
     assignments = modules() if assignment == ALL else [assignment]
     pattern = MODULE_PATTERN if assignment == ALL else assignment
     work.mkdir(parents=True, exist_ok=True)
@@ -297,6 +308,12 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     registered = _nbgrader("generate_assignment", pattern, "--force", work=work)
     if registered.returncode != 0:
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")
+    timestamps = None
+    if download:  # one folder per student, under the work folder (hidden from student code like the rest)
+        arranged = lms.arrange(submissions, work / LMS_FOLDER, known_roster)
+        notes += arranged.notes + [f"{who}: the LMS marked this submission late." for who in sorted(arranged.late)]
+        lms.save_identities(work, arranged.identities)
+        submissions, timestamps = arranged.folder, arranged.timestamps
     collected = collect(assignments, submissions, work / COPIES, students=None if student is None else {student},
                         timestamps=timestamps)
     if student is not None and student not in collected.students:
@@ -317,13 +334,15 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     with ThreadPoolExecutor(max_workers=2) as pool:  # both only read the gradebook: side by side
         feedback, _ = pool.map(lambda args: _nbgrader(*args, work=work),
                                [("generate_feedback", pattern, *only, "--force"), ("export", "--to", str(work / "grades.csv"))])
+    if lms.load_identities(work) and (work / "grades.csv").is_file():
+        lms.write_imports(work, work / "grades.csv", modules())
     return [_with_feedback_checked(outcome, work, feedback) for outcome in outcomes]
 
 
 def _refuse_overlap(submissions: Path, work: Path) -> None:
     """grade.py replaces what is in its own folders; the submissions must not be one of them, or hold one."""
     given = submissions.resolve()
-    for own in (work / COPIES, work / "autograded", work / "feedback", work / "jupyter"):
+    for own in (work / COPIES, work / LMS_FOLDER, work / "autograded", work / "feedback", work / "jupyter"):
         own = own.resolve()
         if given == own or own in given.parents or given in own.parents:
             raise SystemExit(f"The submissions folder {submissions} overlaps {own}, which grade.py rewrites; "
@@ -363,12 +382,14 @@ def read_grades(work: Path, assignment: str) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment", help="a module, e.g. 01_gradient_descent, or 'all'")
-    parser.add_argument("submissions", type=Path, help="folder of student folders, zip files or notebooks")
+    parser.add_argument("submissions", type=Path, help="folder of student folders, zip files or notebooks, "
+                                                       "or a Canvas or Moodle download")
     parser.add_argument("--work", type=Path, default=ROOT / "autograder" / "work", help="gradebook and grading folders")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks graded at once")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook")
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds allowed per cell")
     parser.add_argument("--memory-gb", type=float, default=3.0, help="memory limit of a student's kernel")
+    parser.add_argument("--roster", type=Path, help="CSV mapping LMS ids to student ids (columns lms_id, student_id)")
     parser.add_argument("--student", help="grade only this student again (the others' grades are kept)")
     parser.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not recommended)")
     args = parser.parse_args(argv)
@@ -376,7 +397,9 @@ def main(argv: list[str] | None = None) -> int:
     limits = Limits(sandbox=not args.no_sandbox, memory_gb=args.memory_gb, cell_timeout=args.cell_timeout,
                     notebook_timeout=args.timeout)
     work = args.work.resolve()
-    outcomes = grade(args.assignment, args.submissions, work=work, jobs=args.jobs, limits=limits, student=args.student)
+    notes: list[str] = []
+    outcomes = grade(args.assignment, args.submissions, work=work, jobs=args.jobs, limits=limits, student=args.student,
+                     roster=args.roster, notes=notes)
     misconceptions = report.write(work, modules() if args.assignment == ALL else [args.assignment])
     failed = [o for o in outcomes if not o.graded or o.reason]
     what = "students" if args.assignment != ALL else "notebooks"
@@ -384,6 +407,11 @@ def main(argv: list[str] | None = None) -> int:
           f"grades in {args.work / 'grades.csv'}, feedback in {args.work / 'feedback'}.")
     for outcome in failed:
         print(f"  {_who(outcome, args.assignment)}: {outcome.reason}")
+    for note in notes:
+        print(f"  {note}")
+    imports = [work / name for name in (lms.CANVAS_IMPORT, lms.MOODLE_IMPORT) if (work / name).is_file()]
+    if imports:
+        print("Gradebook import files for the LMS: " + ", ".join(str(path) for path in imports))
     print(f"\n{report.summary(misconceptions)}\nThe class's mistakes, per exercise and student: "
           f"{work / report.HTML_NAME} (and {report.CSV_NAME}); it names students, so keep it to yourself.")
     return 0
