@@ -41,7 +41,7 @@ runpy.run_path(str(QUICK_START / "sitecustomize.py"))
 import nbformat  # noqa: E402
 from nbgrader.utils import parse_utc  # noqa: E402
 
-from autograder import lms, release, report, sandbox  # noqa: E402
+from autograder import late, lms, release, report, sandbox  # noqa: E402
 
 ALL = "all"
 MODULE_PATTERN = release.MODULE_PATTERN  # a glob nbgrader expands itself
@@ -240,10 +240,11 @@ def autograde(assignment: str, work: Path, limits: Limits, *selection: str) -> s
         subprocess.run(["rm", "-rf", "--", runtime], check=False)
 
 
-def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) -> Outcome:
+def grade_notebook(assignment: str, student: str, work: Path, limits: Limits, options: tuple[str, ...] = ()) -> Outcome:
+    """``options``: more ``nbgrader autograde`` options (the late policy's)."""
     start = time.perf_counter()
     try:
-        result = autograde(assignment, work, limits, "--student", student)
+        result = autograde(assignment, work, limits, "--student", student, *options)
     except subprocess.TimeoutExpired:
         return Outcome(student, assignment, False, f"grading took longer than {limits.notebook_timeout:.0f} s and was stopped",
                        time.perf_counter() - start)
@@ -276,13 +277,17 @@ def _git_folders() -> list[Path]:
 
 
 def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits(),
-          student: str | None = None, roster: Path | None = None, notes: list | None = None) -> list[Outcome]:
+          student: str | None = None, roster: Path | None = None, notes: list | None = None,
+          due: list[str] = (), late_policy: str | None = None) -> list[Outcome]:
     """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions`` (or only ``student``).
 
     ``submissions`` is a folder of students, or a Canvas or Moodle download (a zip, or the folder it
     unpacks to; ``roster`` maps its ids to the course's). Grades of students not graded in this run
     stay in the gradebook as they were. What the instructor should know about the download (a file
     name that fits no LMS, a student missing from the roster) is added to ``notes``, one sentence each.
+    ``due`` (``"WHEN"`` for every module graded, or ``"MODULE=WHEN"``) sets due dates in the gradebook;
+    ``late_policy`` (``none``, ``zero``, ``per-hour:P``) is applied by nbgrader to late submissions (autograder/late.py);
+    it is kept in the work folder, so a later run without one (re-grading a student) applies the same.
     """
     notes = [] if notes is None else notes
     if assignment != ALL and assignment not in modules():
@@ -293,6 +298,10 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     download = lms.is_download(submissions)
     known_roster = lms.read_roster(roster)
     assignments = modules() if assignment == ALL else [assignment]
+    saved_policy = work / "late_policy.txt"
+    if late_policy is None:
+        late_policy = saved_policy.read_text().strip() if saved_policy.is_file() else "none"
+    late_policy, due_dates = late.parse_policy(late_policy), late.parse_due_dates(list(due), assignments)
     pattern = MODULE_PATTERN if assignment == ALL else assignment
     work.mkdir(parents=True, exist_ok=True)
     if limits.sandbox:
@@ -308,6 +317,8 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     registered = _nbgrader("generate_assignment", pattern, "--force", work=work)
     if registered.returncode != 0:
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")
+    _set_due_dates(work, due_dates)
+    saved_policy.write_text(f"{late_policy[0].replace('_', '-')}{f':{late_policy[1]:g}' if late_policy[0] == 'per_hour' else ''}\n")
     timestamps = None
     if download:  # one folder per student, under the work folder (hidden from student code like the rest)
         arranged = lms.arrange(submissions, work / LMS_FOLDER, known_roster)
@@ -323,8 +334,9 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     notebooks = [(name, who) for name in reversed(assignments) for who in sorted(collected.students)
                  if (who, name) not in collected.problems]
     _register_students(work, sorted({who for _, who in notebooks}))
+    options = late.autograde_options(late_policy)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits), notebooks), start=1):
+        for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits, options), notebooks), start=1):
             outcome = outcome._replace(reason=outcome.reason or collected.notes.get((outcome.student, outcome.assignment), ""))
             print(f"[{done}/{len(notebooks)}] {_who(outcome, assignment)}: "
                   + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
@@ -337,6 +349,15 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     if lms.load_identities(work) and (work / "grades.csv").is_file():
         lms.write_imports(work, work / "grades.csv", modules())
     return [_with_feedback_checked(outcome, work, feedback) for outcome in outcomes]
+
+
+def _set_due_dates(work: Path, due_dates: dict[str, str]) -> None:
+    """Due dates into the gradebook (a module without one keeps what it had: none, or nbgrader db's)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+        for name, when in due_dates.items():
+            gradebook.update_or_create_assignment(name, duedate=when)
 
 
 def _refuse_overlap(submissions: Path, work: Path) -> None:
@@ -390,6 +411,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds allowed per cell")
     parser.add_argument("--memory-gb", type=float, default=3.0, help="memory limit of a student's kernel")
     parser.add_argument("--roster", type=Path, help="CSV mapping LMS ids to student ids (columns lms_id, student_id)")
+    parser.add_argument("--due", action="append", default=[], metavar="[MODULE=]WHEN",
+                        help="due date, e.g. '2026-12-01 23:59 UTC' (every module graded) or '05_adam=2026-12-01 23:59 UTC'")
+    parser.add_argument("--late-policy", help="none, zero, or per-hour:P (P %% of the score per started hour); "
+                                              "default: the policy of the last run in this work folder, else none")
     parser.add_argument("--student", help="grade only this student again (the others' grades are kept)")
     parser.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not recommended)")
     args = parser.parse_args(argv)
@@ -399,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     notes: list[str] = []
     outcomes = grade(args.assignment, args.submissions, work=work, jobs=args.jobs, limits=limits, student=args.student,
-                     roster=args.roster, notes=notes)
+                     roster=args.roster, notes=notes, due=args.due, late_policy=args.late_policy)
     misconceptions = report.write(work, modules() if args.assignment == ALL else [args.assignment])
     failed = [o for o in outcomes if not o.graded or o.reason]
     what = "students" if args.assignment != ALL else "notebooks"

@@ -84,19 +84,24 @@ def test_grading_what_nbgrader_collect_wrote_leaves_every_file_and_keeps_submiss
     before = {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()}
     assert len(before) == 4
 
-    assert grade.main([MODULE, str(collected), "--work", str(work), "--jobs", "2"]) == 0
+    # Due at 07:00: Ben is 2.5 hours late, 3 started hours, 10 % each.
+    assert grade.main([MODULE, str(collected), "--work", str(work), "--jobs", "2",
+                       "--due", "2026-12-01 07:00:00 UTC", "--late-policy", "per-hour:10"]) == 0
     assert {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()} == before
-    assert grade.read_grades(work, MODULE) == {"ada": 9.0, "ben": 4.0}  # both exercises fail, the quiz is right
     with open(work / "grades.csv", newline="") as table:
-        recorded = {row["student_id"]: row["timestamp"] for row in csv.DictReader(table)}
-    assert recorded == {"ada": "2026-11-30 17:05:00", "ben": "2026-12-01 09:30:00"}
+        recorded = {row["student_id"]: (row["timestamp"], row["raw_score"], row["late_submission_penalty"], row["score"])
+                    for row in csv.DictReader(table)}
+    assert recorded == {"ada": ("2026-11-30 17:05:00", "9.0", "0.0", "9.0"),
+                        "ben": ("2026-12-01 09:30:00", "4.0", "1.2", "2.8")}  # both exercises fail, the quiz is right
+    assert "Late submission penalty (Score: -1.2)" in (work / "feedback" / "ben" / MODULE / f"{MODULE}.html").read_text()
 
-    # Ben fixes his step and is graded again on his own: Ada's grade, and every submitted file, stay.
+    # Ben fixes his step and is graded again on his own: Ada's grade, and every submitted file, stay;
+    # the late policy of the first run still holds (30 % of 9).
     nbformat.write(solution_with(MODULE, {}), collected / "ben" / MODULE / f"{MODULE}.ipynb")
     before = {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()}
     assert grade.main([MODULE, str(collected), "--work", str(work), "--student", "ben"]) == 0
     assert "1 of 1 students graded" in capsys.readouterr().out
-    assert grade.read_grades(work, MODULE) == {"ada": 9.0, "ben": 9.0}
+    assert grade.read_grades(work, MODULE) == {"ada": 9.0, "ben": 6.3}
     assert {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()} == before
 
 

@@ -50,10 +50,11 @@ def test_a_canvas_download_is_graded_and_its_gradebook_import_written(tmp_path, 
     before = download.read_bytes()
 
     work = tmp_path / "work"
-    assert grade.main([MODULE, str(download), "--work", str(work), "--roster", str(roster), "--jobs", "2"]) == 0
+    assert grade.main([MODULE, str(download), "--work", str(work), "--roster", str(roster), "--jobs", "2",
+                       "--due", "2026-12-01 23:59 UTC", "--late-policy", "zero"]) == 0
     summary = capsys.readouterr().out
     assert download.read_bytes() == before
-    assert grade.read_grades(work, MODULE) == {"ada": 9.0, "charles": 4.0}
+    assert grade.read_grades(work, MODULE) == {"ada": 9.0, "charles": 0.0}  # 4 points, zeroed: late
     assert "103: the zip file is damaged" in summary
     assert "hoppergrace (canvas id 103) is not in the roster: graded as 103." in summary
     assert "readme.pdf: unexpected file name" in summary
@@ -64,7 +65,7 @@ def test_a_canvas_download_is_graded_and_its_gradebook_import_written(tmp_path, 
     assert rows(work / lms.CANVAS_IMPORT) == [
         ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", MODULE],
         ["Ada Lovelace", "101", "S-101", "", "", "9.0"],
-        ["Charles Babbage", "102", "S-102", "", "", "4.0"],
+        ["Charles Babbage", "102", "S-102", "", "", "0.0"],
         ["hoppergrace", "103", "", "", "", ""],        # nothing graded: the instructor sees the gap
     ]
     assert not (work / lms.MOODLE_IMPORT).exists()
