@@ -7,14 +7,20 @@
 
 * a folder ``<student>/`` holding the notebook(s) (anywhere inside, under any name), or
 * a zip file ``<student>.zip`` (as learning-management systems export them) holding them, or
-* a notebook ``<student>.ipynb`` (one assignment only).
+* a notebook ``<student>.ipynb`` (one assignment only);
+
+or it is what ``nbgrader collect`` wrote (``timestamp.txt`` files are kept as submission times), or
+a Canvas or Moodle download (a zip or its folder; ``--roster`` maps the LMS's ids, see lms.py).
+The submissions are only read: grade.py works on its own copies in ``<work>/copies``.
 
 A student's notebook for an assignment is the ``.ipynb`` whose name contains the assignment name,
 or else, when one assignment is graded, the only notebook there. Each notebook is graded in a
 separate ``nbgrader autograde`` process, so one broken submission (a crashing kernel, a loop that
 ignores interrupts) never stops the others; each gets a wall-clock limit. Re-running is safe: every
-notebook is graded again from the submission, and the same submission gets the same score.
-Feedback leaves out hidden tests (nbgrader_config.py).
+notebook is graded again from the submission, and the same submission gets the same score;
+``--student`` grades one student again and keeps everyone else's grades. Feedback leaves out hidden
+tests (nbgrader_config.py). Afterwards: the class's mistakes (report.py), LMS import files (lms.py)
+and late penalties (late.py, ``--due``/``--late-policy``).
 """
 from __future__ import annotations
 
