@@ -270,6 +270,10 @@ def summary(report: Report, *, rows: int = 12) -> str:
     lines += [f"  {len(f.students):>3} {f.share:>5.0%}  {f.module} {f.cell}: {f.what}" for f in named[:rows]]
     if not named:
         lines.append("  none named")
+    unnamed = sorted((f for f in report.findings if f.kind == UNNAMED), key=lambda f: (-len(f.students), f.module, f.cell))
+    if unnamed:
+        lines.append("Most common unnamed differences (no known mistake explains them):")
+        lines += [f"  {len(f.students):>3} {f.share:>5.0%}  {f.module} {f.cell}: {f.what}" for f in unnamed[:rows // 2]]
     missed = [q for q in sorted(report.quizzes, key=lambda q: -q.missed) if q.missed][:rows]
     if missed:
         lines.append("Quiz questions most often missed (wrong answer given most often):")

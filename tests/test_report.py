@@ -57,6 +57,8 @@ def test_the_same_mistake_on_any_case_counts_once_and_unnamed_differences_are_ke
         (report.NOT_ATTEMPTED, "the solution is still the stub (NotImplementedError)"): ("eve",),
         (report.NAMED, "`adam_step`: v adds g² without the (1 − beta_2) factor."): ("fay",),
     }
+    assert "    2   33%  04_adagrad_rmsprop rmsprop_step_tests: `rmsprop_step` differs from" in report.summary(
+        report.build(tmp_path, [module])).split("unnamed differences")[1]
 
 
 def test_the_quiz_answer_most_often_given_wrong_is_read_from_the_answer_cell(tmp_path):
