@@ -7,14 +7,20 @@
 
 * a folder ``<student>/`` holding the notebook(s) (anywhere inside, under any name), or
 * a zip file ``<student>.zip`` (as learning-management systems export them) holding them, or
-* a notebook ``<student>.ipynb`` (one assignment only).
+* a notebook ``<student>.ipynb`` (one assignment only);
+
+or it is what ``nbgrader collect`` wrote (``timestamp.txt`` files are kept as submission times), or
+a Canvas or Moodle download (a zip or its folder; ``--roster`` maps the LMS's ids, see lms.py).
+The submissions are only read: grade.py works on its own copies in ``<work>/copies``.
 
 A student's notebook for an assignment is the ``.ipynb`` whose name contains the assignment name,
 or else, when one assignment is graded, the only notebook there. Each notebook is graded in a
 separate ``nbgrader autograde`` process, so one broken submission (a crashing kernel, a loop that
 ignores interrupts) never stops the others; each gets a wall-clock limit. Re-running is safe: every
-notebook is graded again from the submission, and the same submission gets the same score.
-Feedback leaves out hidden tests (nbgrader_config.py).
+notebook is graded again from the submission, and the same submission gets the same score;
+``--student`` grades one student again and keeps everyone else's grades. Feedback leaves out hidden
+tests (nbgrader_config.py). Afterwards: the class's mistakes (report.py), LMS import files (lms.py)
+and late penalties (late.py, ``--due``/``--late-policy``).
 """
 from __future__ import annotations
 
@@ -39,8 +45,9 @@ QUICK_START = ROOT / "autograder" / "quick_start"
 runpy.run_path(str(QUICK_START / "sitecustomize.py"))
 
 import nbformat  # noqa: E402
+from nbgrader.utils import parse_utc  # noqa: E402
 
-from autograder import release, sandbox  # noqa: E402
+from autograder import late, lms, release, report, sandbox  # noqa: E402
 
 ALL = "all"
 MODULE_PATTERN = release.MODULE_PATTERN  # a glob nbgrader expands itself
@@ -65,24 +72,47 @@ def _pick(notebooks: list[Path], assignment: str, *, only_one_assignment: bool) 
     return notebooks[0] if len(notebooks) == 1 and only_one_assignment else None
 
 
-def collect(assignments: list[str], submissions: Path, submitted: Path) -> dict[tuple[str, str], str]:
-    """Copy each student's notebooks to ``submitted/<student>/<assignment>/<assignment>.ipynb``.
+COPIES = "copies"  # grade.py's own tidied copy of each notebook, the folder nbgrader autograde reads
+LMS_FOLDER = "lms_download"  # an LMS download laid out one folder per student (autograder/lms.py)
+TIMESTAMP = "timestamp.txt"  # a submission time, as `nbgrader collect` writes it next to the notebook
 
-    Each submission is unpacked once for all assignments. Returns ``{(student, assignment): problem}``
-    for notebooks that could not be found or read.
+
+class Submission(NamedTuple):
+    """One student's notebook for one assignment, read into memory (the file itself is never touched)."""
+
+    notebook: object     # the nbformat notebook
+    timestamp: str | None
+    note: str = ""       # something the instructor should know although it is graded
+
+
+class Collected(NamedTuple):
+    problems: dict   # {(student, assignment): why it cannot be graded}
+    notes: dict      # {(student, assignment): what to know although it is graded}
+    students: set    # every student with an entry in the submissions
+
+
+def collect(assignments: list[str], submissions: Path, copies: Path, *, students: set[str] | None = None,
+            timestamps: dict[str, str] | None = None) -> Collected:
+    """Copy each student's notebooks to ``copies/<student>/<assignment>/<assignment>.ipynb``.
+
+    The submissions are only read: everything is read into memory before grade.py replaces its own
+    copy, and ``copies`` must not overlap ``submissions`` (``grade`` checks). A ``timestamp.txt`` found
+    next to the notebook (or higher up in the student's folder), or given in ``timestamps`` (from an LMS
+    download), is copied along, so nbgrader records the submission time. ``students`` narrows it to some.
     """
-    problems = {}
+    problems, notes, seen = {}, {}, set()
     known = {assignment: _grade_ids(assignment) for assignment in assignments}
     for entry in sorted(submissions.iterdir()):
         student = entry.stem if entry.is_file() else entry.name
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (students is not None and student not in students):
             continue
         with tempfile.TemporaryDirectory() as unpacked:
             if entry.suffix == ".zip":
                 try:
                     with zipfile.ZipFile(entry) as archive:
                         archive.extractall(unpacked)
-                except zipfile.BadZipFile:
+                except (zipfile.BadZipFile, OSError, ValueError):
+                    seen.add(student)
                     problems.update({(student, assignment): "the zip file is damaged" for assignment in assignments})
                     continue
                 folder = Path(unpacked)
@@ -92,22 +122,48 @@ def collect(assignments: list[str], submissions: Path, submitted: Path) -> dict[
                 folder = entry
             else:
                 continue
+            seen.add(student)
             notebooks = [entry] if folder is None else [p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
             for assignment in assignments:
-                target = submitted / student / assignment
-                shutil.rmtree(target, ignore_errors=True)
-                notebook = _pick(notebooks, assignment, only_one_assignment=len(assignments) == 1)
-                if notebook is None:
-                    problems[student, assignment] = f"no notebook for {assignment} in the submission"
-                    continue
-                try:
-                    tidy = _tidy(nbformat.read(notebook, as_version=4), known[assignment])
-                except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
-                    problems[student, assignment] = f"{notebook.name} is not a readable notebook"
+                found = _read(notebooks, assignment, known[assignment], only_one_assignment=len(assignments) == 1,
+                              top=folder, timestamp=(timestamps or {}).get(student))
+                target = copies / student / assignment
+                shutil.rmtree(target, ignore_errors=True)  # grade.py's own copy from an earlier run
+                if isinstance(found, str):
+                    problems[student, assignment] = found
                     continue
                 target.mkdir(parents=True)
-                nbformat.write(tidy, target / f"{assignment}.ipynb")
-    return problems
+                nbformat.write(found.notebook, target / f"{assignment}.ipynb")
+                if found.timestamp:
+                    (target / TIMESTAMP).write_text(found.timestamp + "\n")
+                if found.note:
+                    notes[student, assignment] = found.note
+    return Collected(problems, notes, seen)
+
+
+def _read(notebooks: list[Path], assignment: str, known: set[str], *, only_one_assignment: bool, top: Path | None,
+          timestamp: str | None) -> Submission | str:
+    """The student's notebook for ``assignment``, tidied, with its submission time; or the problem, in a sentence."""
+    notebook = _pick(notebooks, assignment, only_one_assignment=only_one_assignment)
+    if notebook is None:
+        return f"no notebook for {assignment} in the submission"
+    try:
+        tidy = _tidy(nbformat.read(notebook, as_version=4), known)
+    except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
+        return f"{notebook.name} is not a readable notebook"
+    if timestamp is None and top is not None:  # nearest first: the notebook's own folder, then up to the student's
+        for folder in [notebook.parent, *notebook.parent.parents]:
+            if (folder / TIMESTAMP).is_file():
+                timestamp = (folder / TIMESTAMP).read_text(errors="replace").strip() or None
+                break
+            if folder == top:
+                break
+    if timestamp is not None:
+        try:
+            parse_utc(timestamp)
+        except (ValueError, OverflowError):  # nbgrader would refuse the whole notebook
+            return Submission(tidy, None, f"graded without a submission time: {timestamp[:40]!r} is not a date and time")
+    return Submission(tidy, timestamp)
 
 
 def _grade_ids(assignment: str) -> set[str]:
@@ -146,7 +202,8 @@ def _nbgrader(*args: str, work: Path, timeout: float | None = None, env: dict | 
     env = {**os.environ, **(env or {}), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(QUICK_START), os.environ.get("PYTHONPATH")]))}
     env.pop("PYTEST_CURRENT_TEST", None)
-    folders = [f"--CourseDirectory.{kind}_directory={work / kind}" for kind in ("submitted", "autograded", "feedback")]
+    folders = [f"--CourseDirectory.submitted_directory={work / COPIES}",
+               *(f"--CourseDirectory.{kind}_directory={work / kind}" for kind in ("autograded", "feedback"))]
     return subprocess.run([sys.executable, "-m", "nbgrader", *args, *folders,
                            f"--CourseDirectory.release_directory={work / 'release'}",
                            f"--CourseDirectory.db_url=sqlite:///{work / 'gradebook.db'}"],
@@ -189,10 +246,11 @@ def autograde(assignment: str, work: Path, limits: Limits, *selection: str) -> s
         subprocess.run(["rm", "-rf", "--", runtime], check=False)
 
 
-def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) -> Outcome:
+def grade_notebook(assignment: str, student: str, work: Path, limits: Limits, options: tuple[str, ...] = ()) -> Outcome:
+    """``options``: more ``nbgrader autograde`` options (the late policy's)."""
     start = time.perf_counter()
     try:
-        result = autograde(assignment, work, limits, "--student", student)
+        result = autograde(assignment, work, limits, "--student", student, *options)
     except subprocess.TimeoutExpired:
         return Outcome(student, assignment, False, f"grading took longer than {limits.notebook_timeout:.0f} s and was stopped",
                        time.perf_counter() - start)
@@ -207,7 +265,11 @@ def grade_notebook(assignment: str, student: str, work: Path, limits: Limits) ->
 def hidden_from_students(work: Path, submissions: Path) -> list[Path]:
     """What student code must not see: the solutions and hidden tests (in git's history too), every
     gradebook and grading folder, and the original submissions of the whole class."""
-    return [ROOT / "solutions", *_git_folders(), ROOT / "autograder" / "work", work, submissions]
+    given = submissions if submissions.is_dir() else submissions.parent  # a download zip: the folder it is in
+    near_python = [ROOT, Path(sys.prefix), Path(sys.base_prefix)]
+    if any(given.resolve() == p.resolve() or given.resolve() in p.resolve().parents for p in near_python):
+        given = submissions  # never the course or Python itself (a zip cannot be hidden alone: see the README)
+    return [ROOT / "solutions", *_git_folders(), ROOT / "autograder" / "work", work, given]
 
 
 def _git_folders() -> list[Path]:
@@ -220,11 +282,32 @@ def _git_folders() -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
-def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits()) -> list[Outcome]:
-    """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions``."""
+def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits(),
+          student: str | None = None, roster: Path | None = None, notes: list | None = None,
+          due: list[str] = (), late_policy: str | None = None) -> list[Outcome]:
+    """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions`` (or only ``student``).
+
+    ``submissions`` is a folder of students, or a Canvas or Moodle download (a zip, or the folder it
+    unpacks to; ``roster`` maps its ids to the course's). Grades of students not graded in this run
+    stay in the gradebook as they were. What the instructor should know about the download (a file
+    name that fits no LMS, a student missing from the roster) is added to ``notes``, one sentence each.
+    ``due`` (``"WHEN"`` for every module graded, or ``"MODULE=WHEN"``) sets due dates in the gradebook;
+    ``late_policy`` (``none``, ``zero``, ``per-hour:P``) is applied by nbgrader to late submissions (autograder/late.py);
+    it is kept in the work folder, so a later run without one (re-grading a student) applies the same.
+    """
+    notes = [] if notes is None else notes
     if assignment != ALL and assignment not in modules():
         raise SystemExit(f"There is no module {assignment!r}; give one of {', '.join(modules())}, or {ALL!r}.")
+    if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix == ".zip"):
+        raise SystemExit(f"There is no folder or zip file {submissions}; give the submissions as you received them.")
+    _refuse_overlap(submissions, work)
+    download = lms.is_download(submissions)
+    known_roster = lms.read_roster(roster)
     assignments = modules() if assignment == ALL else [assignment]
+    saved_policy = work / "late_policy.txt"
+    if late_policy is None:
+        late_policy = saved_policy.read_text().strip() if saved_policy.is_file() else "none"
+    late_policy, due_dates = late.parse_policy(late_policy), late.parse_due_dates(list(due), assignments)
     pattern = MODULE_PATTERN if assignment == ALL else assignment
     work.mkdir(parents=True, exist_ok=True)
     if limits.sandbox:
@@ -240,22 +323,57 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     registered = _nbgrader("generate_assignment", pattern, "--force", work=work)
     if registered.returncode != 0:
         raise SystemExit(f"Could not register {assignment} from solutions/: {_reason(registered.stdout + registered.stderr)}")
-    problems = collect(assignments, submissions, work / "submitted")
-    outcomes = [Outcome(student, name, False, problem, 0.0) for (student, name), problem in problems.items()]
-    _register_students(work, sorted(p.name for p in (work / "submitted").iterdir()))
+    _set_due_dates(work, due_dates)
+    saved_policy.write_text(f"{late_policy[0].replace('_', '-')}{f':{late_policy[1]:g}' if late_policy[0] == 'per_hour' else ''}\n")
+    timestamps = None
+    if download:  # one folder per student, under the work folder (hidden from student code like the rest)
+        arranged = lms.arrange(submissions, work / LMS_FOLDER, known_roster)
+        notes += arranged.notes + [f"{who}: the LMS marked this submission late." for who in sorted(arranged.late)]
+        lms.save_identities(work, arranged.identities)
+        submissions, timestamps = arranged.folder, arranged.timestamps
+    collected = collect(assignments, submissions, work / COPIES, students=None if student is None else {student},
+                        timestamps=timestamps)
+    if student is not None and student not in collected.students:
+        raise SystemExit(f"There is no submission of {student!r} in {submissions}.")
+    outcomes = [Outcome(who, name, False, problem, 0.0) for (who, name), problem in collected.problems.items()]
     # Later modules first: they take longest (TensorFlow), so the short ones fill in at the end.
-    notebooks = [(name, p.name) for name in reversed(assignments)
-                 for p in sorted((work / "submitted").iterdir()) if (p / name).is_dir()]
+    notebooks = [(name, who) for name in reversed(assignments) for who in sorted(collected.students)
+                 if (who, name) not in collected.problems]
+    _register_students(work, sorted({who for _, who in notebooks}))
+    options = late.autograde_options(late_policy)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits), notebooks), start=1):
+        for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits, options), notebooks), start=1):
+            outcome = outcome._replace(reason=outcome.reason or collected.notes.get((outcome.student, outcome.assignment), ""))
             print(f"[{done}/{len(notebooks)}] {_who(outcome, assignment)}: "
                   + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
                   + f" ({outcome.seconds:.1f} s)", flush=True)
             outcomes.append(outcome)
+    only = () if student is None else ("--student", student)
     with ThreadPoolExecutor(max_workers=2) as pool:  # both only read the gradebook: side by side
         feedback, _ = pool.map(lambda args: _nbgrader(*args, work=work),
-                               [("generate_feedback", pattern, "--force"), ("export", "--to", str(work / "grades.csv"))])
+                               [("generate_feedback", pattern, *only, "--force"), ("export", "--to", str(work / "grades.csv"))])
+    if lms.load_identities(work) and (work / "grades.csv").is_file():
+        lms.write_imports(work, work / "grades.csv", modules())
     return [_with_feedback_checked(outcome, work, feedback) for outcome in outcomes]
+
+
+def _set_due_dates(work: Path, due_dates: dict[str, str]) -> None:
+    """Due dates into the gradebook (a module without one keeps what it had: none, or nbgrader db's)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+        for name, when in due_dates.items():
+            gradebook.update_or_create_assignment(name, duedate=when)
+
+
+def _refuse_overlap(submissions: Path, work: Path) -> None:
+    """grade.py replaces what is in its own folders; the submissions must not be one of them, or hold one."""
+    given = submissions.resolve()
+    for own in (work / COPIES, work / LMS_FOLDER, work / "autograded", work / "feedback", work / "jupyter"):
+        own = own.resolve()
+        if given == own or own in given.parents or given in own.parents:
+            raise SystemExit(f"The submissions folder {submissions} overlaps {own}, which grade.py rewrites; "
+                             "give the folder the submissions came in (nbgrader collect writes autograder/work/submitted).")
 
 
 def _with_feedback_checked(outcome: Outcome, work: Path, result: subprocess.CompletedProcess) -> Outcome:
@@ -291,24 +409,42 @@ def read_grades(work: Path, assignment: str) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment", help="a module, e.g. 01_gradient_descent, or 'all'")
-    parser.add_argument("submissions", type=Path, help="folder of student folders, zip files or notebooks")
+    parser.add_argument("submissions", type=Path, help="folder of student folders, zip files or notebooks, "
+                                                       "or a Canvas or Moodle download")
     parser.add_argument("--work", type=Path, default=ROOT / "autograder" / "work", help="gradebook and grading folders")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks graded at once")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook")
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds allowed per cell")
     parser.add_argument("--memory-gb", type=float, default=3.0, help="memory limit of a student's kernel")
+    parser.add_argument("--roster", type=Path, help="CSV mapping LMS ids to student ids (columns lms_id, student_id)")
+    parser.add_argument("--due", action="append", default=[], metavar="[MODULE=]WHEN",
+                        help="due date, e.g. '2026-12-01 23:59 UTC' (every module graded) or '05_adam=2026-12-01 23:59 UTC'")
+    parser.add_argument("--late-policy", help="none, zero, or per-hour:P (P %% of the score per started hour); "
+                                              "default: the policy of the last run in this work folder, else none")
+    parser.add_argument("--student", help="grade only this student again (the others' grades are kept)")
     parser.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not recommended)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     limits = Limits(sandbox=not args.no_sandbox, memory_gb=args.memory_gb, cell_timeout=args.cell_timeout,
                     notebook_timeout=args.timeout)
-    outcomes = grade(args.assignment, args.submissions, work=args.work.resolve(), jobs=args.jobs, limits=limits)
+    work = args.work.resolve()
+    notes: list[str] = []
+    outcomes = grade(args.assignment, args.submissions, work=work, jobs=args.jobs, limits=limits, student=args.student,
+                     roster=args.roster, notes=notes, due=args.due, late_policy=args.late_policy)
+    misconceptions = report.write(work, modules() if args.assignment == ALL else [args.assignment])
     failed = [o for o in outcomes if not o.graded or o.reason]
     what = "students" if args.assignment != ALL else "notebooks"
     print(f"\n{sum(o.graded for o in outcomes)} of {len(outcomes)} {what} graded in {time.perf_counter() - start:.0f} s; "
           f"grades in {args.work / 'grades.csv'}, feedback in {args.work / 'feedback'}.")
     for outcome in failed:
         print(f"  {_who(outcome, args.assignment)}: {outcome.reason}")
+    for note in notes:
+        print(f"  {note}")
+    imports = [work / name for name in (lms.CANVAS_IMPORT, lms.MOODLE_IMPORT) if (work / name).is_file()]
+    if imports:
+        print("Gradebook import files for the LMS: " + ", ".join(str(path) for path in imports))
+    print(f"\n{report.summary(misconceptions)}\nThe class's mistakes, per exercise and student: "
+          f"{work / report.HTML_NAME} (and {report.CSV_NAME}); it names students, so keep it to yourself.")
     return 0
 
 

@@ -1,4 +1,5 @@
 """autograder/grade.py: a class graded in one command, whatever shape the submissions come in."""
+import csv
 import shutil
 import zipfile
 from pathlib import Path
@@ -67,3 +68,47 @@ def test_the_whole_course_is_graded_in_one_command_without_running_the_experimen
     assert grade.read_grades(work, MODULE)["ben"] == 0
     assert "ben 02_sgd: no notebook for 02_sgd" in summary
     assert f"{len(grade.modules()) + 1} of {2 * len(grade.modules())} notebooks graded" in summary
+
+
+def test_grading_what_nbgrader_collect_wrote_leaves_every_file_and_keeps_submission_times(tmp_path, capsys):
+    """As on a hub: `nbgrader collect` fills autograder/work/submitted (notebook and timestamp.txt), grade.py grades it."""
+    work = tmp_path / "work"
+    collected = work / "submitted"                         # nbgrader_config.py's submitted_directory, under --work
+    times = {"ada": "2026-11-30 17:05:00.000000 UTC", "ben": "2026-12-01 09:30:00.000000 UTC"}
+    wrong = {"gd_step": "def gd_step(params, grads, state, *, learning_rate):\n    return params + learning_rate * grads, state"}
+    for student, replacements in (("ada", {}), ("ben", wrong)):
+        folder = collected / student / MODULE
+        folder.mkdir(parents=True)
+        nbformat.write(solution_with(MODULE, replacements), folder / f"{MODULE}.ipynb")
+        (folder / "timestamp.txt").write_text(times[student])
+    before = {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()}
+    assert len(before) == 4
+
+    # Due at 07:00: Ben is 2.5 hours late, 3 started hours, 10 % each.
+    assert grade.main([MODULE, str(collected), "--work", str(work), "--jobs", "2",
+                       "--due", "2026-12-01 07:00:00 UTC", "--late-policy", "per-hour:10"]) == 0
+    assert {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()} == before
+    with open(work / "grades.csv", newline="") as table:
+        recorded = {row["student_id"]: (row["timestamp"], row["raw_score"], row["late_submission_penalty"], row["score"])
+                    for row in csv.DictReader(table)}
+    assert recorded == {"ada": ("2026-11-30 17:05:00", "9.0", "0.0", "9.0"),
+                        "ben": ("2026-12-01 09:30:00", "4.0", "1.2", "2.8")}  # both exercises fail, the quiz is right
+    assert "Late submission penalty (Score: -1.2)" in (work / "feedback" / "ben" / MODULE / f"{MODULE}.html").read_text()
+
+    # Ben fixes his step and is graded again on his own: Ada's grade, and every submitted file, stay;
+    # the late policy of the first run still holds (30 % of 9).
+    nbformat.write(solution_with(MODULE, {}), collected / "ben" / MODULE / f"{MODULE}.ipynb")
+    before = {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()}
+    assert grade.main([MODULE, str(collected), "--work", str(work), "--student", "ben"]) == 0
+    assert "1 of 1 students graded" in capsys.readouterr().out
+    assert grade.read_grades(work, MODULE) == {"ada": 9.0, "ben": 6.3}
+    assert {path: path.read_bytes() for path in collected.rglob("*") if path.is_file()} == before
+
+
+def test_grading_refuses_a_submissions_folder_grade_py_itself_rewrites(tmp_path):
+    work = tmp_path / "work"
+    (work / grade.COPIES / "ada" / MODULE).mkdir(parents=True)
+    (work / "autograded").mkdir()
+    for inside in (work / grade.COPIES, work / "autograded", work):
+        with pytest.raises(SystemExit, match="overlaps"):
+            grade.grade(MODULE, inside, work=work)
