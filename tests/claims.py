@@ -30,7 +30,7 @@ from autograder import release
 MARK = re.compile(r"\[\[([^\]]+)\]\]")
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w])")
 # Numbers that only name or order things: "Module 3", "Exercise 2", "(3 points)", "1. Set …".
-_NAMING = re.compile(r"\b(?:Modules?|Exercises?|Questions?|[Ss]ections?|[Cc]ycles?|[Ss]teps?)\s\d+(?:\s?[–-]\s?\d+)?"
+_NAMING = re.compile(r"\b(?:Modules?|Exercises?|Questions?|[Ss]ections?|[Cc]ycles?)\s\d+(?:\s?[–-]\s?\d+)?"
                      r"|\(\d+ points?\)|^\s*\d+\.\s|\bAlgorithm[- ]\d+|\bKeras \d|\d+-D\b|\bt = 1\b|^#+ .*$")
 _RESULT_PREFIX = "CLAIM-RESULTS "
 # A setting: a literal given to a name in code (``learning_rate=0.05``, ``batch_size = 32``).
