@@ -100,7 +100,7 @@ def _numbers_in(text: str) -> list[tuple[int, int]]:
     blanked = re.sub(r"\$\$.*?\$\$|`[^`]*`", lambda m: " " * len(m.group()), text, flags=re.S)
     def inline_math(match):
         inner = match.group()
-        kept = re.sub(r"(?:=|\\approx|≈)\s*([-−]?\d+(?:\.\d+)?)(?=\s*(?:$|[,;)]|\\,|\\%|\\times))", lambda m: m.group().replace(m.group(1), "\0" * len(m.group(1))), inner)
+        kept = re.sub(r"(?:=|\\approx|≈)\s*([-−]?\d+(?:\.\d+)?)(?=\s*(?:\$|[,;)]|\\,|\\%|\\times))", lambda m: m.group().replace(m.group(1), "\0" * len(m.group(1))), inner)
         return "".join(c if c == "\0" else " " for c in kept)
     blanked = re.sub(r"\$[^$\n]*\$", inline_math, blanked)
     blanked = "\n".join(_NAMING.sub(lambda m: " " * len(m.group()), line) for line in blanked.splitlines())
