@@ -409,15 +409,15 @@ quiz.check("gd_q3", answer_gd_q3)
 # **Question 4.** 
 # You double the learning rate of a run that was converging smoothly. What can happen?
 #
-# * (a) training always becomes twice as fast
-# * (b) training always becomes slower
-# * (c) it may converge faster, start to zig-zag, or diverge — depending on where the new rate sits relative to the curvature
-# * (d) nothing changes: gradient descent ignores the scale of the step
+# * (a) it may converge faster, zig-zag or diverge, depending on where 2η sits against 1/a and 2/a
+# * (b) it always converges twice as fast, because every step covers twice the distance
+# * (c) it always slows down, because larger steps overshoot the minimum at every learning rate
+# * (d) nothing changes, because the steps shrink by themselves as the gradient gets smaller
 
 # %% nbgrader={"grade": false, "grade_id": "answer_gd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Recall what the slider showed just below and just above the stability limit."}
 # Your answer to question 4, e.g. answer_gd_q4 = "a"
 ### BEGIN SOLUTION
-answer_gd_q4 = "c"
+answer_gd_q4 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_gd_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

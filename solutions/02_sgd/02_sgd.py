@@ -413,15 +413,15 @@ print(f"Keras logged {logged:.4f}; your batch losses: size-weighted mean {size_w
 # **Question 1.** 
 # What does mini-batch SGD use to compute each update?
 #
-# * (a) every example in the dataset
-# * (b) a small, randomly chosen part of the examples
-# * (c) always the same fixed subset of examples
-# * (d) only the example with the largest loss
+# * (a) every example in the dataset, visited in a freshly shuffled order
+# * (b) always the same fixed subset of examples, chosen once before training
+# * (c) only the example with the largest loss, so the worst errors are fixed first
+# * (d) a small, randomly chosen part of the examples
 
 # %% nbgrader={"grade": false, "grade_id": "answer_sgd_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Count the examples behind one update in the table at the top of the module."}
 # Your answer to question 1, e.g. answer_sgd_q1 = "a"
 ### BEGIN SOLUTION
-answer_sgd_q1 = "b"
+answer_sgd_q1 = "d"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -448,15 +448,15 @@ quiz.check("sgd_q2", answer_sgd_q2)
 # You train with `model.compile(optimizer="sgd")` and `model.fit(X, y, batch_size=len(X), epochs=10)`.
 # What are you actually running?
 #
-# * (a) stochastic gradient descent with one example per step
-# * (b) mini-batch SGD with Keras's default batch size of 32
-# * (c) full-batch gradient descent: one exact step per epoch, 10 steps in total
-# * (d) Adam, because Keras switches optimizers for large batches
+# * (a) full-batch gradient descent: one exact step per epoch, 10 in all
+# * (b) stochastic gradient descent with one example per step, as the name "sgd" says
+# * (c) mini-batch SGD with Keras's default batch size of 32; batch_size only sets the memory used
+# * (d) Adam, because Keras switches to an adaptive optimizer when batches are large
 
 # %% nbgrader={"grade": false, "grade_id": "answer_sgd_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "How many batches does one epoch have when a batch holds all the data?"}
 # Your answer to question 3, e.g. answer_sgd_q3 = "a"
 ### BEGIN SOLUTION
-answer_sgd_q3 = "c"
+answer_sgd_q3 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -467,15 +467,15 @@ quiz.check("sgd_q3", answer_sgd_q3)
 # **Question 4.** 
 # Why shuffle the examples again at the start of every epoch?
 #
-# * (a) so that the batches differ between epochs and do not follow any order hidden in the data
-# * (b) to make each epoch faster
-# * (c) because the gradient is undefined for sorted data
-# * (d) shuffling is only needed for full-batch gradient descent
+# * (a) to make each epoch faster, since shuffled data fits the processor's cache better
+# * (b) so the batches differ between epochs and follow no order hidden in the data
+# * (c) because the gradient of sorted data is undefined at the boundaries between batches
+# * (d) it is only needed for full-batch gradient descent, where each step uses every example
 
 # %% nbgrader={"grade": false, "grade_id": "answer_sgd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think about what the batches would look like in every epoch without it."}
 # Your answer to question 4, e.g. answer_sgd_q4 = "b"
 ### BEGIN SOLUTION
-answer_sgd_q4 = "a"
+answer_sgd_q4 = "b"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

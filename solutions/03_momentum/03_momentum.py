@@ -331,15 +331,15 @@ plt.show()
 # **Question 1.** 
 # What does momentum add to plain SGD?
 #
-# * (a) a separate learning rate for every parameter
-# * (b) a memory of past steps (the velocity), so consistent directions speed up and oscillations are damped
-# * (c) exact second derivatives of the loss
-# * (d) a larger mini-batch
+# * (a) a separate learning rate for every parameter, scaled by its own gradient history
+# * (b) exact second derivatives of the loss, so that a step can jump straight to the minimum
+# * (c) a memory of past steps (the velocity) that keeps the ball moving
+# * (d) a larger mini-batch, so that each gradient carries less noise
 
 # %% nbgrader={"grade": false, "grade_id": "answer_mom_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of these is something momentum keeps between steps?"}
 # Your answer to question 1, e.g. answer_mom_q1 = "a"
 ### BEGIN SOLUTION
-answer_mom_q1 = "b"
+answer_mom_q1 = "c"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_mom_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

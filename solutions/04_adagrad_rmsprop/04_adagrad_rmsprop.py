@@ -357,15 +357,15 @@ quiz.check("ada_q1", answer_ada_q1)
 # **Question 2.** 
 # Does RMSprop use the same step size for every parameter?
 #
-# * (a) yes: it has a single `learning_rate`, so every parameter moves by the same rule and size
-# * (b) no: each parameter's step is divided by the root of its own average of squared gradients
-# * (c) yes, until the first epoch ends
-# * (d) no: it picks a random learning rate for each parameter
+# * (a) no: each parameter's step is divided by the root of its own average of squared gradients
+# * (b) yes: it has one `learning_rate`, so every parameter moves by the same rule and the same amount
+# * (c) yes, but only once its moving average has forgotten the first gradients, after about 1/(1−ρ) steps
+# * (d) no: it draws a random learning rate for each parameter at the start and keeps it
 
 # %% nbgrader={"grade": false, "grade_id": "answer_ada_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Look again at the plot of each parameter's effective step size."}
 # Your answer to question 2, e.g. answer_ada_q2 = "a"
 ### BEGIN SOLUTION
-answer_ada_q2 = "b"
+answer_ada_q2 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_ada_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -391,15 +391,15 @@ quiz.check("ada_q3", answer_ada_q3)
 # **Question 4.** 
 # Where does Keras 3 put epsilon in AdaGrad's and RMSprop's update?
 #
-# * (a) inside the square root: $g / \sqrt{a + \epsilon}$
-# * (b) outside: $g / (\sqrt{a} + \epsilon)$
-# * (c) it multiplies the learning rate
-# * (d) it is added to the gradient before squaring
+# * (a) outside the root, $g / (\sqrt{a} + \epsilon)$, as Keras 2 and many papers write it
+# * (b) it multiplies the learning rate, so that the first steps stay small
+# * (c) it is added to the gradient before squaring
+# * (d) inside the square root: $g / \sqrt{a + \epsilon}$
 
 # %% nbgrader={"grade": false, "grade_id": "answer_ada_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Re-read 'Where epsilon goes' in section 1."}
 # Your answer to question 4, e.g. answer_ada_q4 = "b"
 ### BEGIN SOLUTION
-answer_ada_q4 = "a"
+answer_ada_q4 = "d"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_ada_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

@@ -350,15 +350,15 @@ plt.show()
 # **Question 1.** 
 # Which two optimizers does Adam combine?
 #
-# * (a) AdaGrad and plain SGD
-# * (b) Nesterov momentum and AdaGrad
-# * (c) momentum (its first moment) and RMSprop (its second moment)
-# * (d) none: Adam is a second-order method that uses the Hessian
+# * (a) AdaGrad's accumulator and plain SGD's step, with a correction for the first steps
+# * (b) momentum (its first moment) and RMSprop (its second moment)
+# * (c) Nesterov momentum and AdaGrad, with the accumulator reset at every epoch
+# * (d) none: Adam is a second-order method that estimates the Hessian from the gradients
 
 # %% nbgrader={"grade": false, "grade_id": "answer_adam_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which optimizers keep an average of gradients, and of squared gradients?"}
 # Your answer to question 1, e.g. answer_adam_q1 = "a"
 ### BEGIN SOLUTION
-answer_adam_q1 = "c"
+answer_adam_q1 = "b"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_adam_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -369,15 +369,15 @@ quiz.check("adam_q1", answer_adam_q1)
 # **Question 2.** 
 # Which of these optimizers adapts the size of its steps, parameter by parameter, during training?
 #
-# * (a) plain SGD
-# * (b) Adam
+# * (a) Adam
+# * (b) plain SGD
 # * (c) SGD with momentum 0.9
 # * (d) SGD with Nesterov momentum
 
 # %% nbgrader={"grade": false, "grade_id": "answer_adam_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of these divides each parameter's step by its own gradient history?"}
 # Your answer to question 2, e.g. answer_adam_q2 = "a"
 ### BEGIN SOLUTION
-answer_adam_q2 = "b"
+answer_adam_q2 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_adam_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

@@ -423,14 +423,14 @@ print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class pro
 # Which learning rate does the usual rule of thumb suggest?
 #
 # * (a) 2
-# * (b) 0.3
-# * (c) 0.03
+# * (b) 0.03
+# * (c) 0.3
 # * (d) 0.0003
 
 # %% nbgrader={"grade": false, "grade_id": "answer_tune_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Take the rate where the loss was lowest, then stay well below it."}
 # Your answer to question 1, e.g. answer_tune_q1 = "a"
 ### BEGIN SOLUTION
-answer_tune_q1 = "c"
+answer_tune_q1 = "b"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_tune_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -457,15 +457,15 @@ quiz.check("tune_q2", answer_tune_q2)
 # What is the usual reason for starting a cosine schedule with a linear warmup (a reason this module's
 # linear regression, where the warmup did not help, does not test)?
 #
-# * (a) to make training take longer, so it generalises better
-# * (b) because large steps are risky at the start, while the optimizer's statistics and the network's activations are still settling
-# * (c) because Keras requires it
-# * (d) because the loss is always zero in the first steps
+# * (a) to make training take longer, so that the model generalises better
+# * (b) because Keras's schedules require a warmup before any decay can start
+# * (c) because the loss is always zero in the first steps, so large steps there would be wasted
+# * (d) large early steps are risky while Adam's moments and the activations settle
 
 # %% nbgrader={"grade": false, "grade_id": "answer_tune_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "What is still unsettled in the first steps of training?"}
 # Your answer to question 3, e.g. answer_tune_q3 = "a"
 ### BEGIN SOLUTION
-answer_tune_q3 = "b"
+answer_tune_q3 = "d"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_tune_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -476,15 +476,15 @@ quiz.check("tune_q3", answer_tune_q3)
 # **Question 4.** 
 # Does a higher learning rate always speed up training?
 #
-# * (a) yes, as long as a schedule is used
-# * (b) yes, for adaptive optimizers like Adam
-# * (c) no: beyond a limit it overshoots and can diverge; schedules let training start high and finish low
-# * (d) no: a lower learning rate is always faster
+# * (a) yes, as long as a schedule brings the rate down again before training ends
+# * (b) no: past a limit it overshoots and diverges; a schedule starts high and ends low
+# * (c) yes, for adaptive optimizers such as Adam, whose steps do not depend on the learning rate
+# * (d) no: a lower learning rate is always faster, because each of its steps is more accurate
 
 # %% nbgrader={"grade": false, "grade_id": "answer_tune_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think of Module 1's parabola and of the schedule experiment."}
 # Your answer to question 4, e.g. answer_tune_q4 = "a"
 ### BEGIN SOLUTION
-answer_tune_q4 = "c"
+answer_tune_q4 = "b"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_tune_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
