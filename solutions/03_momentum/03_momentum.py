@@ -80,7 +80,7 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # > **On the badly scaled bowl, with the same learning rate, will momentum reach the minimum faster
 # > than plain SGD, slower, or zig-zag even more?**
 #
-# Write your answer below, then find out in section 4.
+# Write your answer below, then find out in section 3.
 
 # %% [markdown]
 # *My prediction:* (double-click to edit)
