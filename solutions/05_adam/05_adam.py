@@ -169,8 +169,9 @@ checks.adam_step(adam_step, seed=43, shapes=[(1,), (3, 3)],
 widgets.bias_correction_explorer(beta_1=0.9, beta_2=0.999, t=10)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "bias_training_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# How much too large is an uncorrected step? Dropping both corrections multiplies the step by
-# $(1-\beta_1^t)/\sqrt{1-\beta_2^t}$. Computed for the default betas:
+# How much too large is an uncorrected step? Dropping both corrections multiplies the step by the
+# factor $(1-\beta_1^t)/\sqrt{1-\beta_2^t}$.
+# Computed below with Keras's default betas:
 
 # %% tags=["skip-when-grading"]
 steps = np.arange(1, 3001)
