@@ -5,7 +5,7 @@ import pytest
 from optcourse.lesson import landscapes
 
 ALL = [landscapes.parabola(), landscapes.parabola(a=4.0), landscapes.scaled_bowl(),
-       landscapes.rosenbrock(), landscapes.saddle()]
+       landscapes.rosenbrock(), landscapes.saddle(), landscapes.tilted_double_well()]
 
 
 def finite_difference(landscape, w, h=1e-6):
@@ -55,3 +55,14 @@ def test_saddle_has_no_minimum_and_falls_along_y():
 def test_parabola_rejects_non_positive_curvature():
     with pytest.raises(ValueError, match="positive"):
         landscapes.parabola(a=0.0)
+
+
+def test_tilted_double_well_has_a_deep_minimum_left_and_a_shallow_one_right():
+    well = landscapes.tilted_double_well()
+    deep, barrier, shallow = np.sort(np.roots([1.0, 0.0, -1.0, 0.3]).real)
+    assert well.minimum == pytest.approx((deep,))
+    assert deep < 0 < barrier < shallow < well.start[0]
+    depth = well.value(np.array([barrier])) - well.value(np.array([shallow]))
+    assert 0 < depth < 0.05 < well.value(np.array([shallow])) - well.value(np.array([deep]))
+    with pytest.raises(ValueError, match="tilt"):
+        landscapes.tilted_double_well(tilt=0.5)

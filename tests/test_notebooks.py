@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import claims
 from autograder import release, validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +115,10 @@ def test_solution_runs_cleanly_and_graded_cells_are_scored_safely(module, like_a
     """
     path = release.source_notebook(module)
     nb = nbformat.read(path, as_version=4)
+    # The prose's claims about the runs are evaluated in the same kernel, after the last cell.
+    table = claims.load(module)
+    if table.claims:
+        nb.cells.append(nbformat.v4.new_code_cell(claims.evaluation_source(table.claims)))
     os.environ["NBGRADER_EXECUTION"] = "validate"
     try:
         with like_a_grader():
@@ -130,6 +135,9 @@ def test_solution_runs_cleanly_and_graded_cells_are_scored_safely(module, like_a
             # Any stderr scores 0, and a last-line expression is scored from its text (trap 1 and 2).
             assert not [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"], grade_id
             assert "execute_result" not in kinds, f"{grade_id} ends with an expression"
+    if table.claims:
+        problems = claims.verify(table.claims, claims.results_from(nb.cells[-1].outputs))
+        assert not problems, "the prose and the run disagree:\n" + "\n".join(problems)
 
 
 def code_cells(path: Path):

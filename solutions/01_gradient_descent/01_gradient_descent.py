@@ -243,7 +243,8 @@ print(f"fastest: η = {rates[np.nanargmin(steps_needed)]:.3f}; "
 #
 # Real losses curve differently in different directions. Here is
 # $f(x, y) = 0.1\,x^2 + 2\,y^2$: its curvature is $a = 0.2$ along $x$ and $a = 4$ along $y$ — twenty
-# times steeper. Try to find one learning rate that is good for both directions.
+# times steeper. Try to find one learning rate that is good for both directions, and then the one
+# learning rate that gets to the minimum in the **fewest steps**. Write it down before you read on.
 
 # %% tags=["skip-when-grading"]
 widgets.learning_rate_explorer(gd_trajectory, bowl, learning_rate=0.1, low=0.01, high=1.0, num_steps=40)
@@ -253,6 +254,51 @@ widgets.learning_rate_explorer(gd_trajectory, bowl, learning_rate=0.1, low=0.01,
 # bounces from wall to wall, while along the shallow $x$ direction each step removes only
 # $0.2\,\eta \le 10\%$ of the distance — so $x$ crawls. One global learning rate has to suit the
 # steepest direction, and the flat directions pay for it.
+#
+# ### The condition number
+#
+# How bad is "badly scaled"? The ratio of the largest to the smallest curvature,
+# $\kappa = a_{\max}/a_{\min}$, is the **condition number**; here $\kappa = 4/0.2 = 20$. With one learning
+# rate, each direction shrinks by its own factor $|1 - \eta a|$ per step, and the slower of the two
+# decides. The best single rate makes the two factors equal,
+#
+# $$
+# \eta^* = \frac{2}{a_{\min} + a_{\max}}, \qquad
+# \text{and then every step shrinks the error by } \frac{\kappa - 1}{\kappa + 1}.
+# $$
+#
+# Measured with your `gd_trajectory`: the steps needed to bring the loss below a millionth of its
+# start, for many rates, and the error's shrinking per step at the best one.
+
+# %% tags=["skip-when-grading"]
+a_min, a_max = 0.2, 4.0                              # the bowl's two curvatures, 2 × 0.1 and 2 × 2
+kappa = a_max / a_min
+best_rate_theory = 2 / (a_min + a_max)
+bowl_rates = np.sort(np.append(np.linspace(0.05, 0.49, 45), best_rate_theory))
+bowl_steps = []
+for rate in bowl_rates:
+    losses = bowl.value(gd_trajectory(bowl.gradient, np.array(bowl.start), learning_rate=rate, num_steps=1500))
+    reached = np.flatnonzero(losses <= 1e-6 * losses[0])
+    bowl_steps.append(reached[0] if reached.size else np.nan)
+best_rate_measured = bowl_rates[np.nanargmin(bowl_steps)]
+path = gd_trajectory(bowl.gradient, np.array(bowl.start), learning_rate=best_rate_theory, num_steps=50)
+shrink_per_step = np.linalg.norm(path[-1]) / np.linalg.norm(path[-2])
+steps_at = dict(zip(np.round(bowl_rates, 3), bowl_steps))
+print(f"κ = {kappa:.0f}; fewest steps ({np.nanmin(bowl_steps):.0f}) at η = {best_rate_measured:.3f}; "
+      f"2/(a_min + a_max) = {best_rate_theory:.3f}, where it takes {steps_at[round(best_rate_theory, 3)]} steps; "
+      f"at η = 0.49: {steps_at[0.49]} steps")
+print(f"at that rate the distance to the minimum shrinks by {shrink_per_step:.3f} per step; "
+      f"(κ − 1)/(κ + 1) = {(kappa - 1) / (kappa + 1):.3f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "condition_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The theory's best rate is $\eta^* = 2/(0.2 + 4) \approx 0.476$, close to the divergence limit 0.5,
+# and even there the distance to the minimum shrinks only by $19/21 \approx 0.905$ per step, as
+# measured: about 70 steps (70 counted) for a millionth of the loss, since the loss shrinks with the
+# square of the distance. The count of steps jitters by a few from rate to rate — the fewest, 67, came
+# at $\eta = 0.47$ — but just above $\eta^*$ it climbs fast (161 steps at 0.49), because the steep
+# direction's bouncing then dies away more and more slowly. The larger $\kappa$, the closer $(\kappa-1)/(\kappa+1)$ is to 1 and the slower
+# plain gradient descent gets, whatever its learning rate. $\kappa$ is the thread of the modules that
+# follow: each optimizer is a way to make the landscape *look* less badly conditioned.
 #
 # Every optimizer after this one is an answer to this picture: **momentum** (Module 3) builds up
 # speed along the consistent $x$ direction and cancels the $y$ zig-zag; **AdaGrad, RMSprop and Adam**
@@ -297,7 +343,9 @@ print(f"largest difference from your path: {difference:.1e}  (float32 in Keras v
 #   Too small is slow; too large overshoots, oscillates and then diverges.
 # * A higher learning rate is **not** always faster.
 # * When curvature differs between directions, one learning rate cannot suit them all: the steepest
-#   direction sets the limit and the flat ones crawl. The rest of the course fixes this.
+#   direction sets the limit and the flat ones crawl. The condition number $\kappa = a_{\max}/a_{\min}$
+#   measures it; the best single rate $2/(a_{\min} + a_{\max})$ still shrinks the error only by
+#   $(\kappa-1)/(\kappa+1)$ per step. The rest of the course fixes this.
 # * Keras: `tf.keras.optimizers.SGD(learning_rate=...)` runs the same update.
 
 # %% [markdown] include="quiz_intro" nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -361,15 +409,15 @@ quiz.check("gd_q3", answer_gd_q3)
 # **Question 4.** 
 # You double the learning rate of a run that was converging smoothly. What can happen?
 #
-# * (a) training always becomes twice as fast
-# * (b) training always becomes slower
-# * (c) it may converge faster, start to zig-zag, or diverge — depending on where the new rate sits relative to the curvature
-# * (d) nothing changes: gradient descent ignores the scale of the step
+# * (a) it may converge faster, zig-zag or diverge, depending on where 2η sits against 1/a and 2/a
+# * (b) it always converges twice as fast, because every step covers twice the distance
+# * (c) it always slows down, because larger steps overshoot the minimum at every learning rate
+# * (d) nothing changes, because the steps shrink by themselves as the gradient gets smaller
 
 # %% nbgrader={"grade": false, "grade_id": "answer_gd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Recall what the slider showed just below and just above the stability limit."}
 # Your answer to question 4, e.g. answer_gd_q4 = "a"
 ### BEGIN SOLUTION
-answer_gd_q4 = "c"
+answer_gd_q4 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_gd_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

@@ -141,8 +141,9 @@ checks.minibatch_indices(minibatch_indices, sizes=((33, 4), (1, 1), (256, 64), (
 # Write `sgd_epoch(params, X, y, batches, *, learning_rate)`. For each batch in turn: record the
 # batch's loss at the current parameters, compute the gradient **on that batch only**
 # (`X[batch]`, `y[batch]`), and take the step $w \leftarrow w - \eta g_B$. Return the parameters
-# after the last batch and the array of batch losses (Keras reports the same per-batch losses while
-# it trains). Do not change `params` in place.
+# after the last batch and the array of batch losses (Keras computes the same batch losses while it
+# trains, though what it *logs* is their mean over the epoch: section 5 measures it). Do not change
+# `params` in place.
 
 # %% nbgrader={"grade": false, "grade_id": "sgd_epoch", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sgd_epoch(params, X, y, batches, *, learning_rate):
@@ -194,13 +195,17 @@ def train(batch_size, learning_rate, epochs=5, seed=0, record=True):
             steps += 1
     return np.array(full_losses), steps
 
+design = np.c_[X, np.ones(len(y))]                                        # the features and the intercept
+steepest = np.linalg.eigvalsh(2 * design.T @ design / len(y)).max()        # a_max, the largest curvature
 settings = {"full batch (1000)": (1000, 0.25), "mini-batch (32)": (32, 0.2), "SGD (1)": (1, 0.02)}
+final, seconds_taken, steps_taken = {}, {}, {}
 fig, ax = plt.subplots(figsize=(8, 3.8))
 for (label, (batch_size, rate)), color in zip(settings.items(), ["#0072B2", "#E69F00", "#009E73"]):
     started = time.perf_counter()
     train(batch_size, rate, record=False)      # timed without the measuring
     seconds = time.perf_counter() - started
     full_losses, steps = train(batch_size, rate)
+    final[label], seconds_taken[label], steps_taken[label] = full_losses[-1], seconds, steps
     epochs_axis = np.linspace(0, 5, len(full_losses))
     ax.semilogy(epochs_axis, full_losses, color=color, label=f"{label}, η = {rate}")
     print(f"{label:18s} {steps:5d} steps ({steps // 5} per epoch), final loss on all data "
@@ -210,6 +215,7 @@ ax.set_ylabel("loss on all the data (log scale)")
 ax.set_title("Same data, same number of epochs, different batch sizes")
 ax.legend()
 plt.show()
+print(f"full-batch limit 2/a_max = {2 / steepest:.2f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "compare_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Per epoch every run touches each example once, so the arithmetic per epoch is about the same —
@@ -234,6 +240,62 @@ widgets.minibatch_explorer(minibatch_indices, sgd_epoch, datasets.line_data(), b
 # Small batches trace a jittery path that still heads for the minimum and keeps dancing around it;
 # the full batch follows the smooth curve of Module 1. Around the same learning rate, the noisier
 # the gradient, the sooner the steps become too wild.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "noise_escape_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Can noise help? Measured
+#
+# Noise is often said to help an optimizer out of poor regions. The linear regression cannot show
+# that: its loss is a single bowl. So here are two landscapes where it could matter, with gradient
+# descent given the exact gradient plus Gaussian noise of spread $\sigma$ (a stand-in for the
+# mini-batch noise), 200 runs per setting:
+#
+# * a **tilted double well** $f(w) = w^4/4 - w^2/2 + 0.3\,w$ from $w = 2$: a shallow dip near
+#   $w = 0.79$ is met first; the deep minimum is near $w = -1.13$, behind a small barrier;
+# * the **saddle** $f(x, y) = (x^2 - y^2)/2$ from a point exactly on its ridge, $(1.5, 0)$, where the
+#   exact gradient never points off the ridge.
+
+# %% tags=["skip-when-grading"]
+from optcourse.lesson import landscapes
+
+well, saddle = landscapes.tilted_double_well(), landscapes.saddle()
+barrier = np.sort(np.roots([1.0, 0.0, -1.0, 0.3]).real)[1]     # the top of the bump between the two dips
+
+def noisy_descent(landscape, start, sigma, *, learning_rate, num_steps, runs=200, seed=0):
+    """All runs at once: gradient descent on the exact gradient plus N(0, sigma²) noise; returns every point."""
+    rng = np.random.default_rng(seed)
+    w = np.tile(np.array(start, dtype=float), (runs, 1))
+    path = [w]
+    for _ in range(num_steps):
+        w = w - learning_rate * (landscape.gradient(w) + sigma * rng.normal(size=w.shape))
+        path.append(w)
+    return np.array(path)                       # shape (num_steps + 1, runs, dim)
+
+sigmas = (0.0, 0.5, 1.0, 2.0)
+escaped, spread_deep = {}, {}
+for sigma in sigmas:
+    ends = noisy_descent(well, well.start, sigma, learning_rate=0.05, num_steps=500)[-1, :, 0]
+    escaped[sigma] = np.mean(ends < barrier)                     # share of runs ending in the deep minimum
+    spread_deep[sigma] = np.std(ends[ends < barrier]) if np.any(ends < barrier) else 0.0
+    print(f"double well, σ = {sigma}: {escaped[sigma]:.0%} of runs end in the deep minimum "
+          f"(their spread around it: {spread_deep[sigma]:.2f})")
+
+left_ridge = {}
+for sigma in (0.0, 0.01):
+    path = noisy_descent(saddle, (1.5, 0.0), sigma, learning_rate=0.1, num_steps=300)
+    off = np.abs(path[:, :, 1]) > 1                              # more than 1 unit off the ridge
+    left_ridge[sigma] = (np.mean(off[-1]), np.median(np.argmax(off, axis=0)[off[-1]]) if off[-1].any() else np.nan)
+    print(f"saddle, σ = {sigma}: {left_ridge[sigma][0]:.0%} of runs leave the ridge within 300 steps"
+          + (f", after {left_ridge[sigma][1]:.0f} steps (median)" if off[-1].any() else ""))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "noise_escape_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Measured, the claim holds here — and so does its price. Without noise every run stops in the
+# shallow dip; with $\sigma = 1$, 64% of the runs end in the deep minimum, with $\sigma = 2$, 96%.
+# But the runs that got there do not sit still: their spread around the minimum is 0.33 at
+# $\sigma = 1$. On the saddle, exact gradients keep the path on the ridge for ever, while a noise of
+# only $\sigma = 0.01$ tips every run off it, after a median of 69 steps. On a single bowl (our
+# regression) the noise can only cost: it is the jitter around the minimum you saw above. So "noise
+# helps" is a statement about landscapes with traps and ridges, which neural networks have and linear
+# regression does not.
 #
 # ### Myth: "SGD updates with the whole dataset every time"
 #
@@ -304,6 +366,31 @@ ax.set_title("model.fit with 'SGD': mini-batches vs batch_size=len(data)")
 ax.legend()
 plt.show()
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "logged_loss_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### What Keras logs as "loss"
+#
+# The training loss in `history.history["loss"]` (and on the progress bar) is **not** the loss of the
+# last batch, nor the loss at the end of the epoch: it is the mean of the epoch's batch losses, each
+# weighted by its batch size — a running mean while the epoch goes on. Measured on one epoch from the
+# same weights, with the batches taken in order (`shuffle=False`) and your `sgd_epoch` on the same batches:
+
+# %% tags=["skip-when-grading"]
+tf.keras.utils.set_random_seed(0)
+model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=0.2), loss="mse")
+kernel, bias = model.get_weights()
+in_order = [np.arange(i, min(i + 32, len(y))) for i in range(0, len(y), 32)]
+after_epoch, batch_losses = sgd_epoch(np.r_[kernel[:, 0], bias], X, y, in_order, learning_rate=0.2)
+logged = model.fit(X, y, batch_size=32, epochs=1, shuffle=False, verbose=0).history["loss"][0]
+size_weighted_mean = np.average(batch_losses, weights=[len(batch) for batch in in_order])
+print(f"Keras logged {logged:.4f}; your batch losses: size-weighted mean {size_weighted_mean:.4f}, "
+      f"last batch {batch_losses[-1]:.4f}; loss on all data after the epoch {float(datasets.mse_loss(after_epoch, X, y)):.4f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "logged_loss_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The logged 0.3253 is the size-weighted mean of the batch losses, to float32 rounding; the last batch
+# alone gave 0.1125 and the model at the end of the epoch has 0.2426. So a logged training loss lags
+# behind the model: it averages in the worse batches from the start of the epoch.
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Key takeaways
 #
@@ -313,7 +400,8 @@ plt.show()
 #   batches, keep the smaller last batch. Seed the generator and pass it around for repeatable runs.
 # * Full batch: 1 exact step per epoch. SGD: $n$ noisy steps. Mini-batch: $\lceil n/B \rceil$ steps,
 #   usually the best progress per unit of computation.
-# * Noise can help escape flat or poor regions, and keeps the parameters jittering near the minimum.
+# * Noise can carry a run out of a shallow dip or off a ridge (measured on the double well and the
+#   saddle), and it keeps the parameters jittering near the minimum.
 # * SGD does **not** use the whole dataset for each update.
 # * In Keras the optimizer does not choose the batch size: `model.fit(batch_size=len(data))`
 #   silently runs full-batch gradient descent.
@@ -325,15 +413,15 @@ plt.show()
 # **Question 1.** 
 # What does mini-batch SGD use to compute each update?
 #
-# * (a) every example in the dataset
-# * (b) a small, randomly chosen part of the examples
-# * (c) always the same fixed subset of examples
-# * (d) only the example with the largest loss
+# * (a) every example in the dataset, visited in a freshly shuffled order
+# * (b) always the same fixed subset of examples, chosen once before training
+# * (c) only the example with the largest loss, so the worst errors are fixed first
+# * (d) a small, randomly chosen part of the examples
 
 # %% nbgrader={"grade": false, "grade_id": "answer_sgd_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Count the examples behind one update in the table at the top of the module."}
 # Your answer to question 1, e.g. answer_sgd_q1 = "a"
 ### BEGIN SOLUTION
-answer_sgd_q1 = "b"
+answer_sgd_q1 = "d"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -360,15 +448,15 @@ quiz.check("sgd_q2", answer_sgd_q2)
 # You train with `model.compile(optimizer="sgd")` and `model.fit(X, y, batch_size=len(X), epochs=10)`.
 # What are you actually running?
 #
-# * (a) stochastic gradient descent with one example per step
-# * (b) mini-batch SGD with Keras's default batch size of 32
-# * (c) full-batch gradient descent: one exact step per epoch, 10 steps in total
-# * (d) Adam, because Keras switches optimizers for large batches
+# * (a) full-batch gradient descent: one exact step per epoch, 10 in all
+# * (b) stochastic gradient descent with one example per step, as the name "sgd" says
+# * (c) mini-batch SGD with Keras's default batch size of 32; batch_size only sets the memory used
+# * (d) Adam, because Keras switches to an adaptive optimizer when batches are large
 
 # %% nbgrader={"grade": false, "grade_id": "answer_sgd_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "How many batches does one epoch have when a batch holds all the data?"}
 # Your answer to question 3, e.g. answer_sgd_q3 = "a"
 ### BEGIN SOLUTION
-answer_sgd_q3 = "c"
+answer_sgd_q3 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -379,15 +467,15 @@ quiz.check("sgd_q3", answer_sgd_q3)
 # **Question 4.** 
 # Why shuffle the examples again at the start of every epoch?
 #
-# * (a) so that the batches differ between epochs and do not follow any order hidden in the data
-# * (b) to make each epoch faster
-# * (c) because the gradient is undefined for sorted data
-# * (d) shuffling is only needed for full-batch gradient descent
+# * (a) to make each epoch faster, since shuffled data fits the processor's cache better
+# * (b) so the batches differ between epochs and follow no order hidden in the data
+# * (c) because the gradient of sorted data is undefined at the boundaries between batches
+# * (d) it is only needed for full-batch gradient descent, where each step uses every example
 
 # %% nbgrader={"grade": false, "grade_id": "answer_sgd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think about what the batches would look like in every epoch without it."}
 # Your answer to question 4, e.g. answer_sgd_q4 = "b"
 ### BEGIN SOLUTION
-answer_sgd_q4 = "a"
+answer_sgd_q4 = "b"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

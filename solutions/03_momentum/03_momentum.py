@@ -80,7 +80,7 @@ bowl = landscapes.scaled_bowl()       # f(x, y) = 0.1 x² + 2 y², as in Module 
 # > **On the badly scaled bowl, with the same learning rate, will momentum reach the minimum faster
 # > than plain SGD, slower, or zig-zag even more?**
 #
-# Write your answer below, then find out in section 4.
+# Write your answer below, then find out in section 3.
 
 # %% [markdown]
 # *My prediction:* (double-click to edit)
@@ -170,13 +170,33 @@ checks.nesterov_step(nesterov_step, seed=32, shapes=[(1,), (3, 3), (7,)], rates=
 # %% tags=["skip-when-grading"]
 widgets.momentum_explorer(momentum_step, bowl, nesterov_step=nesterov_step, learning_rate=0.05, momentum=0.9, num_steps=60)
 
+# %% tags=["skip-when-grading"]
+# The slider's starting point, measured over a longer run: steps until the loss is below a thousandth
+# of its start, and how far past the minimum (x = 0) each path swings.
+def bowl_path(step, momentum, num_steps=1000):
+    w = np.array(bowl.start, dtype=float)
+    state, path = momentum_init(w), [w]
+    for _ in range(num_steps):
+        w, state = step(w, bowl.gradient(w), state, learning_rate=0.05, momentum=momentum)
+        path.append(w)
+    return np.array(path)
+
+arrival, overshoot = {}, {}
+for name, step, momentum in [("SGD", momentum_step, 0.0), ("momentum 0.9", momentum_step, 0.9), ("Nesterov 0.9", nesterov_step, 0.9)]:
+    path = bowl_path(step, momentum)
+    losses = bowl.value(path)
+    arrival[name] = np.flatnonzero(losses < 1e-3 * losses[0])[0]
+    overshoot[name] = path[:, 0].max()
+    print(f"{name:13s} loss below a thousandth of the start after {arrival[name]:4d} steps; swings up to x = {overshoot[name]:.2f}")
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "stability_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Along the flat $x$ direction every gradient points the same way, so the velocity builds up and
-# momentum covers in tens of steps what SGD needs hundreds for. Across the steep $y$ direction the
+# momentum covers in tens of steps what SGD needs hundreds for (56 against 310 here). Across the steep $y$ direction the
 # gradient flips sign each time the path overshoots; those pushes cancel in the velocity, so the
 # zig-zag is damped rather than amplified. Too much momentum, though, and the ball overshoots the
-# minimum and swings around it before settling. Nesterov's look-ahead corrects a little sooner, so
-# its swings are smaller.
+# minimum and swings around it before settling (momentum's path swings out to $x = 1.38$ beyond the
+# minimum at 0). Nesterov's look-ahead corrects a little sooner, so its swings are smaller (to
+# $x = 1.08$) and it arrives after 23 steps.
 #
 # ## 4. Where momentum converges: a stability map
 #
@@ -198,12 +218,45 @@ plt.show()
 share = {name: np.mean(grid == code) for name, code in [("smooth", runs.SMOOTH), ("oscillating", runs.OSCILLATING), ("diverged", runs.DIVERGED)]}
 print({name: f"{value:.0%}" for name, value in share.items()})
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "stability_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Two lessons in one picture. Momentum **raises the divergence limit** from $\eta a < 2$ (plain
 # gradient descent, the bottom edge) to almost $\eta a < 4$ as $\mu \to 1$. But the price is that
 # almost every (η, μ) pair with a large momentum **oscillates**: momentum trades a smooth approach
 # for speed, and the learning rate and momentum must be tuned together.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "shallow_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Does momentum roll out of a shallow dip? Measured
 #
+# "A ball with memory rolls through shallow dips" is the usual picture. Every landscape so far is a
+# single bowl, so it could not be tested. The **tilted double well**
+# $f(w) = w^4/4 - w^2/2 + 0.3\,w$ has a shallow dip on the right (near $w = 0.79$) and its deep
+# minimum on the left (near $w = -1.13$). From $w = 2$, **your** `momentum_step` runs 500 steps for
+# each pair below; the printout says where each run ended.
+
+# %% tags=["skip-when-grading"]
+well = landscapes.tilted_double_well()
+barrier = np.sort(np.roots([1.0, 0.0, -1.0, 0.3]).real)[1]      # the bump between the two dips
+well_rates, well_momenta = (0.02, 0.05, 0.1), (0.0, 0.5, 0.8, 0.9, 0.95)
+ends_deep = np.zeros((len(well_momenta), len(well_rates)), dtype=bool)
+for i, momentum in enumerate(well_momenta):
+    for j, rate in enumerate(well_rates):
+        w = np.array(well.start)
+        state = momentum_init(w)
+        for _ in range(500):
+            w, state = momentum_step(w, well.gradient(w), state, learning_rate=rate, momentum=momentum)
+        ends_deep[i, j] = w[0] < barrier
+    print(f"momentum {momentum:4}: " + "   ".join(f"η = {rate}: {'deep minimum' if deep else 'shallow dip '}"
+                                                  for rate, deep in zip(well_rates, ends_deep[i])))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "shallow_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Plain gradient descent (momentum 0) and momentum 0.5 stop in the shallow dip at every rate tried.
+# With momentum 0.8 or more the runs roll over the bump into the deep minimum — in 8 of the 9 runs.
+# The exception is instructive: at $\eta = 0.1$ with momentum 0.9 the ball crosses into the deep
+# side and swings back out again. Momentum's escape is real here, but it comes from the same
+# overshooting that makes its paths swing, so it depends on $\eta$ and $\mu$ together, and the same
+# speed can carry a run *out of* a good minimum as easily as out of a bad one.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. The Keras way
 #
 # Momentum is an argument of `SGD`, not an optimizer of its own: `SGD(learning_rate=0.01,
@@ -262,7 +315,8 @@ plt.show()
 #
 # * Momentum keeps a velocity: $m \leftarrow \mu m - \eta g$, $w \leftarrow w + m$ (Keras form, the
 #   velocity includes the learning rate). It speeds up consistent directions, damps zig-zag across
-#   ravines and rolls through flat stretches.
+#   ravines and rolls through flat stretches; on the double well, momentum ≥ 0.8 rolled out of the
+#   shallow dip in 8 of 9 runs, plain gradient descent never.
 # * Nesterov looks ahead: $w \leftarrow w + \mu m - \eta g$ with the updated $m$.
 # * PyTorch's $v \leftarrow \mu v + g$, $w \leftarrow w - \eta v$ takes the same steps while the
 #   learning rate is constant; only the stored state differs.
@@ -277,15 +331,15 @@ plt.show()
 # **Question 1.** 
 # What does momentum add to plain SGD?
 #
-# * (a) a separate learning rate for every parameter
-# * (b) a memory of past steps (the velocity), so consistent directions speed up and oscillations are damped
-# * (c) exact second derivatives of the loss
-# * (d) a larger mini-batch
+# * (a) a separate learning rate for every parameter, scaled by its own gradient history
+# * (b) exact second derivatives of the loss, so that a step can jump straight to the minimum
+# * (c) a memory of past steps (the velocity) that keeps the ball moving
+# * (d) a larger mini-batch, so that each gradient carries less noise
 
 # %% nbgrader={"grade": false, "grade_id": "answer_mom_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of these is something momentum keeps between steps?"}
 # Your answer to question 1, e.g. answer_mom_q1 = "a"
 ### BEGIN SOLUTION
-answer_mom_q1 = "b"
+answer_mom_q1 = "c"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_mom_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

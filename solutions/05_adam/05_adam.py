@@ -169,10 +169,32 @@ checks.adam_step(adam_step, seed=43, shapes=[(1,), (3, 3)],
 widgets.bias_correction_explorer(beta_1=0.9, beta_2=0.999, t=10)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "bias_training_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# How much too large is an uncorrected step? Dropping both corrections multiplies the step by the
+# factor $(1-\beta_1^t)/\sqrt{1-\beta_2^t}$.
+# Computed below with Keras's default betas:
+
+# %% tags=["skip-when-grading"]
+steps = np.arange(1, 3001)
+too_large = (1 - 0.9**steps) / np.sqrt(1 - 0.999**steps)    # uncorrected step ÷ corrected step
+peak_step = steps[np.argmax(too_large)]
+fig, ax = plt.subplots(figsize=(7, 3))
+ax.semilogx(steps, too_large, color="#D55E00", label="uncorrected step ÷ corrected step")
+ax.axhline(1, color="grey", linestyle=":", label="no harm")
+ax.set(xlabel="step t (log scale)", ylabel="factor", title="How much too large Adam's steps are without bias correction")
+ax.legend()
+plt.show()
+print(f"step 1: {too_large[0]:.1f}×; largest at step {peak_step}: {too_large.max():.1f}×; "
+      f"step 300: {too_large[299]:.1f}×; step 3000: {too_large[2999]:.2f}×")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "bias_factor_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The factor is not "about 3" and then gone: it starts at 3.2, *rises* to 6.6 around step 12 (the
+# first moment has caught up, the second has not), and is still 2.0 at step 300. With
+# $\beta_2 = 0.999$ an uncorrected Adam runs at several times the learning rate you chose for
+# hundreds of steps.
+#
 # What does that do to training? The same Keras model, trained from the same start by **your**
 # `adam_step` twice: once as written, once from a state with a huge step counter ($t = 10^6$, so both
-# $1 - \beta^t$ are 1: no correction). Without the correction the first steps are about
-# $(1-\beta_1)/\sqrt{1-\beta_2} \approx 3.2$ times too large.
+# $1 - \beta^t$ are 1: no correction).
 
 # %% tags=["skip-when-grading"]
 tf = keras_bridge.import_tensorflow()
@@ -195,12 +217,19 @@ for (label, losses), color in zip(curves.items(), ["#0072B2", "#D55E00"]):
 ax.set(xlabel="step", ylabel="batch loss (MSE)", title="Your Adam on a Keras model, with and without bias correction")
 ax.legend()
 plt.show()
-print({label: f"final batch loss {losses[-1]:.3f}" for label, losses in curves.items()})
+corrected, uncorrected = curves["with bias correction"], curves["without"]
+print(f"{len(corrected)} steps. With the correction: lowest batch loss {corrected.min():.2f}, final {corrected[-1]:.2f}. "
+      f"Without: lowest {uncorrected.min():.2f} at step {np.argmin(uncorrected)}, final {uncorrected[-1]:.2f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "race_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Without the correction the loss first drops faster — the steps are three times too big — then
-# overshoots and bounces back up, and ends worse. It is one of the easiest lines to forget and one of
-# the first things to check when an Adam implementation behaves oddly early in training.
+# An honest reading of this one run: without the correction the loss falls *much faster* at first —
+# by step 5 it is lower than the corrected run gets in all 21 steps — because its steps are several
+# times larger than $\eta = 0.01$, which is a small rate for this model. Then it overshoots and
+# bounces, and it ends worse (0.78 against 0.61). So the correction is not a speed-up: it makes the
+# step the size you asked for. Without it the effective rate is several times $\eta$ for hundreds
+# of steps, which looks like a bonus when $\eta$ is too small and wrecks the start when $\eta$ is
+# already near the largest stable rate. It is one of the easiest lines to forget and one of the first
+# things to check when an Adam implementation behaves oddly early in training.
 #
 # ## 4. The race: Adam, RMSprop and momentum
 #
@@ -211,10 +240,36 @@ print({label: f"final batch loss {losses[-1]:.3f}" for label, losses in curves.i
 # %% tags=["skip-when-grading"]
 widgets.adam_race_explorer(adam_step, adam_init, bowl, learning_rate=0.1, beta_1=0.9, num_steps=80)
 
+# %% tags=["skip-when-grading"]
+# The race measured: the loss after each of the 80 steps, from the slider's start.
+from optcourse.lesson.optim import momentum_init
+
+def race(step, init, **hyper):
+    w = np.array(bowl.start, dtype=float)
+    state, losses = init(w), [bowl.value(w)]
+    for _ in range(80):
+        w, state = step(w, bowl.gradient(w), state, **hyper)
+        losses.append(bowl.value(w))
+    return np.array(losses)
+
+def steps_to_arrive(losses):          # first step with the loss below a thousandth of the start (nan: never)
+    reached = np.flatnonzero(losses < 1e-3 * losses[0])
+    return reached[0] if reached.size else np.nan
+
+race_losses = {
+    "Adam": race(adam_step, adam_init, learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+    "RMSprop": race(reference.rmsprop_step, rmsprop_init, learning_rate=0.1, rho=0.999),
+    "momentum": race(reference.momentum_step, momentum_init, learning_rate=0.1, momentum=0.9),
+    "Adam at η = 0.3": race(adam_step, adam_init, learning_rate=0.3, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+}
+for name, losses in race_losses.items():
+    print(f"{name:16s} loss after 80 steps {losses[-1]:.2e}; below a thousandth of the start from step {steps_to_arrive(losses)}")
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "relations_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# An honest result at $\eta = 0.1$: RMSprop first, momentum second, Adam last. The reason is step
+# An honest result at $\eta = 0.1$: RMSprop first (its loss is below a thousandth of the start from
+# step 10), momentum second (step 55), Adam last (not within the 80 steps). The reason is step
 # size. Adam's steps are about $\eta$ long whatever the gradient, so from 9 units away it needs some
-# 90 steps just to arrive — raise $\eta$ to 0.3 and it does. RMSprop, with no bias correction,
+# 90 steps just to arrive — raise $\eta$ to 0.3 and it arrives at step 37. RMSprop, with no bias correction,
 # starts with steps up to $\eta/\sqrt{1-\rho} \approx 32\,\eta$ at $\rho = 0.999$: wild early steps
 # that happen to help on this smooth bowl and can wreck a real network's first updates. Momentum
 # builds up speed along the flat direction. Adam's combination pays off when gradients are noisy
@@ -246,8 +301,10 @@ for t in range(1, 1001):
 # * **AdamW** (`tf.keras.optimizers.AdamW(weight_decay=0.004)`): Adam plus *decoupled* weight decay —
 #   each step also shrinks the weights by $\eta \cdot \text{weight\_decay} \cdot w$, separately from
 #   the gradient, instead of adding an L2 term to the loss (which Adam's scaling would distort).
-# * **AMSGrad** (`Adam(amsgrad=True)`): divides by the largest $v$ seen so far, so the effective step
-#   size can never grow again — a fix for rare cases where Adam fails to converge.
+# * **AMSGrad** (`Adam(amsgrad=True)`): divides by the largest $v$ seen so far instead of the current
+#   $v$, so a stretch of small gradients cannot inflate the step — a fix for rare cases where Adam
+#   fails to converge. (In Keras the factor $\alpha_t$ still changes with $t$, falling and then
+#   rising towards $\eta$, so the step size is not simply non-increasing.)
 #
 # ## 5. The Keras way
 #
@@ -282,8 +339,8 @@ plt.show()
 #   $w \leftarrow w - \alpha_t\, m/(\sqrt{v} + \epsilon)$. Defaults 0.001, 0.9, 0.999, 1e-7.
 # * The paper's Algorithm 1 puts $\epsilon$ after correcting $v$; the results differ only slightly,
 #   except for tiny gradients or a large $\epsilon$.
-# * Without bias correction the first steps are about 3× too large; forgetting it hurts early
-#   training.
+# * Without bias correction the steps are too large by $(1-\beta_1^t)/\sqrt{1-\beta_2^t}$: 3.2× at
+#   step 1, 6.6× around step 12, still 2.0× at step 300. Forgetting it silently changes the learning rate.
 # * A step of Adam is roughly $\eta$ in size whatever the gradient's scale. $\beta_1 = 0$ gives
 #   RMSprop with bias correction. AdamW decouples weight decay; AMSGrad keeps the largest $v$.
 
@@ -294,15 +351,15 @@ plt.show()
 # **Question 1.** 
 # Which two optimizers does Adam combine?
 #
-# * (a) AdaGrad and plain SGD
-# * (b) Nesterov momentum and AdaGrad
-# * (c) momentum (its first moment) and RMSprop (its second moment)
-# * (d) none: Adam is a second-order method that uses the Hessian
+# * (a) AdaGrad's accumulator and plain SGD's step, with a correction for the first steps
+# * (b) momentum (its first moment) and RMSprop (its second moment)
+# * (c) Nesterov momentum and AdaGrad, with the accumulator reset at every epoch
+# * (d) none: Adam is a second-order method that estimates the Hessian from the gradients
 
 # %% nbgrader={"grade": false, "grade_id": "answer_adam_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which optimizers keep an average of gradients, and of squared gradients?"}
 # Your answer to question 1, e.g. answer_adam_q1 = "a"
 ### BEGIN SOLUTION
-answer_adam_q1 = "c"
+answer_adam_q1 = "b"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_adam_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -313,15 +370,15 @@ quiz.check("adam_q1", answer_adam_q1)
 # **Question 2.** 
 # Which of these optimizers adapts the size of its steps, parameter by parameter, during training?
 #
-# * (a) plain SGD
-# * (b) Adam
+# * (a) Adam
+# * (b) plain SGD
 # * (c) SGD with momentum 0.9
 # * (d) SGD with Nesterov momentum
 
 # %% nbgrader={"grade": false, "grade_id": "answer_adam_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of these divides each parameter's step by its own gradient history?"}
 # Your answer to question 2, e.g. answer_adam_q2 = "a"
 ### BEGIN SOLUTION
-answer_adam_q2 = "b"
+answer_adam_q2 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_adam_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["Landscape", "parabola", "scaled_bowl", "rosenbrock", "saddle"]
+__all__ = ["Landscape", "parabola", "scaled_bowl", "rosenbrock", "saddle", "tilted_double_well"]
 
 
 @dataclass(frozen=True)
@@ -155,4 +155,37 @@ def saddle() -> Landscape:
         bounds=((-2.0, 2.0), (-2.0, 2.0)),
         start=(1.5, 1e-3),
         minimum=None,
+    )
+
+
+def tilted_double_well(tilt: float = 0.3) -> Landscape:
+    """The 1-D ``f(w) = w⁴/4 − w²/2 + tilt·w``: a deep minimum on the left, a shallow one on the right.
+
+    With the default tilt the right-hand dip (near w = 0.79) is only about 0.03 deep, the left-hand
+    minimum (near w = −1.13, the ``minimum``) is the lowest point, and a run from the ``start`` w = 2
+    meets the shallow dip first: the landscape on which "escaping a shallow minimum" is measured.
+    ``critical_points`` of it are the real roots of ``w³ − w + tilt`` (minimum, barrier, shallow minimum).
+    """
+    if not 0 < tilt < 2 / (3 * np.sqrt(3)):
+        raise ValueError(f"the tilt must be between 0 and {2 / (3 * np.sqrt(3)):.3f} for two minima, got {tilt}")
+    roots = np.sort(np.roots([1.0, 0.0, -1.0, tilt]).real)
+
+    def value(w):
+        w = np.asarray(w, dtype=float)[..., 0]
+        return w**4 / 4 - w**2 / 2 + tilt * w
+
+    def gradient(w):
+        w = np.asarray(w, dtype=float)
+        return w**3 - w + tilt
+
+    return Landscape(
+        name=f"tilted double well (tilt {tilt:g})",
+        formula=rf"$f(w) = w^4/4 - w^2/2 + {tilt:g}\,w$",
+        dim=1,
+        value=value,
+        gradient=gradient,
+        bounds=((-2.0, 2.0),),
+        start=(2.0,),
+        minimum=(float(roots[0]),),
+        axis_labels=("w",),
     )

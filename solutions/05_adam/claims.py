@@ -1,0 +1,32 @@
+"""What Module 5's prose states about its runs (see tests/claims.py for the format)."""
+CORRECTED, UNCORRECTED = "curves['with bias correction']", "curves['without']"
+
+CLAIMS = [
+    # How much too large an uncorrected step is, over time.
+    claim("it starts at [[3.2]], *rises* to [[6.6]] around step [[12]]", "too_large[0]", "too_large.max()", "peak_step"),
+    claim("and is still [[2.0]] at step [[300]]", "too_large[299]", "steps[299]"),
+    claim("[[3.2]]× at step 1, [[6.6]]× around step [[12]], still [[2.0]]× at step [[300]]",
+          "too_large[0]", "too_large.max()", "peak_step", "too_large[299]", "steps[299]"),
+    # One training run with and without it.
+    claim("by step [[5]] it is lower than the corrected run gets in all [[21]] steps",
+          f"np.argmax({UNCORRECTED} < {CORRECTED}.min())", f"len({CORRECTED})"),
+    claim("Then it overshoots and bounces", f"{UNCORRECTED}[6] > 3 * {UNCORRECTED}.min()"),
+    claim("it ends worse ([[0.78]] against [[0.61]])", f"{UNCORRECTED}[-1]", f"{CORRECTED}[-1]"),
+    # The race on the bowl.
+    claim("RMSprop first (its loss is below a thousandth of the start from step [[10]]), momentum second (step [[55]]), "
+          "Adam last (not within the 80 steps)",
+          "steps_to_arrive(race_losses['RMSprop'])", "steps_to_arrive(race_losses['momentum'])"),
+    claim("Adam last (not within the 80 steps)", "np.isnan(steps_to_arrive(race_losses['Adam']))"),
+    claim("so from [[9]] units away it needs some [[90]] steps", "-bowl.start[0]", "-bowl.start[0] / 0.1"),
+    claim("raise $\\eta$ to 0.3 and it arrives at step [[37]]", "steps_to_arrive(race_losses['Adam at η = 0.3'])"),
+    claim("$\\eta/\\sqrt{1-\\rho} \\approx [[32]]\\,\\eta$ at $\\rho = 0.999$", "1 / np.sqrt(1 - 0.999)"),
+    # Adam with beta_1 = 0 against RMSprop.
+    claim("The ratio of the two steps is exactly Adam's correction of $v$",
+          "np.allclose(adam_move / rms_move, np.sqrt(1 - 0.99**1000))"),
+    # Keras against the learner's Adam.
+    claim("each parameter moved by exactly the learning rate, 0.1", "np.allclose(w, [0.8, -2.2])"),
+]
+
+GIVEN = [
+    "a noisy gradient with mean 1 (spread 0.5)",   # the explorer's input, stated in its docstring
+]
