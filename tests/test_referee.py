@@ -150,3 +150,12 @@ def test_each_misbehaving_function_fails_only_its_own_cell(tmp_path):
                                                  "that defines it, with this exact name.")
     assert verdicts["quiz_malformed"][0].evalue == 'gd_q1: give one letter in quotes, such as "a"; you gave the int 3.'
     nbformat.validate(notebook)
+
+
+def test_every_landscape_of_the_course_can_be_sent_as_a_recipe():
+    for name in landscapes.__all__:
+        if name != "Landscape":
+            landscape = getattr(landscapes, name)()
+            rebuilt = _through(landscape.gradient, rebuild_callables=True)
+            point = np.array(landscape.start, dtype=float)
+            assert np.allclose(rebuilt(point), landscape.gradient(point)), name

@@ -158,6 +158,7 @@ def saddle() -> Landscape:
     )
 
 
+@_remembered
 def tilted_double_well(tilt: float = 0.3) -> Landscape:
     """The 1-D ``f(w) = w⁴/4 − w²/2 + tilt·w``: a deep minimum on the left, a shallow one on the right.
 
