@@ -3,12 +3,12 @@ exact message, each correct one passes the visible and the hidden cases, and not
 (nbgrader scores a test cell with stderr output 0)."""
 import pytest
 
-from banks import Bank, m1_gradient_descent, m2_sgd, m3_momentum
+from banks import Bank, m1_gradient_descent, m2_sgd, m3_momentum, m4_adaptive, m5_adam, m6_tuning, m7_tradeoffs
 from hidden_cases import hidden_cases
 from optcourse.grading import checks
 from optcourse.learner_code.feedback import CheckFailed
 
-BANKS: list[Bank] = [bank for module in (m1_gradient_descent, m2_sgd, m3_momentum)
+BANKS: list[Bank] = [bank for module in (m1_gradient_descent, m2_sgd, m3_momentum, m4_adaptive, m5_adam, m6_tuning, m7_tradeoffs)
                      for bank in module.BANKS]
 MIN_WRONG, MIN_RIGHT = 25, 6
 
