@@ -106,7 +106,7 @@ WRONG_ADAGRAD = {
     "uphill": (adagrad(SUM, lambda g, acc, old, lr, eps: -lr * g / np.sqrt(acc + eps)), "uphill"),
     "decays like RMSprop": (adagrad(lambda a, g: 0.9 * a + 0.1 * g**2, RIGHT_ADAGRAD), "never forgets"),
     "epsilon missing": (adagrad(SUM, lambda g, acc, old, lr, eps: lr * g / np.sqrt(acc)), "epsilon is missing"),
-    "mutates the state": (_adagrad_mutating, "changed its inputs in place"),
+    "mutates the state": (_adagrad_mutating, "changed the state's `accumulator` in place"),
     "returns None": (lambda p, g, s, **k: None, "returned None"),
     "dict state": (lambda p, g, s, **k: (p, {"accumulator": s.accumulator}), "state of type dict"),
     "NaN": (adagrad(SUM, lambda g, acc, old, lr, eps: g * np.nan), "NaN"),
@@ -294,10 +294,10 @@ def _first_step(name, keras, hint, label):
 
 _ADAGRAD_START = _first_step(
     "adagrad_step", "Adagrad", "check how the state starts — the accumulator starts at initial_accumulator_value (0.1), and the "
-    "first step adds g² to it like any other step", "learning_rate=0.5, epsilon=1e-07, shape (3,) (float64), gradients ~1, from the initial state")
+    "first step adds g² to it like any other step", "learning_rate=0.5, epsilon=1e-07, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from the initial state")
 _ADAM_START = _first_step(
     "adam_step", "Adam", "check how the state starts — Adam's m and v start at zero and t at 0, so the first update uses t = 1",
-    "learning_rate=0.01, beta_1=0.8, beta_2=0.95, epsilon=1e-07, shape (3,) (float64), gradients ~1, from the initial state")
+    "learning_rate=0.01, beta_1=0.8, beta_2=0.95, epsilon=1e-07, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from the initial state")
 FIRST_STEP_ADAGRAD = {
     "first step ignores initial_accumulator_value": (adagrad_first_without_initial_value, _ADAGRAD_START),
     "accumulator returned as a list": (adagrad_accumulator_as_list, "`adagrad_step` returned the state's `accumulator` as a list; "
@@ -306,7 +306,7 @@ FIRST_STEP_ADAGRAD = {
 FIRST_STEP_RMSPROP = {
     "average started at g²": (rmsprop_started_at_g2, _first_step(
         "rmsprop_step", "RMSprop", "check how the state starts — the average starts at zero, so the first step makes it "
-        "rho × 0 + (1 − rho) × g², not g²", "learning_rate=0.01, rho=0.8, epsilon=1e-07, shape (3,) (float64), gradients ~1, from the initial state")),
+        "rho × 0 + (1 − rho) × g², not g²", "learning_rate=0.01, rho=0.8, epsilon=1e-07, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from the initial state")),
     "state as a plain tuple": (rmsprop_plain_tuple, "`rmsprop_step` returned a state of type tuple; return a new `RMSpropState(mean_square=...)`."),
 }
 FIRST_STEP_ADAM = {

@@ -95,7 +95,7 @@ def bank(nesterov):
         "momentum squared": (keras_shaped(lambda m, g, lr, mu: mu**2 * m - lr * g, nesterov=nesterov), "differs from tf.keras"),
         "state not updated": (rule(lambda w, m, g, lr, mu: (
             (w + mu * (mu * m - lr * g) - lr * g) if nesterov else (w + mu * m - lr * g), m)), "still holds the old velocity"),
-        "mutates state": (_mutating, "changed its inputs in place"),
+        "mutates state": (_mutating, "changed the state's `velocity` in place"),
         "returns None": (lambda params, grads, state, **k: None, "returned None"),
         "returns a dict state": (lambda params, grads, state, **k: (params, {"velocity": state.velocity}), "state of type dict"),
         "NaN velocity": (rule(lambda w, m, g, lr, mu: (w, m * np.nan)), "NaN"),

@@ -203,7 +203,7 @@ WRONG_EPOCHS = {
     "full data each step": (full_data, "gradient of all the data"),
     "first batch only": (first_batch_only, "uses the first batch"),
     "stale gradient": (stale_gradient, "taken at the starting parameters"),
-    "loss after the step": (loss_after_step, "record each batch's loss before the step"),
+    "loss after the step": (loss_after_step, "measured after the step on its batch"),
     "loss on all data": (loss_on_all_data, "measured on all the data"),
     "mutates params": (mutates_params, "changed `params` in place"),
     "y not indexed": (y_not_indexed, "raised ValueError (X has"),

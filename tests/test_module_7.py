@@ -43,7 +43,7 @@ def test_wrong_state_sizes_are_rejected(name):
 
 WRONG_FRESH = {
     "same instance": (lambda o: o, "returned the same optimizer"),
-    "defaults only": (lambda o: type(o)(), "lost the hyperparameters"),
+    "defaults only": (lambda o: type(o)(), "does not keep the hyperparameters"),
     "always SGD": (lambda o: __import__("tensorflow").keras.optimizers.SGD(learning_rate=float(o.learning_rate)), "keep the same kind"),
     "not an optimizer": (lambda o: o.get_config(), "return a Keras optimizer"),
 }

@@ -290,7 +290,7 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
                 fail(f"`sgd_epoch`: {message} (case: {case}).")
         off = [not _close(a, b) for a, b in zip(got_losses, expected_losses)]
         if _close(got_params, expected_params):
-            fail(f"`sgd_epoch` ends at the right parameters, but the loss of batch {off.index(True) + 1} is off ({case}): "
+            fail(f"`sgd_epoch` ends at the right parameters, but the loss of {describe(f'batch {off.index(True) + 1}', hidden='a batch')} is off ({case}): "
                  "record each batch's mean squared error at the parameters its step starts from.")
         if off[0]:
             fail(f"`sgd_epoch` is off from the first batch ({case}): its loss there should be the mean squared error of "
@@ -298,7 +298,8 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
         # The loss of batch k is measured where the step on batch k − 1 ended: the first loss that
         # differs tells which step went wrong.
         wrong_step = off.index(True) if any(off) else len(batches)
-        fail(f"`sgd_epoch` goes wrong at the step on batch {wrong_step} of {len(batches)} ({case}): the losses agree "
+        which = describe(f"batch {wrong_step} of {len(batches)}", hidden="one of the batches")  # the count would tell the case
+        fail(f"`sgd_epoch` goes wrong at the step on {which} ({case}): the losses agree "
              f"{'up to that batch' if wrong_step > 1 else 'on the first batch'}, the parameters after it differ "
              f"(at the end it gives {np.round(got_params, 5)}, expected {np.round(expected_params, 5)}).")
 

@@ -219,11 +219,26 @@ def _known_mistake(fn: Callable, rule: Rule, cases, case: Case, got_params, got_
     return rule.variants(case)[candidates[0]][1]
 
 
+_KERAS_RUNS: dict = {}  # the oracle's answers by case: the checks' cases are fixed, so a rerun (a hidden test, a bank) reuses them
+
+
+def _keras_run(rule: Rule, case: Case):
+    def key(value):
+        array = np.asarray(value)
+        return array.dtype.str, array.shape, array.tobytes()
+
+    found = (rule.name, key(case.params), tuple(key(v) for v in case.state), tuple(key(g) for g in case.grads),
+             tuple(sorted(case.hyper.items())), case.fresh)
+    if found not in _KERAS_RUNS:
+        _KERAS_RUNS[found] = rule.keras(case)
+    return _KERAS_RUNS[found]
+
+
 def _check(fn: Callable, rule: Rule, cases, keras_name: str) -> None:
     __tracebackhide__ = True
     cases = list(cases)
     for case in cases:
-        expected_params, expected_states = rule.keras(case)
+        expected_params, expected_states = _keras_run(rule, case)
         got_params, got_states = _run_learner(fn, rule, case)
         if _matches(got_params, got_states, expected_params, expected_states):
             continue
