@@ -106,3 +106,23 @@ def test_learner_adam_on_a_keras_model_matches_built_in_adam():
     np.testing.assert_allclose(mine, keras, rtol=1e-4, atol=1e-5)
     for a, b in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("make_rule", ["_adam_rule", "_rmsprop_rule"])
+def test_cases_run_side_by_side_in_keras_give_what_each_gives_alone(make_rule):
+    """The oracle runs cases that share hyperparameters as one variable; each case's answer must be its own."""
+    from optcourse.grading import rule_checks as rc
+
+    rule = getattr(rc, make_rule)()
+    hyper = {"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-7} if make_rule == "_adam_rule" else \
+        {"learning_rate": 0.01, "rho": 0.8, "epsilon": 1e-7}
+    state = rc._adam_state if make_rule == "_adam_rule" else (lambda params, rng, scale: rule.state_type(rc._positive_state(params, rng, scale)))
+    cases = list(rc._regime_cases(5, rc._adaptive_settings([(3,), (2, 2)], [hyper, hyper]), state, num_steps=4))
+    rc._KERAS_RUNS.clear()
+    rc._run_keras(rule, cases)
+    for case in cases:
+        params, states = rule.keras(case)
+        together_params, together_states = rc._KERAS_RUNS[rc._case_key(rule, case)]
+        np.testing.assert_array_equal(together_params, params)
+        for field, values in states.items():
+            np.testing.assert_array_equal(together_states[field], values)

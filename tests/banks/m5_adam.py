@@ -147,7 +147,7 @@ ADAM_STEP = Bank("adam_step", right={
     "t returned as a float": (state_field("t", float)(adam), "`adam_step` returned the state's `t` as a float; t counts the steps taken: keep it an int inside AdamState."),
     "t returned as a float array": (state_field("t", lambda t: np.asarray(t, dtype=float))(adam), "`adam_step` returned the state's `t` as a numpy array; t counts the steps taken: keep it an int inside AdamState."),
     "t not incremented from 0": (adam_returning(lambda m, v, t, old: AdamState(m, v, t if old.t else 0)), '`adam_step` returned t = 0 after step 1 from the initial state (t = 0); t counts the steps taken, so it should be 1.'),
-    "t counts twice": (adam_rule(t_kept=lambda t: t + 2), "`adam_step`: the state's `t` first differs from tf.keras.optimizers.Adam at step 1; the parameters differ from step 4 (learning_rate=0.01, beta_1=0.8, beta_2=0.95, epsilon=1e-07, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state)."),
+    "t counts twice": (adam_rule(t_kept=lambda t: t + 2), "`adam_step`: the state's `t` first differs from tf.keras.optimizers.Adam at step 1; the parameters differ from step 3 (learning_rate=0.01, beta_1=0.8, beta_2=0.95, epsilon=1e-07, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state)."),
     "momentum instead of m": (adam_rule(first=lambda m, g, b1, b2: b1 * m - g), "`adam_step`: the state's `m` first differs from tf.keras.optimizers.Adam at step 1; the parameters differ from step 1 (learning_rate=0.01, beta_1=0.8, beta_2=0.95, epsilon=1e-07, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state)."),
 })
 

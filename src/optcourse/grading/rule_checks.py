@@ -222,23 +222,46 @@ def _known_mistake(fn: Callable, rule: Rule, cases, case: Case, got_params, got_
 _KERAS_RUNS: dict = {}  # the oracle's answers by case: the checks' cases are fixed, so a rerun (a hidden test, a bank) reuses them
 
 
-def _keras_run(rule: Rule, case: Case):
+def _case_key(rule: Rule, case: Case):
     def key(value):
         array = np.asarray(value)
         return array.dtype.str, array.shape, array.tobytes()
 
-    found = (rule.name, key(case.params), tuple(key(v) for v in case.state), tuple(key(g) for g in case.grads),
-             tuple(sorted(case.hyper.items())), case.fresh)
-    if found not in _KERAS_RUNS:
-        _KERAS_RUNS[found] = rule.keras(case)
-    return _KERAS_RUNS[found]
+    return (rule.name, key(case.params), tuple(key(v) for v in case.state), tuple(key(g) for g in case.grads),
+            tuple(sorted(case.hyper.items())), case.fresh)
+
+
+def _run_keras(rule: Rule, cases) -> None:
+    """Fill ``_KERAS_RUNS`` for ``cases``. Keras's rules act element by element, so cases that share
+    hyperparameters, a step count and a step counter run as one variable (their arrays side by side,
+    in float64 as each would alone): one ``apply_gradients`` per step for the group, not per case."""
+    groups: dict = {}
+    for case in cases:
+        if _case_key(rule, case) not in _KERAS_RUNS:
+            t = None if case.fresh else getattr(case.state, "t", None)
+            groups.setdefault((tuple(sorted(case.hyper.items())), case.fresh, len(case.grads), t), []).append(case)
+    for members in groups.values():
+        flat = lambda arrays: np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])  # noqa: E731
+        first = members[0]
+        state = type(first.state)(*[getattr(first.state, f) if f == "t" else flat([getattr(c.state, f) for c in members])
+                                    for f in first.state._fields])
+        merged = first._replace(params=flat([c.params for c in members]), state=state,
+                                grads=[flat([c.grads[k] for c in members]) for k in range(len(first.grads))])
+        params, states = rule.keras(merged)
+        start = 0
+        for case in members:
+            part = slice(start, start + case.params.size)
+            start += case.params.size
+            shaped = lambda values: values[:, part].reshape(len(case.grads), *case.params.shape)  # noqa: E731
+            _KERAS_RUNS[_case_key(rule, case)] = (shaped(params), {k: v if k == "t" else shaped(v) for k, v in states.items()})
 
 
 def _check(fn: Callable, rule: Rule, cases, keras_name: str) -> None:
     __tracebackhide__ = True
     cases = list(cases)
+    _run_keras(rule, cases)
     for case in cases:
-        expected_params, expected_states = _keras_run(rule, case)
+        expected_params, expected_states = _KERAS_RUNS[_case_key(rule, case)]
         got_params, got_states = _run_learner(fn, rule, case)
         if _matches(got_params, got_states, expected_params, expected_states):
             continue
@@ -609,7 +632,13 @@ def _adam_rule() -> Rule:
 
 def _adam_state(params, rng, scale):
     return AdamState(m=(scale * rng.normal(0, 0.5, params.shape)).astype(params.dtype),
-                     v=_positive_state(params, rng, scale), t=int(rng.integers(2, 6)))
+                     v=_positive_state(params, rng, scale), t=_steps_taken(params.size, scale))
+
+
+def _steps_taken(size: int, scale: float) -> int:
+    """A step count from 2 to 5 that differs between settings but not between the float64 and float32
+    case of one setting, so Keras runs those two together (see ``_run_keras``)."""
+    return 2 + (size + round(-np.log10(scale))) % 4
 
 
 _ADAM = dict(shapes=[(3,), (2, 4)], hypers=[{"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.95, "epsilon": ADAM_EPSILON},
