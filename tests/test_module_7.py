@@ -43,7 +43,7 @@ def test_wrong_state_sizes_are_rejected(name):
 
 WRONG_FRESH = {
     "same instance": (lambda o: o, "returned the same optimizer"),
-    "defaults only": (lambda o: type(o)(), "lost the hyperparameters"),
+    "defaults only": (lambda o: type(o)(), "does not keep the hyperparameters"),
     "always SGD": (lambda o: __import__("tensorflow").keras.optimizers.SGD(learning_rate=float(o.learning_rate)), "keep the same kind"),
     "not an optimizer": (lambda o: o.get_config(), "return a Keras optimizer"),
 }
@@ -110,3 +110,19 @@ def test_a_wrong_adam_falls_back_with_the_checks_message(tmp_path):
 def test_a_cell_that_crashes_falls_back(tmp_path):
     functions, report = load(_edited(tmp_path, "adam_init", "1 / 0"))
     assert functions["adam_init"] is reference.adam_init and "ZeroDivisionError" in report
+
+
+def test_an_adam_wrong_only_on_its_first_step_is_not_reused(tmp_path):
+    """Issue 14: this rule passed the reuse gate when no case started from the initial state, then trained unlike Keras."""
+    path = _edited(tmp_path, "adam_step", "def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):\n"
+                                          "    t = state.t + 1\n"
+                                          "    if state.t == 0:\n"
+                                          "        m, v = grads.copy(), grads**2\n"
+                                          "    else:\n"
+                                          "        m = beta_1 * state.m + (1 - beta_1) * grads\n"
+                                          "        v = beta_2 * state.v + (1 - beta_2) * grads**2\n"
+                                          "    alpha = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)\n"
+                                          "    return params - alpha * m / (np.sqrt(v) + epsilon), AdamState(m, v, t)\n")
+    functions, report = load(path)
+    assert functions["adam_step"] is reference.adam_step
+    assert "your first step differs from tf.keras.optimizers.Adam" in report, report

@@ -15,13 +15,13 @@ from typing import Callable, Iterable, NamedTuple
 import numpy as np
 
 from ..constants import RULE_ATOL, RULE_RTOL
-from ..learner_code.calling import as_array as _as_array
 from ..learner_code.calling import call_learner as _call
 from ..learner_code.calling import close as _close
 from ..learner_code.calling import concealed, describe, run_learner
 from ..learner_code.feedback import fail
 from ..lesson.landscapes import scaled_bowl
 from ..lesson.optim import GDState
+from .results import as_numbers as _as_array
 
 __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
            "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "exponential_decay",
@@ -78,9 +78,11 @@ def gd_step(fn: Callable, *, seed: int = 0, shapes=_GD_SHAPES, learning_rates=_G
         new_params, state = result
         if not isinstance(state, GDState):
             fail(f"`gd_step` returned a state of type {type(state).__name__}; return the `state` it was given (a GDState).")
-        if not np.array_equal(params, params_before) or not np.array_equal(grads, grads_before):
+        if not np.array_equal(params, params_before):
             fail("`gd_step` changed its input arrays in place (for example with `-=`); "
                   "compute and return a new array so the caller's parameters stay as they were.")
+        if not np.array_equal(grads, grads_before):
+            fail("`gd_step` changed the gradients it was given; leave `grads` as it is and return new parameters.")
         got = _as_array(new_params, name="gd_step", what="the new parameters", shape=params.shape)
         p, g = params.astype(float), grads.astype(float)
         expected = p - learning_rate * g
@@ -90,6 +92,7 @@ def gd_step(fn: Callable, *, seed: int = 0, shapes=_GD_SHAPES, learning_rates=_G
                 _Mistake(p - g, "`learning_rate` is not used; the step should be learning_rate × gradient"),
                 _Mistake(-learning_rate * g, "it returns the step itself; return params minus the step"),
                 _Mistake(p - learning_rate * p, "it multiplies the parameters, not the gradient, by the learning rate"),
+                _Mistake(p, "it returns the parameters unchanged; return params − learning_rate × gradient"),
             ]
             fail(_explain("gd_step", got, expected, mistakes, case))
 
@@ -123,6 +126,10 @@ def gd_trajectory(fn: Callable, *, cases=((0.2, 6), (0.45, 3), (0.05, 1), (0.3, 
             rows = len(result)
         except TypeError:
             rows = None
+        if rows == num_steps and num_steps > 0 and _close(_as_array(result, name="gd_trajectory", what="the trajectory",
+                                                                  shape=expected[1:].shape)[0], w0_before):
+            fail(f"`gd_trajectory` returned {rows} points for {num_steps} steps, starting at w0: it takes one step too "
+                 f"few; take num_steps steps, so there are num_steps + 1 rows ({case}).")
         if rows == num_steps and num_steps > 0:
             fail(f"`gd_trajectory` returned {rows} points for {num_steps} steps: include the starting point "
                   f"too, so there are num_steps + 1 rows ({case}).")
@@ -190,8 +197,12 @@ def minibatch_indices(fn: Callable, *, sizes=((10, 3), (100, 32), (64, 16), (7, 
             fail(f"`minibatch_indices` gives batches of sizes {[len(b) for b in batches][:6]}… ({case}); "
                  f"every batch should hold batch_size examples except the last, which holds the remainder.")
     n = 100
-    if np.array_equal(np.concatenate(_batches_of(fn, n, 10, np.random.default_rng(3))), np.arange(n)):
+    epoch = _batches_of(fn, n, 10, np.random.default_rng(3))
+    if np.array_equal(np.concatenate(epoch), np.arange(n)):
         fail("`minibatch_indices` keeps the examples in their original order: shuffle them each epoch.")
+    if all(np.array_equal(np.sort(batch), np.arange(batch.min(), batch.min() + len(batch))) for batch in epoch if len(batch)):
+        fail("`minibatch_indices` keeps neighbouring examples together: every batch holds consecutive examples "
+             "(only the order within or of the batches is shuffled). Shuffle all the examples, then split them into batches.")
     saved = np.random.get_state()
     try:
         np.random.seed(1)
@@ -233,6 +244,13 @@ def _sgd_epoch_variants(params, X, y, batches, learning_rate):
             w = w + sign * rate * gradient_at(w, batch, k)
         return w, np.array(losses)
 
+    def run_measuring_after():
+        w, losses = params.astype(float), []
+        for batch in batches:
+            w = w - learning_rate * mse_gradient(w, X[batch], y[batch])
+            losses.append(mse_loss(w, X[batch], y[batch]))
+        return w, np.array(losses)
+
     on_batch = lambda w, b, k: mse_gradient(w, X[b], y[b])  # noqa: E731
     batch_loss = lambda w, b, k: mse_loss(w, X[b], y[b])  # noqa: E731
     correct = run(on_batch, batch_loss)
@@ -241,6 +259,7 @@ def _sgd_epoch_variants(params, X, y, batches, learning_rate):
         (run(lambda w, b, k: mse_gradient(w, X[batches[0]], y[batches[0]]), batch_loss), "every step uses the first batch; loop over all the batches"),
         (run(lambda w, b, k: mse_gradient(params, X[b], y[b]), batch_loss), "the gradient is taken at the starting parameters every time; recompute it at the current parameters"),
         (run(on_batch, lambda w, b, k: mse_loss(w, X, y)), "the losses are measured on all the data; record the batch's loss, as Keras does"),
+        (run_measuring_after(), "each loss is measured after the step on its batch; record it before, at the parameters the step starts from"),
         (run(on_batch, batch_loss, sign=1.0), "the steps go uphill; subtract learning_rate × gradient"),
         (run(on_batch, batch_loss, rate=1.0), "`learning_rate` is not used"),
     ]
@@ -252,10 +271,13 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
     __tracebackhide__ = True
     for X, y, params, batches, learning_rate in _sgd_epoch_cases(seed):
         case = describe(f"{len(y)} examples in {len(batches)} batches, learning_rate={learning_rate}")
-        before = params.copy()
+        before, data_before, batches_before = params.copy(), (X.copy(), y.copy()), [b.copy() for b in batches]
         result = _call(fn, "sgd_epoch", (params, X, y, batches), {"learning_rate": learning_rate})
         if not np.array_equal(params, before):
             fail("`sgd_epoch` changed `params` in place; work on a copy and return the new parameters.")
+        if not (np.array_equal(X, data_before[0]) and np.array_equal(y, data_before[1])
+                and _orders_equal(batches, batches_before)):
+            fail("`sgd_epoch` changed the data it was given (X, y or the batches); read them, and change only a copy of the parameters.")
         if not isinstance(result, tuple) or len(result) != 2:
             fail("`sgd_epoch` should return a pair `(new_params, losses)`.")
         (expected_params, expected_losses), mistakes = _sgd_epoch_variants(params, X, y, batches, learning_rate)
@@ -266,11 +288,20 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
         for (mistake_params, mistake_losses), message in mistakes:
             if _close(got_params, mistake_params) and _close(got_losses, mistake_losses):
                 fail(f"`sgd_epoch`: {message} (case: {case}).")
+        off = [not _close(a, b) for a, b in zip(got_losses, expected_losses)]
         if _close(got_params, expected_params):
-            fail(f"`sgd_epoch` ends at the right parameters, but its losses are off ({case}): record each "
-                 "batch's loss before the step taken on that batch.")
-        fail(f"`sgd_epoch` ends at the wrong parameters ({case}): got {np.round(got_params, 5)}, "
-             f"expected {np.round(expected_params, 5)}.")
+            fail(f"`sgd_epoch` ends at the right parameters, but the loss of {describe(f'batch {off.index(True) + 1}', hidden='a batch')} is off ({case}): "
+                 "record each batch's mean squared error at the parameters its step starts from.")
+        if off[0]:
+            fail(f"`sgd_epoch` is off from the first batch ({case}): its loss there should be the mean squared error of "
+                 "X[batch], y[batch] at the starting parameters.")
+        # The loss of batch k is measured where the step on batch k − 1 ended: the first loss that
+        # differs tells which step went wrong.
+        wrong_step = off.index(True) if any(off) else len(batches)
+        which = describe(f"batch {wrong_step} of {len(batches)}", hidden="one of the batches")  # the count would tell the case
+        fail(f"`sgd_epoch` goes wrong at the step on {which} ({case}): the losses agree "
+             f"{'up to that batch' if wrong_step > 1 else 'on the first batch'}, the parameters after it differ "
+             f"(at the end it gives {np.round(got_params, 5)}, expected {np.round(expected_params, 5)}).")
 
 
 from .keras_checks import fresh_optimizer, optimizer_state_size  # noqa: E402  (Module 7's Keras exercises)

@@ -75,5 +75,5 @@ def fresh_optimizer(fn: Callable) -> None:
         new_config = {k: v for k, v in new.get_config().items() if k not in ignore}
         changed = sorted(k for k in old_config if old_config[k] != new_config.get(k))
         if changed:
-            fail(f"`fresh_optimizer` lost the hyperparameters {', '.join(changed)} ({label}): build the new one from "
+            fail(f"`fresh_optimizer` does not keep the hyperparameters {', '.join(changed)} ({label}): build the new one from "
                  "the old one's configuration (get_config / from_config).")

@@ -12,8 +12,9 @@ from typing import Callable
 import numpy as np
 
 from ..constants import RANGE_TEST_BLOW_UP, RULE_ATOL, RULE_RTOL
-from ..learner_code.calling import as_array, call_learner, close, describe
+from ..learner_code.calling import call_learner, close, describe
 from ..learner_code.feedback import fail
+from .results import as_numbers as as_array
 
 __all__ = ["exponential_decay", "cosine_decay", "cosine_decay_restarts", "lr_range_test"]
 
@@ -169,16 +170,27 @@ def lr_range_test(fn: Callable) -> None:
     __tracebackhide__ = True
     from ..lesson.landscapes import parabola, scaled_bowl
 
+    # The last case grows the rate slowly past parabola(a=4)'s limit of 0.5, so the loss climbs through
+    # 2-4 × its lowest before it blows up: a wrong threshold stops at another step.
     for landscape, min_lr, max_lr, num_steps in ((scaled_bowl(), 1e-3, 10.0, 40), (parabola(a=4.0), 1e-4, 3.0, 25),
-                                                 (scaled_bowl(), 1e-2, 0.1, 10)):
-        w0 = np.array(landscape.start)
+                                                 (scaled_bowl(), 1e-2, 0.1, 10), (parabola(a=4.0), 0.3, 0.9, 60)):
+        w0 = np.array(landscape.start, dtype=float)
+        given = w0.copy()
         label = f"{landscape.name}, min_lr={min_lr}, max_lr={max_lr}, num_steps={num_steps}"
-        result = call_learner(fn, "lr_range_test", (landscape.value, landscape.gradient, w0.copy()),
+        result = call_learner(fn, "lr_range_test", (landscape.value, landscape.gradient, given),
                               {"min_lr": min_lr, "max_lr": max_lr, "num_steps": num_steps})
+        if not np.array_equal(given, w0):
+            fail("`lr_range_test` changed `w0` in place; start from a copy (`w = np.array(w0, dtype=float)`).")
         if not isinstance(result, tuple) or len(result) != 2:
             fail("`lr_range_test` should return a pair `(learning_rates, losses)`.")
         rates, losses = _range_test_oracle(landscape.value, landscape.gradient, w0, min_lr, max_lr, num_steps)
-        got_rates = as_array(result[0], name="lr_range_test", what="the learning rates", shape=np.shape(np.asarray(result[0])))
+        try:
+            rates_shape = np.shape(np.asarray(result[0]))
+        except (TypeError, ValueError):
+            rates_shape = None
+        if rates_shape is None or len(rates_shape) != 1:
+            fail("`lr_range_test` should return the learning rates as a 1-D array of numbers, one per step taken.")
+        got_rates = as_array(result[0], name="lr_range_test", what="the learning rates", shape=rates_shape)
         if result[1] is not None and np.shape(np.asarray(result[1])) != got_rates.shape:
             fail(f"`lr_range_test` returned {len(got_rates)} learning rates but {len(np.asarray(result[1]))} losses: "
                  f"return one loss per learning rate tried ({label}).")
@@ -201,4 +213,10 @@ def lr_range_test(fn: Callable) -> None:
         if n > 1 and not close(got_rates[:n], full[:n]):
             fail(f"`lr_range_test`: step k should use min_lr × (max_lr / min_lr) ** (k / (num_steps − 1)), from min_lr at "
                  f"k = 0 to max_lr at the last step ({label}).")
-        fail(f"`lr_range_test` gives losses {np.round(got_losses[:4], 4)}… where {np.round(losses[:4], 4)}… are expected ({label}).")
+        n = min(len(got_losses), len(losses))
+        if close(got_losses[:n], losses[:n]):  # the same losses, stopped at another step: the stopping rule
+            fail(f"`lr_range_test` stops after {len(got_losses)} steps where {len(losses)} are expected ({label}): stop once "
+                 f"a loss is not finite or above {RANGE_TEST_BLOW_UP:g} × the lowest loss so far (that loss included).")
+        k = int(np.argmax(~np.isclose(got_losses[:n], losses[:n], rtol=RULE_RTOL, atol=RULE_ATOL)))
+        fail(f"`lr_range_test` gives the loss {got_losses[k]:.6g} at step {k} where {losses[k]:.6g} is expected ({label}): "
+             "record the loss at the current point, then step with that step's learning rate.")

@@ -1,0 +1,199 @@
+"""Module 7: counting an optimizer's state, and a fresh optimizer with the same hyperparameters."""
+import copy
+
+import numpy as np
+
+from . import Bank
+from .bad_input import printing_to_stderr, raising
+
+
+def _name(variable) -> str:
+    return variable.path.split("/")[-1]
+
+
+def state_size(optimizer):
+    return sum(int(v.numpy().size) for v in optimizer.variables if _name(v) not in ("iteration", "learning_rate"))
+
+
+def state_size_by_shape(optimizer):
+    return int(sum(np.prod(v.shape) for v in optimizer.variables if _name(v) not in ("iteration", "learning_rate")))
+
+
+def state_size_minus_scalars(optimizer):
+    total = sum(int(np.size(v.numpy())) for v in optimizer.variables)
+    return total - sum(1 for v in optimizer.variables if _name(v) in ("iteration", "learning_rate"))
+
+
+def state_size_numpy_int(optimizer):
+    return np.int64(state_size(optimizer))
+
+
+def state_size_loop(optimizer):
+    count = 0
+    for variable in optimizer.variables:
+        if _name(variable) in {"iteration", "learning_rate"}:
+            continue
+        count += variable.numpy().size
+    return count
+
+
+def state_size_skip_first_two(optimizer):
+    return sum(int(v.numpy().size) for v in optimizer.variables[2:])  # Keras lists iteration, learning_rate first
+
+
+def _all_numbers(optimizer):
+    return sum(int(v.numpy().size) for v in optimizer.variables)
+
+
+OPTIMIZER_STATE_SIZE = Bank("optimizer_state_size", right={
+    "sizes of the slots": state_size,
+    "products of the shapes": state_size_by_shape,
+    "all numbers minus the two scalars": state_size_minus_scalars,
+    "a numpy integer": state_size_numpy_int,
+    "a loop": state_size_loop,
+    "skipping the first two variables": state_size_skip_first_two,
+    "prints to stderr": printing_to_stderr(state_size),
+}, wrong={
+    "counts everything": (_all_numbers, "`optimizer_state_size` counts the step counter and the learning rate too; leave out the variables named 'iteration' and 'learning_rate' (SGD(momentum=0.9))."),
+    "counts variables": (lambda optimizer: len(optimizer.variables) - 2, "`optimizer_state_size` counts variables (4); count the numbers in them (each variable's size) (SGD(momentum=0.9))."),
+    "counts all variables": (lambda optimizer: len(optimizer.variables), "`optimizer_state_size` counts variables (6); count the numbers in them (each variable's size) (SGD(momentum=0.9))."),
+    "model parameters": (lambda optimizer: sum(int(v.numpy().size) for v in optimizer.variables[2:3]) or 187, '`optimizer_state_size` gives 80 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "returns None": (lambda optimizer: None, '`optimizer_state_size` returned NoneType; return a whole number (an int).'),
+    "returns a float": (lambda optimizer: float(state_size(optimizer)), '`optimizer_state_size` returned float; return a whole number (an int).'),
+    "returns a string": (lambda optimizer: str(state_size(optimizer)), '`optimizer_state_size` returned str; return a whole number (an int).'),
+    "returns a bool": (lambda optimizer: True, '`optimizer_state_size` returned bool; return a whole number (an int).'),
+    "returns a list of sizes": (lambda optimizer: [int(v.numpy().size) for v in optimizer.variables[2:]], '`optimizer_state_size` returned list; return a whole number (an int).'),
+    "raises": (raising(AttributeError("'Adam' object has no attribute 'weights'"))(state_size), "`optimizer_state_size` raised AttributeError ('Adam' object has no attribute 'weights') when called as optimizer_state_size(…)."),
+    "not a function": (None, '`optimizer_state_size` is not a function (it is a NoneType); define it with `def optimizer_state_size(...)`.'),
+    "not written yet": (lambda optimizer: (_ for _ in ()).throw(NotImplementedError()), '`optimizer_state_size` is not written yet: replace `raise NotImplementedError()` with your code.'),
+    "only the first slot": (lambda optimizer: sum(int(v.numpy().size) for v in optimizer.variables[2:3]), '`optimizer_state_size` gives 80 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "twice the slots": (lambda optimizer: 2 * state_size(optimizer), '`optimizer_state_size` gives 230 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "half the slots": (lambda optimizer: state_size(optimizer) // 2, '`optimizer_state_size` gives 57 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "counts iteration only extra": (lambda optimizer: state_size(optimizer) + 1, '`optimizer_state_size` gives 116 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "counts the step counter and rate": (lambda optimizer: state_size(optimizer) + 2, "`optimizer_state_size` counts the step counter and the learning rate too; leave out the variables named 'iteration' and 'learning_rate' (SGD(momentum=0.9))."),
+    "a fixed number": (lambda optimizer: 187, '`optimizer_state_size` gives 187 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "counts bytes": (lambda optimizer: 4 * state_size(optimizer), '`optimizer_state_size` gives 460 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "zero always": (lambda optimizer: 0, '`optimizer_state_size` gives 0 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "number of parameter arrays per slot": (lambda optimizer: len(optimizer.variables[2:]) * 4, '`optimizer_state_size` gives 16 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "last slot only": (lambda optimizer: int(optimizer.variables[-1].numpy().size) if len(optimizer.variables) > 2 else 0, '`optimizer_state_size` gives 3 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "momentum slots only": (lambda optimizer: sum(int(v.numpy().size) for v in optimizer.variables if "momentum" in _name(v)), '`optimizer_state_size` gives 0 for Adagrad(); it keeps 115 numbers for a model with 115 parameters.'),
+    "negative": (lambda optimizer: -state_size(optimizer), '`optimizer_state_size` gives -115 for SGD(momentum=0.9); it keeps 115 numbers for a model with 115 parameters.'),
+    "a numpy float": (lambda optimizer: np.float64(state_size(optimizer)), '`optimizer_state_size` returned float64; return a whole number (an int).'),
+})
+
+
+# ---------------------------------------------------------------- fresh_optimizer
+def fresh(optimizer):
+    return type(optimizer).from_config(optimizer.get_config())
+
+
+def fresh_by_class_of_config(optimizer):
+    return optimizer.__class__(**optimizer.get_config())
+
+
+def fresh_via_keras_deserialize(optimizer):
+    import keras
+
+    return keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
+
+
+def fresh_via_get(optimizer):
+    import keras
+
+    return keras.optimizers.get({"class_name": type(optimizer).__name__, "config": optimizer.get_config()})
+
+
+def fresh_config_copy(optimizer):
+    config = dict(optimizer.get_config())
+    return type(optimizer).from_config(copy.deepcopy(config))
+
+
+def fresh_same_name(optimizer):
+    config = optimizer.get_config()
+    config.pop("name", None)
+    return type(optimizer).from_config(config)
+
+
+def fresh_by_copy(optimizer):
+    """copy.copy of a Keras 3 optimizer is a new, unbuilt one from its config (Keras warns while making it)."""
+    return copy.copy(optimizer)
+
+
+def _state_copied_over(optimizer):
+    new = fresh(optimizer)
+    new.build(optimizer._trainable_variables)
+    for mine, theirs in zip(new.variables, optimizer.variables):
+        mine.assign(theirs)
+    return new
+
+
+def _same(optimizer):
+    return optimizer
+
+
+def _defaults(optimizer):
+    return type(optimizer)()
+
+
+def _adam_always(optimizer):
+    import keras
+
+    return keras.optimizers.Adam(**{k: v for k, v in optimizer.get_config().items() if k in ("learning_rate",)})
+
+
+def _learning_rate_only(optimizer):
+    return type(optimizer)(learning_rate=float(optimizer.learning_rate))
+
+
+def _sgd_always(optimizer):
+    import keras
+
+    return keras.optimizers.SGD()
+
+
+def _lost_beta(optimizer):
+    config = optimizer.get_config()
+    config.pop("beta_1", None)
+    config.pop("momentum", None)
+    config.pop("rho", None)
+    return type(optimizer).from_config(config)
+
+
+FRESH_OPTIMIZER = Bank("fresh_optimizer", right={
+    "from_config": fresh,
+    "the class called with the config": fresh_by_class_of_config,
+    "serialize and deserialize": fresh_via_keras_deserialize,
+    "keras.optimizers.get": fresh_via_get,
+    "a copy of the config": fresh_config_copy,
+    "config without the name": fresh_same_name,
+    "prints to stderr": printing_to_stderr(fresh),
+    "copy.copy": fresh_by_copy,
+}, wrong={
+    "state copied over": (_state_copied_over, '`fresh_optimizer` returned an optimizer that has already taken steps; it should start from scratch.'),
+    "same optimizer": (_same, '`fresh_optimizer` returned the same optimizer: its step counter and moments come along. Make a new instance.'),
+    "defaults": (_defaults, "`fresh_optimizer` does not keep the hyperparameters beta_1, learning_rate (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "always Adam": (_adam_always, "`fresh_optimizer` does not keep the hyperparameters beta_1 (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "learning rate only": (_learning_rate_only, "`fresh_optimizer` does not keep the hyperparameters beta_1 (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "always SGD": (_sgd_always, '`fresh_optimizer` returned a SGD for a Adam; keep the same kind.'),
+    "loses the second hyperparameter": (_lost_beta, "`fresh_optimizer` does not keep the hyperparameters beta_1 (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "returns None": (lambda optimizer: None, '`fresh_optimizer` returned NoneType; return a Keras optimizer.'),
+    "returns the config": (lambda optimizer: optimizer.get_config(), '`fresh_optimizer` returned dict; return a Keras optimizer.'),
+    "returns the class": (lambda optimizer: type(optimizer), '`fresh_optimizer` returned type; return a Keras optimizer.'),
+    "returns a string": (lambda optimizer: type(optimizer).__name__.lower(), '`fresh_optimizer` returned str; return a Keras optimizer.'),
+    "raises": (raising(AttributeError("'Adam' object has no attribute 'reset_state'"))(fresh), "`fresh_optimizer` raised AttributeError ('Adam' object has no attribute 'reset_state') when called as fresh_optimizer(…)."),
+    "not a function": ("fresh", '`fresh_optimizer` is not a function (it is a str); define it with `def fresh_optimizer(...)`.'),
+    "not written yet": (lambda optimizer: (_ for _ in ()).throw(NotImplementedError()), '`fresh_optimizer` is not written yet: replace `raise NotImplementedError()` with your code.'),
+    "resets iterations in place": (lambda optimizer: (optimizer.iterations.assign(0), optimizer)[1], '`fresh_optimizer` returned the same optimizer: its step counter and moments come along. Make a new instance.'),
+    "returns a pair": (lambda optimizer: (fresh(optimizer), optimizer), '`fresh_optimizer` returned tuple; return a Keras optimizer.'),
+    "returns a list": (lambda optimizer: [fresh(optimizer)], '`fresh_optimizer` returned list; return a Keras optimizer.'),
+    "halves the learning rate": (lambda optimizer: type(optimizer).from_config({**optimizer.get_config(), "learning_rate": float(optimizer.learning_rate) / 2}), "`fresh_optimizer` does not keep the hyperparameters learning_rate (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "default learning rate": (lambda optimizer: type(optimizer).from_config({**optimizer.get_config(), "learning_rate": 0.001}), "`fresh_optimizer` does not keep the hyperparameters learning_rate (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "clipnorm added": (lambda optimizer: type(optimizer).from_config({**optimizer.get_config(), "clipnorm": 1.0}), "`fresh_optimizer` does not keep the hyperparameters clipnorm (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "weight decay added": (lambda optimizer: type(optimizer).from_config({**optimizer.get_config(), "weight_decay": 0.01}), "`fresh_optimizer` does not keep the hyperparameters weight_decay (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "nesterov switched on": (lambda optimizer: type(optimizer).from_config({**optimizer.get_config(), **({"nesterov": True} if "nesterov" in optimizer.get_config() else {"epsilon": 1e-3})}), "`fresh_optimizer` does not keep the hyperparameters epsilon (Adam with learning_rate=0.005): build the new one from the old one's configuration (get_config / from_config)."),
+    "RMSprop always": (lambda optimizer: __import__("keras").optimizers.RMSprop(), '`fresh_optimizer` returned a RMSprop for a Adam; keep the same kind.'),
+    "the model": (lambda optimizer: 0, '`fresh_optimizer` returned int; return a Keras optimizer.'),
+    "built and stepped copy": (lambda optimizer: (lambda new: (new.build(optimizer._trainable_variables), new.iterations.assign(1), new)[2])(fresh(optimizer)), '`fresh_optimizer` returned an optimizer that has already taken steps; it should start from scratch.'),
+})
+
+BANKS = [OPTIMIZER_STATE_SIZE, FRESH_OPTIMIZER]
