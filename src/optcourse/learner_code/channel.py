@@ -5,9 +5,10 @@ the grader's own process (the *referee*, autograder/referee.py). The referee cal
 function by sending its arguments here as JSON; ``serve`` (run in the worker) rebuilds them, calls
 the function and sends back what it returned. Only plain data crosses, in both directions:
 
-* ``None``, bools, ints, floats (NaN and infinities included), strings;
-* numpy arrays and scalars of booleans, integers or floats;
-* tuples, lists, string-keyed dicts and NamedTuples of those (the course's state classes come back
+* ``None``, bools, ints, floats (NaN and infinities included), complex numbers, strings;
+* numpy arrays and scalars of booleans, integers, floats or complex numbers, and arrays of text;
+* tuples, lists (a generator or other iterator is read out into one), string-keyed dicts and
+  NamedTuples of those (the course's state classes come back
   as themselves, any other NamedTuple as a look-alike with the same name and fields);
 * three things the checks hand to learner functions, sent as recipes and rebuilt on arrival: a
   ``numpy.random.Generator`` (its exact state), a course landscape's ``value``/``gradient`` (which
@@ -23,6 +24,7 @@ from __future__ import annotations
 import base64
 import builtins
 import collections
+import collections.abc
 import contextlib
 import io
 import json
@@ -38,7 +40,7 @@ MAX_MESSAGE_BYTES = 16 * 2**20  # one call's arguments or result, as JSON
 MAX_ITEMS = 200_000             # containers' items in one message
 MAX_DEPTH = 20
 MAX_TEXT = 100_000              # characters of one string
-_KINDS = "biuf"                 # numpy kinds that are plain numbers: bool, int, unsigned, float
+_KINDS = "biufc"                # numpy kinds that are plain numbers: bool, int, unsigned, float, complex
 
 
 class NotPlainData(ValueError):
@@ -93,11 +95,17 @@ def _encode(value, budget: _Budget, depth: int, arguments: tuple):
         return int(value)
     if isinstance(value, float):
         return float(value) if np.isfinite(value) else {"t": "float", "v": repr(float(value))}
+    if isinstance(value, complex):
+        return {"t": "complex", "re": _encode(value.real, budget, depth + 1, ()), "im": _encode(value.imag, budget, depth + 1, ())}
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise NotPlainData("a string too long")
         budget.spend(nbytes=len(value))
         return str(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "U":  # text arrays: the checks name their type
+        budget.spend(items=value.size, nbytes=value.nbytes)
+        return {"t": "text_array", "dtype": value.dtype.str, "shape": list(value.shape),
+                "items": [str(item) for item in value.ravel().tolist()]}
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in _KINDS or value.dtype.byteorder not in "=|<":
             return _opaque(value)
@@ -110,8 +118,12 @@ def _encode(value, budget: _Budget, depth: int, arguments: tuple):
         if hasattr(type(value), "_fields"):
             return {"t": "named", "name": type(value).__name__, "fields": list(type(value)._fields), "items": items}
         return {"t": "tuple", "items": items}
-    if isinstance(value, list):
-        return {"t": "list", "items": [_encode(item, budget, depth + 1, arguments) for item in value]}
+    if isinstance(value, (list, range, collections.abc.Iterator)):  # a lazy sequence is read out here, as a list
+        items = []
+        for item in value:
+            budget.spend()
+            items.append(_encode(item, budget, depth + 1, arguments))
+        return {"t": "list", "items": items}
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             return _opaque(value)
@@ -169,11 +181,18 @@ def _decode(data, budget: _Budget, depth: int, arguments: tuple, rebuild: bool):
     tag = data["t"]
     if tag == "float" and data.get("v") in ("nan", "inf", "-inf"):
         return float(data["v"])
+    if tag == "complex":
+        parts = [_decode(data.get(part), budget, depth + 1, (), rebuild) for part in ("re", "im")]
+        if not all(isinstance(part, float) for part in parts):
+            raise NotPlainData("a complex number that is not valid")
+        return complex(*parts)
     if tag == "scalar":
         dtype = _dtype(data.get("dtype"))
         return dtype.type(_decode(data.get("v"), budget, depth + 1, (), rebuild))
     if tag == "array":
         return _array(data, budget)
+    if tag == "text_array":
+        return _text_array(data, budget)
     if tag in ("tuple", "list", "named"):
         items = data.get("items")
         if not isinstance(items, list):
@@ -232,6 +251,19 @@ def _array(data: dict, budget: _Budget) -> np.ndarray:
         return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
     except ValueError as error:
         raise NotPlainData("an array whose data does not match its shape") from error
+
+
+def _text_array(data: dict, budget: _Budget) -> np.ndarray:
+    items, shape, dtype = data.get("items"), data.get("shape"), data.get("dtype")
+    if not (isinstance(items, list) and all(isinstance(item, str) and len(item) <= MAX_TEXT for item in items)
+            and isinstance(shape, list) and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape)
+            and isinstance(dtype, str) and dtype.lstrip("<>=|").startswith("U")):
+        raise NotPlainData("a text array that is not valid")
+    budget.spend(items=len(items), nbytes=sum(map(len, items)))
+    try:
+        return np.array(items, dtype=dtype).reshape(shape)
+    except (TypeError, ValueError) as error:
+        raise NotPlainData("a text array whose items do not match its shape") from error
 
 
 _LOOK_ALIKES: dict = {}
