@@ -9,12 +9,12 @@ bank must get the exact message it gets when the check calls it directly, every 
 import json
 
 import pytest
-from test_banks import _entries
 
 from autograder.referee import Worker
 from optcourse.grading import checks
 from optcourse.learner_code import channel
 from optcourse.learner_code.feedback import CheckFailed
+from test_banks import _entries
 
 
 class LoopbackWorker(Worker):
