@@ -20,7 +20,7 @@ LAB_ARGS ?=
 INSTRUCTOR ?=
 LEARNER_MODE := $(if $(filter-out 0,$(INSTRUCTOR)),,JUPYTER_CONFIG_PATH=$(CURDIR)/learner_mode$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)))
 
-.PHONY: help env system-deps lab author test test-fast lint release validate bench screenshots clean-env
+.PHONY: help env system-deps lab author test test-fast lint release student-release validate bench screenshots clean-env
 
 help:
 	@echo "make lab        set up (first time) and open JupyterLab on course/, as learners see it"
@@ -30,6 +30,8 @@ help:
 	@echo "make lint       ruff, and a check that every notebook source in solutions/ builds"
 	@echo "make author     JupyterLab on the whole repository, for editing solutions/*/*.py as notebooks"
 	@echo "make release    build the notebooks from solutions/*/*.py and regenerate course/ with nbgrader"
+	@echo "make student-release  what learners get (course/, the package, Binder's recipe; no solutions or history):"
+	@echo "                FORMAT=folder (build/student-release/), zip (build/optcourse-student.zip) or branch (git branch student)"
 	@echo "make validate   nbgrader-validate the solutions (must pass) and course/ (must fail)"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/RESULTS.md"
 	@echo "make screenshots  retake the README's screenshots in a real browser (docs/images)"
@@ -69,10 +71,14 @@ test: $(STAMP) system-deps lint
 	[ $$parallel = 0 ] && [ $$timed = 0 ]
 
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -n 2 -m "not tensorflow and not kernel"
+	$(BIN)/python -m pytest -n 2 -m "not tensorflow and not kernel and not install"
 
 release: $(STAMP)
 	$(BIN)/python -m autograder.release
+
+FORMAT ?= folder
+student-release: $(STAMP)
+	$(BIN)/python -m autograder.student_release --format $(FORMAT)
 
 validate: $(STAMP)
 	$(BIN)/python -m autograder.release --build

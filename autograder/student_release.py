@@ -3,6 +3,10 @@
     python -m autograder.student_release                   # a folder: build/student-release/
     python -m autograder.student_release --format zip      # an archive: build/optcourse-student.zip
     python -m autograder.student_release --format branch   # the git branch `student` of this repository (not pushed)
+    python -m autograder.student_release --hub-link https://hub.example.edu https://github.com/OWNER/REPO
+                                                          # the nbgitpuller link that puts the branch on a hub
+
+`make student-release FORMAT=folder|zip|branch` runs the first three.
 
 The release is made fresh from the module sources (``autograder.release`` writes its ``course/`` and
 quiz keys), so it never carries a stale ``course/``. It holds:

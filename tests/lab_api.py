@@ -22,14 +22,14 @@ def server_args(port: int) -> list[str]:
 
 @contextlib.contextmanager
 def serving(command: list[str], port: int, **popen):
-    """Run ``command`` (a Jupyter server on ``port``); yield ``api(path, method=, body=)`` once it answers."""
+    """Run ``command`` (a Jupyter server on ``port``); yield ``api(path, method=, body=, timeout=)`` once it answers."""
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, **popen)
 
-    def api(path: str, *, method: str = "GET", body: dict | None = None):
+    def api(path: str, *, method: str = "GET", body: dict | None = None, timeout: float = 120):
         request = urllib.request.Request(f"http://127.0.0.1:{port}/{path}{'&' if '?' in path else '?'}token={TOKEN}",
                                          method=method, data=None if body is None else json.dumps(body).encode(),
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=120) as reply:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
             return json.load(reply) if "json" in reply.headers.get("Content-Type", "") else reply.read()
 
     try:

@@ -8,10 +8,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def test_binder_installs_the_learner_package_and_its_lab_extra():
-    """environment.yml lists the package's dependencies and [lab], TensorFlow as its CPU-only build."""
+def test_binder_installs_the_learner_package_and_its_lab_and_hub_extras():
+    """environment.yml lists the package's dependencies, [lab] and [hub], TensorFlow as its CPU-only build."""
+    extras = PROJECT["optional-dependencies"]
     wanted = {dep.split(";")[0].strip().replace("tensorflow>=", "tensorflow-cpu>=")
-              for dep in PROJECT["dependencies"] + PROJECT["optional-dependencies"]["lab"]}
+              for dep in PROJECT["dependencies"] + extras["lab"] + extras["hub"]}
     environment = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
     pip = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
     assert set(pip) == wanted
@@ -22,7 +23,7 @@ def test_the_learner_package_needs_neither_jupyterlab_nor_nbgrader():
     names = {dep.split(">")[0].split("=")[0].split(";")[0].strip() for dep in PROJECT["dependencies"]}
     assert names == {"numpy", "matplotlib", "pillow", "ipywidgets", "nbformat", "tensorflow"}
     assert PROJECT["requires-python"] == ">=3.11,<3.14"
-    assert "optcourse[lab,grading]" in PROJECT["optional-dependencies"]["dev"], "`make env` installs .[dev]: it must hold everything"
+    assert "optcourse[lab,hub,grading]" in PROJECT["optional-dependencies"]["dev"], "`make env` installs .[dev]: it must hold everything"
 
 
 def test_postbuild_installs_the_course_package():
