@@ -6,6 +6,7 @@ starts through binder/start. In that environment the course package imports from
 JupyterLab offers learners only nbgrader's Validate button, and that button (its REST call) passes
 every module once the solutions are filled in, with no instructor configuration in the release.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -50,7 +51,8 @@ def test_binder_builds_the_student_release_into_a_working_learner_environment(le
     with serving(command, port, cwd=repo, env=env) as api:
         assert nbgrader_tools(api) == ({"validate-assignment"}, {"validate_assignment"})
         for notebook in sorted((repo / "course").glob("*/*.ipynb")):
-            reply = api("assignments/validate", method="POST", body={"path": str(notebook.relative_to(repo))}, timeout=600)
+            # nbgrader answers with JSON text under an HTML content type.
+            reply = json.loads(api("assignments/validate", method="POST", body={"path": str(notebook.relative_to(repo))}, timeout=600))
             assert reply["success"], f"{notebook.name}: {str(reply['value'])[-1500:]}"
             problems = {key: reply["value"][key] for key in VALIDATE_PROBLEMS if reply["value"].get(key)}
             assert not problems, f"{notebook.name}: Validate reports {problems}"

@@ -29,3 +29,13 @@ def test_the_learner_package_needs_neither_jupyterlab_nor_nbgrader():
 def test_postbuild_installs_the_course_package():
     text = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps ." in text
+
+
+def test_learners_validate_with_the_graders_time_per_cell():
+    """Validate in learner mode (Binder, `make lab`) reads learner_mode/nbgrader_config.json, not nbgrader_config.py."""
+    import json
+    import re
+
+    learner = json.loads((ROOT / "learner_mode" / "nbgrader_config.json").read_text())["Execute"]
+    grader = int(re.search(r"^c\.Execute\.timeout = (\d+)$", (ROOT / "nbgrader_config.py").read_text(), re.M).group(1))
+    assert learner["timeout"] == grader
