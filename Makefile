@@ -14,16 +14,25 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Jupyter refuses to run as root unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
+# `make lab` is the learners' JupyterLab: of nbgrader only the Validate button (learner_mode/ switches
+# off and locks Formgrader, Create Assignment, the course and assignment lists, and their server parts).
+# `make lab INSTRUCTOR=1` (and `make author`) keep every nbgrader tool.
+INSTRUCTOR ?=
+LEARNER_MODE := $(if $(filter-out 0,$(INSTRUCTOR)),,JUPYTER_CONFIG_PATH=$(CURDIR)/learner_mode$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)))
 
-.PHONY: help env system-deps lab author test test-fast lint release validate bench screenshots clean-env
+.PHONY: help env system-deps lab author test test-fast lint release student-release validate bench screenshots clean-env
 
 help:
-	@echo "make lab        set up (first time) and open JupyterLab on course/"
+	@echo "make lab        set up (first time) and open JupyterLab on course/, as learners see it"
+	@echo "                (make lab INSTRUCTOR=1: with nbgrader's instructor tools)"
 	@echo "make test       set up (first time) and run every test"
 	@echo "make test-fast  lint and the tests that need no TensorFlow (seconds; for everyday work)"
 	@echo "make lint       ruff, and a check that every notebook source in solutions/ builds"
 	@echo "make author     JupyterLab on the whole repository, for editing solutions/*/*.py as notebooks"
 	@echo "make release    build the notebooks from solutions/*/*.py and regenerate course/ with nbgrader"
+	@echo "make student-release  what learners get (course/, the package, Binder's recipe; no solutions or history):"
+	@echo "                FORMAT=folder (build/student-release/), zip (build/optcourse-student.zip) or branch (git branch student)"
+	@echo "                MODE=self-paced (quiz answers checked at once) or class (no answer key shipped; the grader marks them)"
 	@echo "make validate   nbgrader-validate the solutions (must pass) and course/ (must fail)"
 	@echo "make bench      run the benchmarks and rewrite benchmarks/RESULTS.md"
 	@echo "make screenshots  retake the README's screenshots in a real browser (docs/images)"
@@ -45,7 +54,7 @@ system-deps:
 	else echo "Browser and sandbox tests need: sudo apt-get install chromium bubblewrap"; fi
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=course $(ROOT_FLAG) $(LAB_ARGS)
+	$(LEARNER_MODE) $(BIN)/jupyter lab --ServerApp.root_dir=course $(ROOT_FLAG) $(LAB_ARGS)
 
 # Authors open solutions/NN_topic/NN_topic.py with "Open With → Jupytext Notebook" (CONTRIBUTING.md).
 author: $(STAMP)
@@ -63,10 +72,15 @@ test: $(STAMP) system-deps lint
 	[ $$parallel = 0 ] && [ $$timed = 0 ]
 
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -n 2 -m "not tensorflow and not kernel"
+	$(BIN)/python -m pytest -n 2 -m "not tensorflow and not kernel and not install"
 
 release: $(STAMP)
 	$(BIN)/python -m autograder.release
+
+FORMAT ?= folder
+MODE   ?= self-paced
+student-release: $(STAMP)
+	$(BIN)/python -m autograder.student_release --format $(FORMAT) --mode $(MODE)
 
 validate: $(STAMP)
 	$(BIN)/python -m autograder.release --build

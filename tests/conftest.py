@@ -28,3 +28,13 @@ def like_a_grader():
             os.environ.update(saved)
 
     return environment
+
+
+@pytest.fixture(scope="session")
+def learner_release(tmp_path_factory):
+    """A student release folder (``make student-release``), built once per test process: ~20-50 s."""
+    from autograder import student_release
+
+    folder = tmp_path_factory.mktemp("student") / "release"
+    student_release.write_folder(folder)
+    return folder

@@ -1,51 +1,23 @@
 """`make lab` starts JupyterLab on course/, `make author` on the repository with the text sources opening as notebooks."""
 import contextlib
-import json
-import os
-import signal
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from autograder import release
 from browser import free_port
+from lab_api import NBGRADER_PLUGINS, NBGRADER_ROUTES, nbgrader_tools, server_args, serving
 
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "optcourse-test"
 
 
 @contextlib.contextmanager
-def lab_server(target: str):
+def lab_server(target: str, *make_variables: str):
     """``make <target>`` with JupyterLab headless on a free port; yields a function that calls its REST API."""
     port = free_port()
-    args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={TOKEN}"
-    server = subprocess.Popen(["make", "--no-print-directory", target, f"LAB_ARGS={args}"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-    def api(path: str, *, method: str = "GET", body: dict | None = None):
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/{path}{'&' if '?' in path else '?'}token={TOKEN}",
-                                         method=method, data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as reply:
-            return json.load(reply) if "json" in reply.headers.get("Content-Type", "") else reply.read()
-
-    try:
-        deadline = time.time() + 90
-        while True:
-            assert server.poll() is None, f"make {target} exited early"
-            try:
-                api("api/status")
-                break
-            except OSError:
-                assert time.time() < deadline, "JupyterLab did not answer within 90 s"
-                time.sleep(0.5)
+    args = " ".join(arg for arg in server_args(port) if arg != "--allow-root")  # the Makefile adds it
+    with serving(["make", "--no-print-directory", target, f"LAB_ARGS={args}", *make_variables], port, cwd=ROOT) as api:
         yield api
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 @pytest.mark.kernel
@@ -73,3 +45,12 @@ def test_make_author_opens_a_text_source_as_a_notebook_and_saves_it_unchanged():
         assert "momentum_step_tests" in graded
         api(path, method="PUT", body={"type": "notebook", "format": "json", "content": model["content"]})
     assert release.source_path(module).read_bytes() == before, "a save from JupyterLab without edits changed the source"
+
+
+
+@pytest.mark.kernel
+def test_make_lab_shows_learners_only_validate_and_instructor_mode_everything():
+    with lab_server("lab") as api:
+        assert nbgrader_tools(api) == ({"validate-assignment"}, {"validate_assignment"})
+    with lab_server("lab", "INSTRUCTOR=1") as api:
+        assert nbgrader_tools(api) == (NBGRADER_PLUGINS, set(NBGRADER_ROUTES))

@@ -1,7 +1,9 @@
 """TensorFlow/Keras, for the "Keras way" sections and as the referee for the learner's rules."""
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from typing import Callable
 
 import numpy as np
@@ -14,15 +16,34 @@ def import_tensorflow():
     """Import and return ``tensorflow`` with its start-up log lines switched off.
 
     TensorFlow writes oneDNN and absl messages to stderr at import; in a graded cell nbgrader
-    would count that stderr as a failure. The variables must be set before the first import.
+    would count that stderr as a failure. The variables must be set before the first import. The
+    full ``tensorflow`` build (Colab's, a hub's) also reports its CUDA probe ("Could not find cuda
+    drivers") whatever the variables say, straight to file descriptor 2, where redirecting
+    ``sys.stderr`` cannot catch it: so the first import runs with that descriptor on /dev/null.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    if "tensorflow" not in sys.modules:
+        with _native_stderr_discarded():
+            import tensorflow  # noqa: F401 - imported once, quietly; the name is bound below
     import tensorflow as tf
 
     if getattr(tf, "__file__", None) is None:  # an empty folder: the grader leaves TensorFlow out (autograder/worker_view.py)
         raise ImportError("TensorFlow is not available while this module is graded: its rules are written with numpy")
     return tf
+
+
+@contextlib.contextmanager
+def _native_stderr_discarded():
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def keras_rule_run(optimizer, params, grads_sequence, *, slots: dict | None = None,
