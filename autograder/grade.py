@@ -263,13 +263,16 @@ def grade_notebook(assignment: str, student: str, work: Path, limits: Limits, op
 
 
 def hidden_from_students(work: Path, submissions: Path) -> list[Path]:
-    """What student code must not see: the solutions and hidden tests (in git's history too), every
-    gradebook and grading folder, and the original submissions of the whole class."""
+    """What student code must not see: the solutions and hidden tests (in git's history too), the
+    course's tests and benchmarks, every gradebook and grading folder, and the original submissions
+    of the whole class."""
     given = submissions if submissions.is_dir() else submissions.parent  # a download zip: the folder it is in
     near_python = [ROOT, Path(sys.prefix), Path(sys.base_prefix)]
     if any(given.resolve() == p.resolve() or given.resolve() in p.resolve().parents for p in near_python):
         given = submissions  # never the course or Python itself (a zip cannot be hidden alone: see the README)
-    return [ROOT / "solutions", *_git_folders(), ROOT / "autograder" / "work", work, given]
+    # tests/ and benchmarks/ hold correct answers too; build/ may hold a student release with the reference rules.
+    course_only = [ROOT / name for name in ("solutions", "tests", "benchmarks", "build")]
+    return [*course_only, *_git_folders(), ROOT / "autograder" / "work", work, given]
 
 
 def _git_folders() -> list[Path]:

@@ -97,9 +97,9 @@ class Worker:
             kind = str(raised.get("type", "Exception"))[:80]
             error_type = channel.builtin_exception(kind) or type(kind if kind.isidentifier() else "Exception", (Exception,), {})
             raise error_type(str(raised.get("message", ""))[:500])
-        if "not_plain" in reply:
-            raise RefereeStop(f"`{name}` returned {reply['not_plain']} for the grader to read: return numbers, arrays "
-                              "or tuples of them.")
+        if "not_plain" in reply:  # the worker's words: only the two the channel itself uses are repeated
+            what = reply["not_plain"] if reply["not_plain"] in ("too much data", "nested too deeply") else "something"
+            raise RefereeStop(f"`{name}` returned {what} for the grader to read: return numbers, arrays or tuples of them.")
         if "result" not in reply:
             raise RefereeStop(f"`{name}` gave no answer (it was interrupted or stopped the call).")
         if "arguments_after" in reply:

@@ -4,7 +4,7 @@ A graded exercise must be the learner's own work, so the shipped answers to it a
 worker's file system at all (an identity test could be fooled; a missing file cannot):
 
 * the course's reference implementation of each rule the module grades (one file per rule in
-  ``optcourse/lesson/reference/``): emptied;
+  ``optcourse/lesson/reference/``): emptied, and the folder of their compiled copies with them;
 * TensorFlow and Keras, unless the module's exercises are about Keras (Module 7): emptied, so no
   Keras optimizer or schedule can stand in for a learner's rule;
 * ``optcourse.grading`` (the checks' oracles), unless the module needs it in the kernel (Module 7
@@ -80,6 +80,8 @@ def worker_view(module: str) -> WorkerView:
     graded = graded_functions(module) if known else set(reference.HOMES)
     folder = Path(reference.__file__).parent
     view.empty_files += sorted({folder / f"{reference.HOMES[name]}.py" for name in graded if name in reference.HOMES})
+    if view.empty_files and (folder / "__pycache__").is_dir():  # compiled copies of those files
+        view.empty_folders.append(folder / "__pycache__")
     grading = _package_folder("optcourse.grading")
     if not keras_module:
         view.empty_folders += [path for path in map(_package_folder, ("tensorflow", "keras", "tf_keras")) if path]

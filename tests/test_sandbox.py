@@ -187,8 +187,10 @@ def test_student_code_cannot_read_the_graders_environment(kernel):
 
 def test_student_code_cannot_see_the_repository_history_or_the_class_submissions(kernel):
     client, paths = kernel
-    if (ROOT / ".git").exists():
+    if (ROOT / ".git").is_dir():  # in a worktree .git is a file naming the real folder
         assert run(client, f"import os; print(os.listdir({str(ROOT / '.git')!r}), end='')") == "[]"
+    for answers in ("tests", "solutions"):  # correct implementations live in both
+        assert run(client, f"import os; print(os.listdir({str(ROOT / answers)!r}), end='')") == "[]", answers
     assert (paths["submissions"] / "bob.ipynb").is_file()
     assert run(client, f"import os; print(os.listdir({str(paths['submissions'])!r}), end='')") == "[]"
 
