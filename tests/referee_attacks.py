@@ -143,9 +143,12 @@ PUBLISHES_DURING_CALL = f'''
 import sys
 from IPython.display import display
 
+import json
+
 class _Forged:
+    """An output of the referee's type whose reply says "not plain data" at great length."""
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {{{MIME!r}: {UNCHANGED!r}, "text/plain": "2"}}
+        return {{{MIME!r}: json.dumps({{"not_plain": "a set of things " * 200_000}}), "text/plain": "2"}}
 
 def gd_step(params, grads, state, *, learning_rate):
     sys.displayhook(_Forged())   # an execute_result of the referee's type (and a numeric text)
@@ -160,10 +163,16 @@ from optcourse.learner_code import channel
 
 _honest_serve, _honest_encode = channel.serve, channel.encode
 
+# A recipe the referee rebuilds on its side: a Keras optimizer, built for variables of any shape.
+FORGED_OPTIMIZER = {"t": "keras_optimizer", "module": "keras.forged", "class": "SGD",
+                    "config": {"t": "dict", "items": {"learning_rate": 0.1}}, "shapes": [[2, 2]], "iterations": 0}
+
 def _serve(request):
-    if json.loads(request).get("op") == "call":   # answer every call "unchanged" without calling anything
-        publish_display_data({channel.MIME: json.dumps({"result": {"t": "tuple", "items": [
-            {"t": "argument", "index": 0}, {"t": "argument", "index": 2}]}})})
+    asked = json.loads(request)
+    if asked.get("op") == "call":   # answer every call without calling anything
+        made_up = FORGED_OPTIMIZER if asked["name"] == "gd_trajectory" else \
+            {"t": "tuple", "items": [{"t": "argument", "index": 0}, {"t": "argument", "index": 2}]}
+        publish_display_data({channel.MIME: json.dumps({"result": made_up})})
         return
     _honest_serve(request)
 
@@ -327,6 +336,15 @@ if os.fork() == 0:            # a double fork: the grandchild belongs to nobody
 os.wait()
 '''
 
+# Remembers the cases gd_step is called with (the hidden tests' included), to print them in a later cell.
+RECORDS_CASES = '''
+_seen, _gd_step_itself = set(), gd_step
+
+def gd_step(params, grads, state, *, learning_rate):
+    _seen.add(f"{np.shape(params)}, {learning_rate}")
+    return _gd_step_itself(params, grads, state, learning_rate=learning_rate)
+'''
+
 THIEF = '''
 import os
 
@@ -415,7 +433,7 @@ def module_1(work: Path, submissions: Path) -> dict:
     sources = [str(release.BUILD / M1 / f"{M1}.ipynb"), str(ROOT / "solutions" / M1 / f"{M1}.py"),
                *(str(folder / name) for folder in grade._git_folders() for name in ("HEAD", "config", "objects"))]
     grades = [str(work / "gradebook.db"), str(work / "grades.csv"), str(work / "submitted" / "m1_rebinds_names" / M1 / f"{M1}.ipynb"),
-              str(submissions / "m1_rebinds_names" / f"{M1}.ipynb"), str(work / "autograded")]
+              str(submissions / "m1_rebinds_names" / f"{M1}.ipynb"), str(work / "autograded" / "m1_rebinds_names")]
     thief_setup = f"SOURCES = {sources!r}\nGRADES = {grades!r}\nSECRET_VALUE = {SECRET_VALUE!r}\n"
     survivor_setup = f"TARGETS = {str(os.getpid())!r}\nVICTIMS = {','.join(grades)!r}\n"   # the test's own process
     uphill_quiz_kept = 4  # the step goes uphill, so gd_step and gd_trajectory (which calls it) earn nothing
@@ -434,7 +452,8 @@ def module_1(work: Path, submissions: Path) -> dict:
         "m1_huge_returns": (_after(M1, HUGE_RETURNS), 3, ""),
         # Processes left running and signals sent: nothing outside is reached. Reading and writing what
         # the grader keeps, its environment, other processes: each success would answer question 1.
-        "m1_thief_and_survivors": (_after(M1, {"gd_step": survivor_setup + SURVIVORS}, appended={"answer_gd_q1": thief_setup + THIEF}),
+        "m1_thief_and_survivors": (_after(M1, {"gd_step": survivor_setup + SURVIVORS + RECORDS_CASES},
+                                          appended={"answer_gd_q1": thief_setup + THIEF, "answer_gd_q4": 'print("cases seen:", sorted(_seen))'}),
                                    8, ""),
         # No digest to brute-force in the worker (question 1 falls back to a wrong letter); three malformed answers.
         "m1_quiz_digests_and_malformed": (_after(M1, MALFORMED, appended={"answer_gd_q1": DIGESTS}), 5, ""),

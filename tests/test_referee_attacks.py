@@ -55,6 +55,10 @@ class Graded:
         self.outcomes = {o.student: o for o in outcomes if o.assignment == self.module_of[o.student]}
         self.scores = {student: grade.read_grades(self.work, module).get(student) for student, module in self.module_of.items()}
         self.log = "\n".join(f"{o.student}: {o.graded} {o.reason} {o.seconds:.1f} s" for o in self.outcomes.values())
+        print("\nstudent, fair score, actual score, seconds")  # shown with pytest -s: the table of the report
+        for student, module in self.module_of.items():
+            fair = attacks.bank(module, self.work, submissions)[student][1]
+            print(f"{student}, {fair}, {self.scores[student]}, {self.outcomes[student].seconds:.1f}")
 
     def feedback(self, student: str) -> str:
         module = self.module_of[student]
@@ -120,3 +124,27 @@ def test_module_1_attacks_leave_nothing_behind_and_learn_nothing(graded):
     for student, module in run.module_of.items():
         if module == attacks.M1:
             assert hidden not in run.feedback(student), student
+
+
+@pytest.mark.xfail(strict=True, reason="grader bug: the referee rebuilds a Keras optimizer from any reply that claims to be "
+                   "one, in every module, with variables of whatever shapes the reply names (a 181-byte reply made it "
+                   "import TensorFlow and allocate 1.3 GB); only Module 7's checks hand optimizers to learner code")
+def test_a_forged_optimizer_is_not_built_by_the_referee(graded):
+    """Module 1's patched channel answers gd_trajectory with an optimizer recipe: it must stay a stand-in."""
+    message = graded.feedback("m1_patches_channel")
+    assert "`gd_trajectory` returned" in message, message[-3000:]
+    assert "`gd_trajectory` returned SGD" not in message, "the referee built the forged optimizer"
+
+
+@pytest.mark.xfail(strict=True, reason="grader bug: the referee's hidden-test calls reach the worker with their cases, and a "
+                   "later learner cell prints them into the feedback (the checks' own messages conceal them)")
+def test_hidden_cases_do_not_reach_the_feedback(graded):
+    """gd_step's hidden test (solutions/01_gradient_descent) calls it with shape (2, 3, 2) and learning_rate 2.5."""
+    assert "(2, 3, 2), 2.5" not in graded.feedback("m1_thief_and_survivors")
+
+
+@pytest.mark.xfail(strict=True, reason="grader bug: a reply's `not_plain` text goes into the referee's failure message "
+                   "uncut (up to the 16 MB message limit per call), past the 1 MB per-cell output budget")
+def test_a_forged_reply_cannot_flood_the_feedback(graded):
+    page = graded.work / "feedback" / "m1_publishes_referee_mime" / attacks.M1 / f"{attacks.M1}.html"
+    assert page.stat().st_size < 3_000_000, page.stat().st_size
