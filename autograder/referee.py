@@ -7,9 +7,10 @@ kernel (the *worker*), but a graded test cell is never sent to it. Instead the r
 1. reads the test cell's source, which nbgrader has just restored from the gradebook (the
    instructor's version, hidden tests included; the learner's copy of it is ignored);
 2. runs it here, with the course's own ``checks`` and ``quiz``; every other name the cell uses
-   (``gd_step``, ``answer_gd_q1``) is looked up in the worker: a function becomes a stand-in that
-   calls the learner's function there through a narrow channel of plain data
-   (``optcourse.learner_code.channel``), a value arrives as plain data;
+   (``gd_step``, ``answer_gd_q1``) is looked up in the worker when the notebook reaches the cell:
+   a value arrives as plain data, a function is kept there as it stands and becomes a stand-in
+   that calls it through a narrow channel of plain data (``optcourse.learner_code.channel``). The
+   calls themselves are made after the notebook's last cell, so no learner cell runs after them;
 3. writes what the checks said as the cell's outputs: nothing or the quiz's "correct." when it
    passes, one error output with the check's sentence when it fails. nbgrader's SaveAutoGrades
    then scores the cell from those outputs, so the gradebook, feedback, export and formgrader work
@@ -58,13 +59,14 @@ def is_test_cell(cell) -> bool:
 
 
 class RemoteFunction:
-    """A learner's function that lives in the worker; calling it sends plain data there and back."""
+    """A learner's function that lives in the worker, as it stood at its test cell (kept there under
+    ``kept``); calling it sends plain data there and back."""
 
-    def __init__(self, worker: Worker, name: str, module: str):
-        self._worker, self.__name__, self.__qualname__, self.__module__ = worker, name, name, module
+    def __init__(self, worker: Worker, name: str, module: str, kept: str | None = None):
+        self._worker, self._kept, self.__name__, self.__qualname__, self.__module__ = worker, kept, name, name, module
 
     def __call__(self, *args, **kwargs):
-        return self._worker.call(self.__name__, args, kwargs)
+        return self._worker.call(self.__name__, args, kwargs, kept=self._kept)
 
     def __repr__(self) -> str:
         return f"<your function {self.__name__}>"
@@ -73,22 +75,23 @@ class RemoteFunction:
 class Worker:
     """The learner's kernel, as the referee reaches it: a name is described, a function called."""
 
-    def __init__(self, executor: RefereedExecute, deadline: float):
+    def __init__(self, executor: RefereedExecute, deadline: float | None = None):
         self.executor, self.deadline = executor, deadline
 
-    def describe(self, name: str):
-        reply = self._request({"op": "describe", "name": name}, name)
+    def describe(self, name: str, *, keep: str | None = None):
+        reply = self._request({"op": "describe", "name": name, "keep": keep}, name)
         if reply.get("missing"):
             raise RefereeStop(f"`{name}` is not defined in your notebook: run (or write) the cell that defines it, with this exact name.")
         if reply.get("callable"):
-            return RemoteFunction(self, name, str(reply.get("module", ""))[:200])
+            return RemoteFunction(self, name, str(reply.get("module", ""))[:200], keep)
         if "not_plain" in reply:
             return channel.decode({"t": "opaque", "type": "object"})
         return self._decode(reply.get("value"), name, ())
 
-    def call(self, name: str, args: tuple, kwargs: dict):
+    def call(self, name: str, args: tuple, kwargs: dict, *, kept: str | None = None):
         try:
-            payload = {"op": "call", "name": name, "args": channel.encode(tuple(args)), "kwargs": channel.encode(dict(kwargs))}
+            payload = {"op": "call", "name": name, "kept": kept, "args": channel.encode(tuple(args)),
+                       "kwargs": channel.encode(dict(kwargs))}
         except channel.NotPlainData as problem:  # the checks only send plain data: this is a bug of ours
             raise RuntimeError(f"the referee cannot send these arguments ({problem})") from None
         reply = self._request(payload, name)
@@ -113,7 +116,7 @@ class Worker:
             raise RefereeStop(f"`{name}` returned something the grader cannot read as plain data ({problem}).") from None
 
     def _request(self, payload: dict, name: str) -> dict:
-        remaining = self.deadline - time.monotonic()
+        remaining = (self.deadline or time.monotonic() + self.executor.call_timeout) - time.monotonic()
         if remaining <= 0:
             raise RefereeStop(f"the test of `{name}` ran out of time ({self.executor.timeout} s for the cell).")
         return run_sync(self.executor.ask_worker)(payload, name, min(remaining, self.executor.call_timeout))
@@ -147,20 +150,36 @@ def _trusted_namespace() -> dict:
 
 
 def _error(name: str, message: str) -> dict:
+    message = message if len(message) <= 2000 else message[:2000] + " …"
     return new_output("error", ename=name, evalue=message, traceback=[f"{_RED}✗ Check failed:{_RESET} {message}"])
 
 
-def judge(source: str, worker: Worker) -> list:
-    """The outputs of a graded test cell, decided here; learner functions are reached through ``worker``."""
+def learner_names(source: str, worker: Worker, *, keep: str) -> dict | RefereeStop:
+    """What a test cell needs from the learner's notebook, looked up now (functions kept as they are)."""
+    found = {}
+    _, used = _names(source)
+    try:
+        for name in sorted(used - set(_trusted_namespace()) - set(dir(builtins))):
+            found[name] = worker.describe(name, keep=f"{keep}:{name}")
+    except RefereeStop as stop:
+        return stop
+    return found
+
+
+def judge(source: str, found: dict | RefereeStop, worker: Worker) -> list:
+    """The outputs of a graded test cell, decided here; learner functions (in ``found``) are called through ``worker``."""
     from optcourse.learner_code.feedback import CheckFailed
 
     namespace = _trusted_namespace()
     printed = io.StringIO()
     try:
+        if isinstance(found, RefereeStop):
+            raise found
         code = compile(source, "<test cell>", "exec")
-        _, used = _names(source)
-        for name in sorted(used - set(namespace) - set(dir(builtins))):
-            namespace[name] = worker.describe(name)
+        namespace.update(found)
+        for function in found.values():
+            if isinstance(function, RemoteFunction):
+                function._worker = worker
         with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
             exec(code, namespace)  # noqa: S102 - the instructor's test cell, from the gradebook
     except CheckFailed as failure:
@@ -182,34 +201,56 @@ class RefereedExecute(ExecuteWithOutputBudget):
     restart_timeout = Integer(60, help="Seconds to restart the kernel and run the learner's cells again.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
-        self._ran: list[str] = []     # the code cells run so far, to run again after a restart
+        self._ran: list = []          # code cells run so far and functions kept, to redo after a restart
         self._broken: str | None = None
+        self._waiting: list = []      # test cells with what they need, judged after the last cell
         self.judged, self.judging_seconds = 0, 0.0  # what the referee cost (benchmarks/run.py reports it)
         result = super().preprocess(nb, resources, km)
         self.log.info("Referee: %d test cells judged in %.2f s", self.judged, self.judging_seconds)
         return result
 
     def preprocess_cell(self, cell, resources, index):
-        if not is_test_cell(cell):
+        """Run a learner's cell; for a test cell, look up what it needs now and judge it after the last cell.
+
+        The calls wait for the end so that no learner cell runs after them: a function that records
+        the hidden cases' arguments has no cell left to show them in.
+        """
+        if is_test_cell(cell):
+            self._check_assign_resources(resources)
+            start = time.monotonic()
+            found = learner_names(cell.source, Worker(self), keep=str(index))
+            self._waiting.append((cell, found))
+            if isinstance(found, dict):  # after a restart, these are kept again at the same point
+                self._ran.append([{"op": "describe", "name": f.__name__, "keep": f._kept}
+                                  for f in found.values() if isinstance(f, RemoteFunction)])
+            self.judging_seconds += time.monotonic() - start
+        else:
             cell, resources = super().preprocess_cell(cell, resources, index)
             if cell.cell_type == "code" and SKIP not in cell.metadata.get("tags", []):
                 self._ran.append(cell.source)
-            return cell, resources
-        self._check_assign_resources(resources)
-        start = time.monotonic()
-        cell.outputs = judge(cell.source, Worker(self, start + (self.timeout or 120)))
-        self.judged, self.judging_seconds = self.judged + 1, self.judging_seconds + time.monotonic() - start
-        cell.execution_count = None
+        if index == len(self.nb.cells) - 1:
+            self._judge_waiting()
         return cell, self.resources
 
+    def _judge_waiting(self) -> None:
+        for cell, found in self._waiting:
+            start = time.monotonic()
+            cell.outputs = judge(cell.source, found, Worker(self, start + (self.timeout or 120)))
+            cell.execution_count = None
+            self.judged, self.judging_seconds = self.judged + 1, self.judging_seconds + time.monotonic() - start
+        self._waiting = []
+
     # ------------------------------------------------------------ the channel to the worker
+
+    @staticmethod
+    def _request_code(payload: dict) -> str:
+        return f"__import__('optcourse.learner_code.channel', fromlist=['serve']).serve({json.dumps(payload)!r})"
 
     async def ask_worker(self, payload: dict, name: str, timeout: float) -> dict:
         """Send one request to the worker and return its reply; a worker that fails raises RefereeStop."""
         if self._broken:
             raise RefereeStop(self._broken)
-        code = f"__import__('optcourse.learner_code.channel', fromlist=['serve']).serve({json.dumps(payload)!r})"
-        msg_id = await ensure_async(self.kc.execute(code, store_history=False, allow_stdin=False))
+        msg_id = await ensure_async(self.kc.execute(self._request_code(payload), store_history=False, allow_stdin=False))
         outcome, reply = await self._await_idle(msg_id, timeout)
         if outcome == "died":
             await self._restart(f"`{name}` stopped the notebook's kernel")
@@ -270,10 +311,12 @@ class RefereedExecute(ExecuteWithOutputBudget):
         try:
             await ensure_async(self.km.restart_kernel(now=True))
             await ensure_async(self.kc.wait_for_ready(timeout=self.restart_timeout))
-            for source in self._ran:
-                msg_id = await ensure_async(self.kc.execute(source, store_history=False, allow_stdin=False))
-                outcome, _ = await self._await_idle(msg_id, self.timeout or 120)
-                if outcome != "idle":
-                    raise RuntimeError(outcome)
+            for step in self._ran:
+                codes = [step] if isinstance(step, str) else [self._request_code(request) for request in step]
+                for code in codes:
+                    msg_id = await ensure_async(self.kc.execute(code, store_history=False, allow_stdin=False))
+                    outcome, _ = await self._await_idle(msg_id, self.timeout or 120)
+                    if outcome != "idle":
+                        raise RuntimeError(outcome)
         except Exception:  # noqa: BLE001 - whatever fails, the rest is graded as far as it can be
             self._broken = f"{why}, and your notebook could not be run again afterwards, so this cell could not be graded."

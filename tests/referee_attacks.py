@@ -473,10 +473,7 @@ def sgd_epoch(params, X, y, batches, *, learning_rate):
 
 def module_2() -> dict:
     return {
-        "m2_empties_batches": (_after(M2, {"sgd_epoch": EMPTIES_BATCHES}), 7,
-                               "sgd_epoch's check computes its expected result after the call, from the `batches` list the "
-                               "learner's function emptied in place (the referee writes in-place changes back); only "
-                               "`params` is checked for changes"),
+        "m2_empties_batches": (_after(M2, {"sgd_epoch": EMPTIES_BATCHES}), 7, ""),
     }
 
 
@@ -526,9 +523,7 @@ def momentum_step(params, grads, state, *, learning_rate, momentum):
 
 def module_3() -> dict:
     return {
-        "m3_momentum_from_bytecode": (_after(M3, {"momentum_step": MOMENTUM_FROM_BYTECODE}), 7,
-                                      "the sandbox empties reference/momentum.py but leaves its compiled copy in "
-                                      "reference/__pycache__/, from which the learner loads the course's rule"),
+        "m3_momentum_from_bytecode": (_after(M3, {"momentum_step": MOMENTUM_FROM_BYTECODE}), 7, ""),
         "m3_shipped_answers": (_after(M3, {"momentum_step": M3_SHIPPED_ANSWERS}), 7, ""),
     }
 
@@ -552,9 +547,7 @@ def rmsprop_step(params, grads, state, *, learning_rate, rho, epsilon):
 
 def module_4() -> dict:
     return {
-        "m4_answers_from_test_suite": (_after(M4, {"adagrad_init": M4_FROM_TEST_SUITE, "adagrad_step": "", "rmsprop_step": ""}), 4,
-                                       "the sandbox shows the repository's tests/ folder, whose learner_answers.py holds a "
-                                       "correct answer to every exercise"),
+        "m4_answers_from_test_suite": (_after(M4, {"adagrad_init": M4_FROM_TEST_SUITE, "adagrad_step": "", "rmsprop_step": ""}), 4, ""),
     }
 
 
@@ -591,9 +584,7 @@ def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
 
 def module_5() -> dict:
     return {
-        "m5_adam_from_bytecode": (_after(M5, {"adam_init": ADAM_FROM_BYTECODE, "adam_step": ""}), 4,
-                                  "the sandbox empties reference/adam.py but leaves its compiled copy in "
-                                  "reference/__pycache__/, from which the learner loads the course's rules"),
+        "m5_adam_from_bytecode": (_after(M5, {"adam_init": ADAM_FROM_BYTECODE, "adam_step": ""}), 4, ""),
         "m5_adam_from_tensorflow": (_after(M5, {"adam_step": ADAM_FROM_TENSORFLOW}), 5, ""),
     }
 

@@ -137,6 +137,12 @@ def test_each_misbehaving_function_fails_only_its_own_cell(tmp_path):
         cells += [_cell(source, f"{name}_solution", test=False), _cell("checks.gd_step(gd_step)", f"{name}_test", test=True)]
     cells += [_cell("quiz.check('gd_q1', answer_gd_q1)", "quiz_test", test=True)]
     cells += [_cell("answer = 3", "answer", test=False), _cell("quiz.check('gd_q1', answer)", "quiz_malformed", test=True)]
+    # A function that records what the checks give it, and a later cell that prints the record: the
+    # calls are made after the last cell, so there is nothing to print (hidden cases stay hidden).
+    cells += [_cell("seen = []\ndef gd_step(params, grads, state, *, learning_rate):\n    seen.append(learning_rate)\n"
+                    "    return params - learning_rate * grads, state", "recorder", test=False),
+              _cell("checks.gd_step(gd_step, learning_rates=[0.123, 0.456, 0.789])", "recorder_test", test=True),
+              new_code_cell("print(seen)")]
     notebook = new_notebook(cells=cells)
     executor = RefereedExecute(timeout=60, call_timeout=3, kernel_name="python3")
     executor.preprocess(notebook, {"metadata": {"path": str(tmp_path)}})
@@ -149,6 +155,8 @@ def test_each_misbehaving_function_fails_only_its_own_cell(tmp_path):
     assert verdicts["quiz_test"][0].evalue == ("`answer_gd_q1` is not defined in your notebook: run (or write) the cell "
                                                  "that defines it, with this exact name.")
     assert verdicts["quiz_malformed"][0].evalue == 'gd_q1: give one letter in quotes, such as "a"; you gave the int 3.'
+    assert verdicts["recorder_test"] == []
+    assert notebook.cells[-1].outputs[0].text == "[]\n"
     nbformat.validate(notebook)
 
 
