@@ -129,9 +129,10 @@ def test_module_1_attacks_leave_nothing_behind_and_learn_nothing(graded):
 def test_a_forged_optimizer_is_not_built_by_the_referee(graded):
     """Module 1's patched channel answers gd_trajectory with an optimizer recipe: it must stay a stand-in."""
     message = graded.feedback("m1_patches_channel")
-    # Today the referee imports TensorFlow to build it, and the check then blames the learner for the import.
+    # Built, it made the referee import TensorFlow, and the check then blamed the learner for the import.
     assert "`gd_trajectory` imports TensorFlow" not in message, "the referee imported TensorFlow for a forged reply"
-    assert "`gd_trajectory` returned SGD" not in message, "the referee built the forged optimizer"
+    # A stand-in has its type's name and nothing else: not an array, so the trajectory fails plainly.
+    assert "`gd_trajectory` returned SGD for the trajectory; it should be a numpy array of numbers." in message
 
 
 def test_hidden_cases_do_not_reach_the_feedback(graded):
