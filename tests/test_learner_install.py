@@ -50,7 +50,9 @@ def test_a_fresh_python_313_runs_every_module_from_the_learner_package(learner_r
     run([PYTHON_313, "-m", "venv", venv])
     python = venv / "bin" / "python"
     assert run([python, "-c", "import sys; print(sys.version_info[:2])"]).strip() == "(3, 13)"
-    run([python, "-m", "pip", "install", "--quiet", learner_release])
+    # From a copy: pip builds in the folder it installs (build/, *.egg-info), which other tests read.
+    source = shutil.copytree(learner_release, tmp_path / "release")
+    run([python, "-m", "pip", "install", "--quiet", source])
     installed = {item["name"].lower().replace("_", "-") for item in json.loads(run([python, "-m", "pip", "list", "--format=json"]))}
     assert LEARNER_PACKAGES <= installed
     assert not installed & {"jupyterlab", "nbgrader", "jupytext", "tensorflow-cpu"}, "the learner package pulls in more than it needs"

@@ -107,7 +107,7 @@ def test_a_class_with_known_mistakes_is_counted_exactly(tmp_path, capsys):
     mistakes = {"ada": {"adam_step": NO_BIAS_CORRECTION, "answer_adam_q1": 'answer_adam_q1 = "a"'},
                 "ben": {"adam_step": NO_BIAS_CORRECTION, "answer_adam_q1": 'answer_adam_q1 = "a"'},
                 "cy": {"adam_step": NO_BIAS_CORRECTION},
-                "dee": {"adam_step": EPSILON_INSIDE, "answer_adam_q1": 'answer_adam_q1 = "b"', "answer_adam_q3": "answer_adam_q3 = 0.9"},
+                "dee": {"adam_step": EPSILON_INSIDE, "answer_adam_q1": 'answer_adam_q1 = "d"', "answer_adam_q3": "answer_adam_q3 = 0.9"},
                 "eve": {"adam_step": EPSILON_INSIDE},
                 "fay": {}}
     for student, replacements in mistakes.items():
@@ -126,7 +126,7 @@ def test_a_class_with_known_mistakes_is_counted_exactly(tmp_path, capsys):
         ("adam_step_tests", report.NAMED, "`adam_step`: epsilon is inside the square root; Keras's Adam divides by sqrt(v) + epsilon."):
             ("dee", "eve"),
         ("quiz_adam_q1_check", report.QUIZ, "a"): ("ada", "ben"),
-        ("quiz_adam_q1_check", report.QUIZ, "b"): ("dee",),
+        ("quiz_adam_q1_check", report.QUIZ, "d"): ("dee",),
         ("quiz_adam_q3_check", report.QUIZ, "0.9"): ("dee",),
     }
     assert all(f.graded == 6 for f in built.findings)

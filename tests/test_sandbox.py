@@ -39,7 +39,8 @@ def kernel(tmp_path_factory):
     submissions = tmp_path_factory.mktemp("submissions")
     (submissions / "bob.ipynb").write_text("bob's work")
     # What grade.py hides, as it computes it.
-    sandbox.write_kernel_spec(grading / "jupyter", hide=grade.hidden_from_students(grading, submissions), memory_gb=2.0)
+    sandbox.write_kernel_spec(grading / "jupyter", hide=grade.hidden_from_students(grading, submissions),
+                              memory_gb=grade.Limits().memory_gb)  # as grading sets it (full TensorFlow maps more than 2 GiB)
     with tempfile.TemporaryDirectory(prefix="sbx-") as runtime, pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", str(grading / "jupyter"))
         patch.setenv("JUPYTER_RUNTIME_DIR", runtime)
