@@ -23,6 +23,7 @@ def _entries(kind: str):
 @pytest.mark.parametrize(("bank", "name"), list(_entries("wrong")))
 def test_a_wrong_answer_is_rejected_with_its_message(bank, name, capfd):
     fn, expected = bank.wrong[name]
+    getattr(fn, "reset", lambda: None)()
     with pytest.raises(CheckFailed) as failure:
         getattr(checks, bank.check)(fn)
     assert str(failure.value) == expected
