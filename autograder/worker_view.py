@@ -40,12 +40,10 @@ def _package_folder(name: str) -> Path | None:
     return Path(locations[0]).resolve() if locations else None
 
 
-def graded_functions(module: str) -> set[str]:
-    """The functions the learner writes in ``module``'s solution cells."""
-    from . import release
-
+def graded_functions(nb) -> set[str]:
+    """The functions the learner writes in the solution cells of a module's notebook ``nb``."""
     names = set()
-    for cell in release.read_source(module).cells:
+    for cell in nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             try:
                 tree = ast.parse(cell.source)
@@ -55,13 +53,11 @@ def graded_functions(module: str) -> set[str]:
     return names
 
 
-def needs_keras(module: str) -> bool:
-    """Whether ``module``'s test cells call the Keras checks (their exercises are about Keras itself)."""
+def needs_keras(nb) -> bool:
+    """Whether a module's test cells call the Keras checks (its exercises are about Keras itself)."""
     from optcourse.grading import keras_checks
 
-    from . import release
-
-    for cell in release.read_source(module).cells:
+    for cell in nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") and \
                 any(f"checks.{name}(" in cell.source for name in keras_checks.__all__):
             return True
@@ -74,10 +70,10 @@ def worker_view(module: str) -> WorkerView:
 
     from . import release
 
-    known = module in release.modules()
+    nb = release.read_source(module) if module in release.modules() else None
     view = WorkerView()
-    keras_module = known and needs_keras(module)
-    graded = graded_functions(module) if known else set(reference.HOMES)
+    keras_module = nb is not None and needs_keras(nb)
+    graded = graded_functions(nb) if nb is not None else set(reference.HOMES)
     folder = Path(reference.__file__).parent
     view.empty_files += sorted({folder / f"{reference.HOMES[name]}.py" for name in graded if name in reference.HOMES})
     if view.empty_files and (folder / "__pycache__").is_dir():  # compiled copies of those files

@@ -26,6 +26,7 @@ import builtins
 import collections
 import collections.abc
 import contextlib
+import functools
 import io
 import json
 import keyword
@@ -59,6 +60,7 @@ class _Budget:
             raise NotPlainData("too much data")
 
 
+@functools.cache
 def _state_classes() -> dict:
     from ..lesson import optim
 
