@@ -287,7 +287,7 @@ def _git_folders() -> list[Path]:
 
 def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limits: Limits = Limits(),
           student: str | None = None, roster: Path | None = None, notes: list | None = None,
-          due: list[str] = (), late_policy: str | None = None) -> list[Outcome]:
+          due: list[str] = (), late_policy: str | None = None, cluster=None) -> list[Outcome]:
     """Grade ``assignment`` (a module, or ``"all"``) for every student in ``submissions`` (or only ``student``).
 
     ``submissions`` is a folder of students, or a Canvas or Moodle download (a zip, or the folder it
@@ -297,6 +297,8 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     ``due`` (``"WHEN"`` for every module graded, or ``"MODULE=WHEN"``) sets due dates in the gradebook;
     ``late_policy`` (``none``, ``zero``, ``per-hour:P``) is applied by nbgrader to late submissions (autograder/late.py);
     it is kept in the work folder, so a later run without one (re-grading a student) applies the same.
+    ``cluster`` (a ``distributed.Client``, from ``dask_grading.connect``) grades each notebook as a task on
+    that Dask cluster, feedback included, and merges the results here one at a time; without it, here.
     """
     notes = [] if notes is None else notes
     if assignment != ALL and assignment not in modules():
@@ -313,11 +315,12 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     late_policy, due_dates = late.parse_policy(late_policy), late.parse_due_dates(list(due), assignments)
     pattern = MODULE_PATTERN if assignment == ALL else assignment
     work.mkdir(parents=True, exist_ok=True)
+    hidden = hidden_from_students(work, submissions)
     if limits.sandbox:
         if not sandbox.bwrap_available():
             raise SystemExit("The grading sandbox needs bubblewrap (apt-get install bubblewrap); "
                              "--no-sandbox grades without it, with student code running with your rights.")
-        sandbox.write_kernel_spec(work / "jupyter", hide=hidden_from_students(work, submissions), memory_gb=limits.memory_gb)
+        sandbox.write_kernel_spec(work / "jupyter", hide=hidden, memory_gb=limits.memory_gb)
     try:  # nbgrader reads the notebooks built from the text sources
         for name in assignments:
             release.build(name)
@@ -345,19 +348,27 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
     _register_students(work, sorted({who for _, who in notebooks}))
     options = late.autograde_options(late_policy)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for done, outcome in enumerate(pool.map(lambda pair: grade_notebook(*pair, work, limits, options), notebooks), start=1):
-            outcome = outcome._replace(reason=outcome.reason or collected.notes.get((outcome.student, outcome.assignment), ""))
+        if cluster is None:
+            graded = pool.map(lambda pair: grade_notebook(*pair, work, limits, options), notebooks)
+        else:  # each task writes its own feedback page; the gradebook here gets one result at a time
+            from autograder import dask_grading
+            graded = dask_grading.grade_on_cluster(cluster, notebooks, work=work, limits=limits, options=options, hidden=hidden)
+        for done, outcome in enumerate(graded, start=1):
+            noted = collected.notes.get((outcome.student, outcome.assignment), "")
+            outcome = outcome._replace(reason="; ".join(filter(None, [noted, outcome.reason])))
             print(f"[{done}/{len(notebooks)}] {_who(outcome, assignment)}: "
                   + ("graded" if outcome.graded else f"NOT graded: {outcome.reason}")
                   + f" ({outcome.seconds:.1f} s)", flush=True)
             outcomes.append(outcome)
     only = () if student is None else ("--student", student)
+    steps = [("export", "--to", str(work / "grades.csv"))]
+    if cluster is None:
+        steps.append(("generate_feedback", pattern, *only, "--force"))
     with ThreadPoolExecutor(max_workers=2) as pool:  # both only read the gradebook: side by side
-        feedback, _ = pool.map(lambda args: _nbgrader(*args, work=work),
-                               [("generate_feedback", pattern, *only, "--force"), ("export", "--to", str(work / "grades.csv"))])
+        _, *feedback = pool.map(lambda args: _nbgrader(*args, work=work), steps)
     if lms.load_identities(work) and (work / "grades.csv").is_file():
         lms.write_imports(work, work / "grades.csv", modules())
-    return [_with_feedback_checked(outcome, work, feedback) for outcome in outcomes]
+    return [_with_feedback_checked(outcome, work, feedback[0]) if feedback else outcome for outcome in outcomes]
 
 
 def _set_due_dates(work: Path, due_dates: dict[str, str]) -> None:
@@ -426,14 +437,26 @@ def main(argv: list[str] | None = None) -> int:
                                               "default: the policy of the last run in this work folder, else none")
     parser.add_argument("--student", help="grade only this student again (the others' grades are kept)")
     parser.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap (not recommended)")
+    cluster = parser.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", metavar="ADDRESS", help="grade on this Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                                                              "(each notebook one task; --jobs is then unused)")
+    cluster.add_argument("--scheduler-file", type=Path, help="grade on the Dask cluster this file names (dask scheduler --scheduler-file)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     limits = Limits(sandbox=not args.no_sandbox, memory_gb=args.memory_gb, cell_timeout=args.cell_timeout,
                     notebook_timeout=args.timeout)
     work = args.work.resolve()
     notes: list[str] = []
-    outcomes = grade(args.assignment, args.submissions, work=work, jobs=args.jobs, limits=limits, student=args.student,
-                     roster=args.roster, notes=notes, due=args.due, late_policy=args.late_policy)
+    client = None
+    if args.scheduler or args.scheduler_file:
+        from autograder import dask_grading
+        client = dask_grading.connect(args.scheduler, args.scheduler_file)
+    try:
+        outcomes = grade(args.assignment, args.submissions, work=work, jobs=args.jobs, limits=limits, student=args.student,
+                         roster=args.roster, notes=notes, due=args.due, late_policy=args.late_policy, cluster=client)
+    finally:
+        if client is not None:
+            client.close()
     misconceptions = report.write(work, modules() if args.assignment == ALL else [args.assignment])
     failed = [o for o in outcomes if not o.graded or o.reason]
     what = "students" if args.assignment != ALL else "notebooks"

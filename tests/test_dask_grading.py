@@ -1,0 +1,191 @@
+"""grade.py --scheduler: a class graded on a real Dask cluster (a scheduler and two workers on 127.0.0.1)."""
+import contextlib
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from autograder import dask_grading, grade
+from submissions import solution_with
+
+pytest.importorskip("distributed")
+pytestmark = pytest.mark.tensorflow
+
+MODULE = "01_gradient_descent"
+WRONG_STEP = {"gd_step": "def gd_step(params, grads, state, *, learning_rate):\n    return params + learning_rate * grads, state"}
+LATE_POLICY = ["--due", "2026-12-01 07:00:00 UTC", "--late-policy", "per-hour:10"]
+
+
+def a_class(folder: Path, size: int = 4) -> Path:
+    """Full marks, a stub, a wrong step with a wrong quiz answer, and a late full-marks one; then more full ones."""
+    kinds = [{}, None, {**WRONG_STEP, "answer_gd_q2": "answer_gd_q2 = 0.5"}, {}]
+    for n in range(size):
+        student = folder / f"student{n}"
+        student.mkdir(parents=True)
+        kind = kinds[n] if n < len(kinds) else {}
+        notebook = nbformat.read(Path(grade.ROOT) / "course" / MODULE / f"{MODULE}.ipynb", as_version=4) if kind is None \
+            else solution_with(MODULE, kind)
+        nbformat.write(notebook, student / f"{MODULE}.ipynb")
+        if n == 3:  # 2.5 hours late: 3 started hours at 10 %
+            (student / "timestamp.txt").write_text("2026-12-01 09:30:00.000000 UTC")
+    return folder
+
+
+def quiet_environment() -> dict:
+    return {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+
+
+@contextlib.contextmanager
+def dask_cluster(folder: Path, workers: int = 2):
+    """`dask scheduler` and `dask worker`s on 127.0.0.1, one thread each; every process is killed afterwards."""
+    dask = str(Path(sys.executable).parent / "dask")
+    scheduler_file = folder / "scheduler.json"
+    started = []
+
+    def start(*args, log):
+        process = subprocess.Popen([dask, *args], stdout=open(folder / log, "w"), stderr=subprocess.STDOUT,
+                                   env=quiet_environment(), start_new_session=True)
+        started.append(process)
+        return process
+
+    try:
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file),
+              log="scheduler.log")
+        for _ in range(600):
+            if scheduler_file.is_file() and scheduler_file.stat().st_size:
+                break
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        processes = [start("worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--name", f"w{n}",
+                           log=f"worker{n}.log") for n in range(workers)]
+        from distributed import Client
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address, scheduler_file, processes
+    finally:
+        for process in started:  # each started in its own session: its whole process group goes
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def gradebook_rows(work: Path) -> dict:
+    """Every grade, comment and late penalty in the gradebook, by student and cell."""
+    from nbgrader.api import Gradebook
+
+    rows = {}
+    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+        for submission in gradebook.assignment_submissions(MODULE):
+            for notebook in submission.notebooks:
+                rows[submission.student.id, "late"] = (str(submission.timestamp), notebook.late_submission_penalty)
+                for g in notebook.grades:
+                    rows[submission.student.id, g.name] = (g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
+                for c in notebook.comments:
+                    rows[submission.student.id, c.name] = (c.auto_comment, c.manual_comment)
+    return rows
+
+
+def produced(work: Path, kind: str) -> dict:
+    folder = work / kind
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_dask_path_gives_the_same_grades_and_feedback_as_local_grading(tmp_path, capsys):
+    submissions = a_class(tmp_path / "class")
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    assert grade.main([MODULE, str(submissions), "--work", str(local), "--jobs", "2", *LATE_POLICY]) == 0
+    with dask_cluster(tmp_path) as (address, scheduler_file, _):
+        assert grade.main([MODULE, str(submissions), "--work", str(remote), "--scheduler-file", str(scheduler_file),
+                           *LATE_POLICY]) == 0
+    summary = capsys.readouterr().out
+    assert summary.count("4 of 4 students graded") == 2  # both runs graded everyone
+
+    assert grade.read_grades(remote, MODULE) == {"student0": 9.0, "student1": 0.0, "student2": 3.0, "student3": 6.3}
+    assert (remote / "grades.csv").read_text() == (local / "grades.csv").read_text()
+    assert gradebook_rows(remote) == gradebook_rows(local)
+    assert produced(remote, "feedback") == produced(local, "feedback")
+    assert produced(remote, "autograded") == produced(local, "autograded")
+    assert "Late submission penalty (Score: -2.7)" in (remote / "feedback" / "student3" / MODULE / f"{MODULE}.html").read_text()
+    assert (remote / "misconceptions.csv").read_text() == (local / "misconceptions.csv").read_text()
+
+
+def test_a_merge_that_fails_half_way_leaves_nothing_of_it_in_the_gradebook(tmp_path):
+    submissions = a_class(tmp_path / "class", size=1)
+    work = tmp_path / "work"
+    grade.grade(MODULE, submissions, work=work, jobs=1)
+    before = gradebook_rows(work)
+    good = dask_grading.grade_in_task(dask_grading.Task(
+        MODULE, "student0", {f"{MODULE}.ipynb": (work / grade.COPIES / "student0" / MODULE / f"{MODULE}.ipynb").read_bytes()},
+        dask_grading._snapshot(work / "gradebook.db"), grade.Limits(), (), tuple(map(str, grade.hidden_from_students(work, submissions)))))
+    assert good.outcome.graded and good.worker == "this process" and good.feedback
+
+    # A new student and a known one, each with a result that lacks one cell's grade: the merge fails
+    # after it has changed some rows, and none of them stays.
+    grade._register_students(work, ["newcomer"])
+    cells = dict(good.grades["notebooks"][MODULE]["grades"])
+    cells = {name: (0.0, None, None, False) for name in list(cells)[1:]}
+    broken = {**good.grades, "notebooks": {MODULE: {**good.grades["notebooks"][MODULE], "grades": cells}}}
+    for student in ("newcomer", "student0"):
+        result = good._replace(outcome=good.outcome._replace(student=student), grades=broken)
+        with pytest.raises(KeyError):
+            dask_grading.merge(work, result)
+        assert gradebook_rows(work) == before
+    assert not (work / "autograded" / "newcomer").exists()
+
+
+def test_an_unreachable_scheduler_is_one_sentence_and_nothing_is_graded(tmp_path):
+    submissions = a_class(tmp_path / "class", size=1)
+    with contextlib.closing(__import__("socket").socket()) as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(SystemExit) as stopped:
+        grade.main([MODULE, str(submissions), "--work", str(tmp_path / "work"), "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert str(stopped.value) == (f"Could not reach the Dask scheduler at tcp://127.0.0.1:{port} within 10 s (OSError); "
+                                  "start it (dask scheduler) or grade here without --scheduler.")
+    assert not (tmp_path / "work").exists()
+    with pytest.raises(SystemExit, match="There is no scheduler file"):
+        grade.main([MODULE, str(submissions), "--scheduler-file", str(tmp_path / "none.json")])
+
+
+def _kill_a_worker_mid_task(processes, killed: list) -> None:
+    """Wait until a worker is running `nbgrader autograde`, let it work 2 s, then kill its whole process group."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        for process in processes:
+            with contextlib.suppress(psutil.Error):
+                if any("autograde" in " ".join(child.cmdline()) for child in psutil.Process(process.pid).children(recursive=True)):
+                    time.sleep(2)
+                    os.killpg(process.pid, signal.SIGKILL)
+                    killed.append(process.pid)
+                    return
+        time.sleep(0.2)
+
+
+def test_a_worker_killed_mid_task_costs_a_retry_and_every_grade_is_kept(tmp_path, capsys):
+    submissions = a_class(tmp_path / "class", size=5)
+    work = tmp_path / "work"
+    with dask_cluster(tmp_path) as (address, _, processes):
+        killed = []
+        killer = threading.Thread(target=_kill_a_worker_mid_task, args=(processes, killed))
+        killer.start()
+        assert grade.main([MODULE, str(submissions), "--work", str(work), "--scheduler", address, *LATE_POLICY]) == 0
+        killer.join()
+    summary = capsys.readouterr().out
+    assert killed, summary
+    assert grade.read_grades(work, MODULE) == {"student0": 9.0, "student1": 0.0, "student2": 3.0, "student3": 6.3, "student4": 9.0}
+    assert "5 of 5 students graded" in summary
+    retried = [line for line in summary.splitlines() if "a Dask worker stopped while grading it, so it was graded again on" in line]
+    assert len(retried) >= 2, summary  # its progress line and its summary line
+    with open(work / "grades.csv", newline="") as table:
+        assert sorted(row["student_id"] for row in csv.DictReader(table)) == [f"student{n}" for n in range(5)]
+    for n in range(5):
+        assert (work / "feedback" / f"student{n}" / MODULE / f"{MODULE}.html").is_file()
