@@ -17,8 +17,14 @@ Workers need the course at the same path as the instructor's copy, with the same
 """
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -27,7 +33,7 @@ from typing import NamedTuple
 
 from autograder import grade
 
-__all__ = ["Task", "TaskResult", "connect", "grade_in_task", "grade_on_cluster", "merge"]
+__all__ = ["Task", "TaskResult", "connect", "grade_in_task", "grade_on_cluster", "local_cluster", "merge"]
 
 CONNECT_SECONDS = 10   # to reach the scheduler
 WORKERS_SECONDS = 30   # for a first worker to be there
@@ -161,15 +167,16 @@ def merge(work: Path, result: TaskResult) -> None:
                 try:
                     submission = gradebook.find_submission(assignment, student)
                 except MissingEntry:  # as nbgrader's add_submission builds it, without its intermediate commit
-                    submission = SubmittedAssignment(assignment=gradebook.find_assignment(assignment),
-                                                     student=gradebook.find_student(student))
-                    for notebook in submission.assignment.notebooks:
-                        submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
-                        for cell in notebook.grade_cells:
-                            Grade(cell_id=cell.id, notebook=submitted)
-                        for cell in notebook.solution_cells:
-                            Comment(cell_id=cell.id, notebook=submitted)
-                    session.add(submission)
+                    found = gradebook.find_assignment(assignment), gradebook.find_student(student)
+                    with session.no_autoflush:
+                        submission = SubmittedAssignment(assignment=found[0], student=found[1])
+                        session.add(submission)
+                        for notebook in found[0].notebooks:
+                            submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
+                            for cell in notebook.grade_cells:
+                                Grade(cell_id=cell.id, notebook=submitted)
+                            for cell in notebook.solution_cells:
+                                Comment(cell_id=cell.id, notebook=submitted)
                 submission.timestamp, submission.extension = result.grades["timestamp"], result.grades["extension"]
                 for notebook in submission.notebooks:
                     recorded = result.grades["notebooks"][notebook.name]
@@ -234,7 +241,7 @@ def grade_on_cluster(client, notebooks: list[tuple[str, str]], *, work: Path, li
         future = client.submit(grade_in_task, task, key=f"grade-{assignment}-{student}-{time.time_ns()}", pure=False,
                                retries=0)
         futures[future] = (assignment, student)
-    for future in as_completed(futures):
+    for future in as_completed(futures, loop=client.loop):
         assignment, student = futures[future]
         attempts = _attempts(client, future)
         try:
@@ -253,3 +260,42 @@ def grade_on_cluster(client, notebooks: list[tuple[str, str]], *, work: Path, li
             retried = f"a Dask worker stopped while grading it, so it was graded again on {result.worker}"
             outcome = outcome._replace(reason="; ".join(filter(None, [outcome.reason, retried])))
         yield outcome
+
+
+@contextlib.contextmanager
+def local_cluster(folder: Path, workers: int = 2):
+    """``dask scheduler`` and ``workers`` ``dask worker`` processes (one thread each) on 127.0.0.1, for tests and
+    benchmarks; yields (scheduler address, scheduler file, worker processes). Logs go to ``folder``; every
+    process started here is killed afterwards, with its process group (each has a session of its own)."""
+    dask = str(Path(sys.executable).parent / "dask")
+    scheduler_file = folder / "scheduler.json"
+    environment = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+    started = []
+
+    def start(*args, log):
+        with open(folder / log, "w") as output:
+            process = subprocess.Popen([dask, *args], stdout=output, stderr=subprocess.STDOUT, env=environment,
+                                       start_new_session=True)
+        started.append(process)
+        return process
+
+    try:
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file),
+              log="scheduler.log")
+        deadline = time.monotonic() + 120
+        while not (scheduler_file.is_file() and scheduler_file.stat().st_size):
+            if time.monotonic() > deadline or started[0].poll() is not None:
+                raise RuntimeError(f"dask scheduler did not start: {(folder / 'scheduler.log').read_text()[-500:]}")
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        processes = [start("worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--name", f"w{n}",
+                           log=f"worker{n}.log") for n in range(workers)]
+        from distributed import Client
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address, scheduler_file, processes
+    finally:
+        for process in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

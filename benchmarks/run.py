@@ -5,6 +5,7 @@
 * Notebook execution: wall time and peak kernel memory (RSS) for each solution notebook.
 * In a real browser (JupyterLab + Chromium): slider press to new picture, and a 20-press burst.
 * Grading: the whole course for one student; a class one after another and in parallel.
+* Grading on Dask: a class on a local cluster with one worker, then two (`python benchmarks/run.py dask` alone).
 * Fresh install: a new virtual environment with the course and its dev tools.
 """
 from __future__ import annotations
@@ -156,6 +157,42 @@ def grading_times() -> list[str]:
     return rows
 
 
+def dask_grading_times(students: int = 8, module: str = "03_momentum") -> list[str]:
+    """One class graded on a local Dask cluster (`grade.py --scheduler`) with one worker, then two (one thread each)."""
+    import shutil
+    import tempfile
+
+    from autograder import dask_grading, grade, release
+
+    rows = ["| grading on Dask (in the sandbox) | time | load average before → after (1 min) |", "|---|---|---|"]
+    timings = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        class_folder = tmp / "class"
+        for n in range(students):
+            (class_folder / f"student{n}").mkdir(parents=True)
+            shutil.copy(release.source_notebook(module), class_folder / f"student{n}" / f"{module}.ipynb")
+        for workers in (1, 2):
+            (tmp / f"cluster{workers}").mkdir()
+            with dask_grading.local_cluster(tmp / f"cluster{workers}", workers) as (address, _, _):
+                client = dask_grading.connect(address)
+                try:
+                    before = os.getloadavg()[0]
+                    start = time.perf_counter()
+                    outcomes = grade.grade(module, class_folder, work=tmp / f"work{workers}", cluster=client)
+                    timings[workers] = time.perf_counter() - start
+                    after = os.getloadavg()[0]
+                finally:
+                    client.close()
+            graded = sum(o.graded for o in outcomes)
+            rows.append(f"| {module}, {students} students, {workers} Dask worker{'s' if workers > 1 else ''} "
+                        f"({graded} graded), end to end | {timings[workers]:.0f} s | {before:.1f} → {after:.1f} |")
+    speedup = timings[1] / timings[2]
+    rows.append(f"| two workers against one | {speedup:.2f}× faster (target 1.6× on a quiet machine: "
+                f"{'met' if speedup >= 1.6 else 'NOT met'}) | |")
+    return rows
+
+
 def referee_costs() -> list[str]:
     """What judging the test cells outside the learner's kernel costs, per solution notebook.
 
@@ -301,6 +338,9 @@ def machine() -> str:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["dask"]:  # grading on a local Dask cluster, one worker against two, printed only
+        print("\n".join([f"Machine: {machine()}.", "", *dask_grading_times()]))
+        return
     if sys.argv[1:] == ["grading"]:  # just the grading figures, printed (RESULTS.md is left as it is)
         print("\n".join([f"Machine: {machine()}.", "", *grading_times(), "", *referee_costs()]))
         return
@@ -322,6 +362,7 @@ def main() -> None:
         rows.append(f"| {path.stem} | {seconds:.1f} s | {budget} s | {peak_mb:.0f} MB | {MEMORY_BUDGET_MB} MB | {'yes' if met else 'NO'} |")
     rows += ["", *browser_times()]
     rows += ["", *grading_times()]
+    rows += ["", *dask_grading_times()]
     rows += ["", *referee_costs()]
     rows += ["", "| set-up | time |", "|---|---|", install_time()]
     text = "\n".join([

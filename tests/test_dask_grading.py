@@ -1,11 +1,8 @@
 """grade.py --scheduler: a class graded on a real Dask cluster (a scheduler and two workers on 127.0.0.1)."""
 import contextlib
 import csv
-import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -40,44 +37,6 @@ def a_class(folder: Path, size: int = 4) -> Path:
     return folder
 
 
-def quiet_environment() -> dict:
-    return {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
-
-
-@contextlib.contextmanager
-def dask_cluster(folder: Path, workers: int = 2):
-    """`dask scheduler` and `dask worker`s on 127.0.0.1, one thread each; every process is killed afterwards."""
-    dask = str(Path(sys.executable).parent / "dask")
-    scheduler_file = folder / "scheduler.json"
-    started = []
-
-    def start(*args, log):
-        process = subprocess.Popen([dask, *args], stdout=open(folder / log, "w"), stderr=subprocess.STDOUT,
-                                   env=quiet_environment(), start_new_session=True)
-        started.append(process)
-        return process
-
-    try:
-        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file),
-              log="scheduler.log")
-        for _ in range(600):
-            if scheduler_file.is_file() and scheduler_file.stat().st_size:
-                break
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
-        processes = [start("worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--name", f"w{n}",
-                           log=f"worker{n}.log") for n in range(workers)]
-        from distributed import Client
-        with Client(address, timeout=30) as client:
-            client.wait_for_workers(workers, timeout=120)
-        yield address, scheduler_file, processes
-    finally:
-        for process in started:  # each started in its own session: its whole process group goes
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def gradebook_rows(work: Path) -> dict:
     """Every grade, comment and late penalty in the gradebook, by student and cell."""
     from nbgrader.api import Gradebook
@@ -103,11 +62,11 @@ def test_the_dask_path_gives_the_same_grades_and_feedback_as_local_grading(tmp_p
     submissions = a_class(tmp_path / "class")
     local, remote = tmp_path / "local", tmp_path / "dask"
     assert grade.main([MODULE, str(submissions), "--work", str(local), "--jobs", "2", *LATE_POLICY]) == 0
-    with dask_cluster(tmp_path) as (address, scheduler_file, _):
+    with dask_grading.local_cluster(tmp_path) as (address, scheduler_file, _):
         assert grade.main([MODULE, str(submissions), "--work", str(remote), "--scheduler-file", str(scheduler_file),
                            *LATE_POLICY]) == 0
     summary = capsys.readouterr().out
-    assert summary.count("4 of 4 students graded") == 2  # both runs graded everyone
+    assert summary.count("4 of 4 students graded") == 2, summary  # both runs graded everyone
 
     assert grade.read_grades(remote, MODULE) == {"student0": 9.0, "student1": 0.0, "student2": 3.0, "student3": 6.3}
     assert (remote / "grades.csv").read_text() == (local / "grades.csv").read_text()
@@ -173,7 +132,7 @@ def _kill_a_worker_mid_task(processes, killed: list) -> None:
 def test_a_worker_killed_mid_task_costs_a_retry_and_every_grade_is_kept(tmp_path, capsys):
     submissions = a_class(tmp_path / "class", size=5)
     work = tmp_path / "work"
-    with dask_cluster(tmp_path) as (address, _, processes):
+    with dask_grading.local_cluster(tmp_path) as (address, _, processes):
         killed = []
         killer = threading.Thread(target=_kill_a_worker_mid_task, args=(processes, killed))
         killer.start()
