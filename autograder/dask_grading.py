@@ -168,15 +168,16 @@ def merge(work: Path, result: TaskResult) -> None:
                     submission = gradebook.find_submission(assignment, student)
                 except MissingEntry:  # as nbgrader's add_submission builds it, without its intermediate commit
                     found = gradebook.find_assignment(assignment), gradebook.find_student(student)
-                    with session.no_autoflush:
+                    with session.no_autoflush:  # built whole, then added: the rows cascade from the submission
                         submission = SubmittedAssignment(assignment=found[0], student=found[1])
-                        session.add(submission)
                         for notebook in found[0].notebooks:
                             submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
                             for cell in notebook.grade_cells:
                                 Grade(cell_id=cell.id, notebook=submitted)
                             for cell in notebook.solution_cells:
                                 Comment(cell_id=cell.id, notebook=submitted)
+                        session.add(submission)
+                    session.flush()  # the new rows get their cells (still inside this transaction)
                 submission.timestamp, submission.extension = result.grades["timestamp"], result.grades["extension"]
                 for notebook in submission.notebooks:
                     recorded = result.grades["notebooks"][notebook.name]
