@@ -5,7 +5,8 @@
 * Notebook execution: wall time and peak kernel memory (RSS) for each solution notebook.
 * In a real browser (JupyterLab + Chromium): slider press to new picture, and a 20-press burst.
 * Grading: the whole course for one student; a class one after another and in parallel.
-* Grading on Dask: a class on a local cluster with one worker, then two (`python benchmarks/run.py dask` alone).
+* Grading on Dask: a class on a local cluster with one worker, then two (`python benchmarks/run.py dask` alone);
+  the SQLite gradebook under concurrent writers (`python benchmarks/run.py sqlite`, not part of `make bench`).
 * Fresh install: a new virtual environment with the course and its dev tools.
 """
 from __future__ import annotations
@@ -193,6 +194,65 @@ def dask_grading_times(students: int = 8, module: str = "03_momentum") -> list[s
     return rows
 
 
+def _merge_as(work: Path, result, student: str, barrier, queue, repeat: int) -> None:
+    """One writer of gradebook_writers: ``repeat`` merges of ``result`` as ``student``, started with the others."""
+    from autograder import dask_grading
+
+    barrier.wait()
+    locked, start = 0, time.perf_counter()
+    for _ in range(repeat):
+        try:
+            dask_grading.merge(work, result._replace(outcome=result.outcome._replace(student=student)))
+        except Exception as error:  # noqa: BLE001 - counted, not raised: the measurement is how often
+            locked += "database is locked" in str(error)
+    queue.put((locked, time.perf_counter() - start))
+
+
+def gradebook_writers(repeat: int = 5) -> list[str]:
+    """How many processes can write one SQLite gradebook at once before "database is locked".
+
+    Each writer merges one graded notebook's result (dask_grading.merge, one transaction) ``repeat``
+    times, all released together, as many graders finishing at once would; grade.py --scheduler
+    merges one at a time, so it has one writer whatever the cluster's size.
+    """
+    import multiprocessing
+    import shutil
+    import tempfile
+
+    from autograder import dask_grading, grade, release
+
+    module = "01_gradient_descent"
+    rows = [f"| SQLite gradebook, writers at once ({repeat} merges each) | 'database is locked' | slowest writer | load average |",
+            "|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "class" / "ada").mkdir(parents=True)
+        shutil.copy(release.source_notebook(module), tmp / "class" / "ada" / f"{module}.ipynb")
+        graded = tmp / "graded"
+        grade.grade(module, tmp / "class", work=graded, jobs=1)
+        copy = graded / grade.COPIES / "ada" / module / f"{module}.ipynb"
+        result = dask_grading.grade_in_task(dask_grading.Task(
+            module, "ada", {copy.name: copy.read_bytes()}, dask_grading._snapshot(graded / "gradebook.db"), grade.Limits(),
+            (), tuple(map(str, grade.hidden_from_students(graded, tmp / "class")))))
+        for writers in (1, 2, 4, 8, 16, 32, 64):
+            work = tmp / f"writers{writers}"
+            work.mkdir()
+            shutil.copy(graded / "gradebook.db", work / "gradebook.db")
+            students = [f"s{n}" for n in range(writers)]
+            grade._register_students(work, students)
+            barrier, queue = multiprocessing.Barrier(writers), multiprocessing.Queue()
+            processes = [multiprocessing.Process(target=_merge_as, args=(work, result, who, barrier, queue, repeat))
+                         for who in students]
+            for process in processes:
+                process.start()
+            done = [queue.get() for _ in processes]
+            for process in processes:
+                process.join()
+            rows.append(f"| {writers} | {sum(n for n, _ in done)} of {writers * repeat} | {max(t for _, t in done):.1f} s "
+                        f"| {os.getloadavg()[0]:.1f} |")
+    return rows
+
+
 def referee_costs() -> list[str]:
     """What judging the test cells outside the learner's kernel costs, per solution notebook.
 
@@ -340,6 +400,9 @@ def machine() -> str:
 def main() -> None:
     if sys.argv[1:] == ["dask"]:  # grading on a local Dask cluster, one worker against two, printed only
         print("\n".join([f"Machine: {machine()}.", "", *dask_grading_times()]))
+        return
+    if sys.argv[1:] == ["sqlite"]:  # the SQLite gradebook under concurrent writers, printed only
+        print("\n".join([f"Machine: {machine()}.", "", *gradebook_writers()]))
         return
     if sys.argv[1:] == ["grading"]:  # just the grading figures, printed (RESULTS.md is left as it is)
         print("\n".join([f"Machine: {machine()}.", "", *grading_times(), "", *referee_costs()]))
