@@ -151,17 +151,18 @@ def grade_in_task(task: Task) -> TaskResult:
                           _files(graded) if graded.is_dir() else {}, _files(feedback) if feedback.is_dir() else {}, worker)
 
 
-def merge(work: Path, result: TaskResult) -> None:
+def merge(work: Path, result: TaskResult, gradebook_url: str | None = None) -> None:
     """Put one task's grades into the instructor's gradebook in one transaction, then its folders in place.
 
     Either every grade, comment, timestamp and late penalty of the submission is written, or (on any
     error) none is. The graded notebook and feedback page replace the old ones only after that.
+    ``gradebook_url``: another gradebook than ``work``'s SQLite file (any SQLAlchemy URL nbgrader accepts).
     """
     from nbgrader.api import Comment, Grade, Gradebook, MissingEntry, SubmittedAssignment, SubmittedNotebook
 
     student, assignment = result.outcome.student, result.outcome.assignment
     if result.grades is not None:
-        with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+        with Gradebook(gradebook_url or f"sqlite:///{work / 'gradebook.db'}") as gradebook:
             session = gradebook.db
             try:
                 try:
