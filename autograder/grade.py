@@ -20,7 +20,8 @@ ignores interrupts) never stops the others; each gets a wall-clock limit. Re-run
 notebook is graded again from the submission, and the same submission gets the same score;
 ``--student`` grades one student again and keeps everyone else's grades. Feedback leaves out hidden
 tests (nbgrader_config.py). Afterwards: the class's mistakes (report.py), LMS import files (lms.py)
-and late penalties (late.py, ``--due``/``--late-policy``).
+and late penalties (late.py, ``--due``/``--late-policy``). ``--scheduler ADDRESS`` (or ``--scheduler-file``)
+grades each notebook as a task on an existing Dask cluster instead of here (dask_grading.py).
 """
 from __future__ import annotations
 
