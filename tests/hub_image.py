@@ -7,8 +7,8 @@ The user-creation step is left out (the hub test creates real accounts). `--no-c
 so pip may use its cache: the image wants no cache left behind, the test wants the wheels it has.
 
 The result is kept in /tmp/optcourse-hub-image/ (outside the repository, whose folder other accounts may
-not be able to enter) under a hash of the Dockerfile and the files it copies, so a second run reuses
-it; a fresh machine builds it fresh.
+not be able to enter) under a hash of the Dockerfile and the files it copies (but README.md), so a second
+run reuses it; a fresh machine builds it fresh.
 """
 from __future__ import annotations
 
@@ -80,6 +80,8 @@ def _copied_sources(steps: list[Instruction]) -> list[Path]:
 def _fingerprint(steps: list[Instruction]) -> str:
     digest = hashlib.sha256(DOCKERFILE.read_bytes())
     for source in _copied_sources(steps):
+        if source.name == "README.md":  # copied only because pyproject.toml names it: its text changes nothing installed
+            continue
         files = sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if source.is_dir() else [source]
         for path in files:
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
