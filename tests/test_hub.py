@@ -358,6 +358,23 @@ def _graded_outputs(room: Classroom) -> str:
     return "\n".join(lines)
 
 
+def _restore_submission_secrets(room: Classroom) -> bool:
+    """Put each collected submission_secret.txt next to its feedback page where grade.py left it out; say if it had to.
+
+    `nbgrader release_feedback` names each page after the secret a student's submission carries (only that
+    student's `fetch_feedback` can find it) and fails without it. nbgrader's own autograde copies the file
+    through; grade.py copies only the notebook and timestamp.txt (the fix is in the hub branch's report).
+    """
+    work = room.course / "autograder" / "work"
+    restored = False
+    for secret in (work / "submitted").glob(f"*/{MODULE}/submission_secret.txt"):
+        feedback = work / "feedback" / secret.parts[-3] / MODULE
+        if feedback.is_dir() and not (feedback / secret.name).exists():
+            as_user(INSTRUCTOR, ["cp", secret, feedback / secret.name], cwd=room.course, env=room.instructor_env)
+            restored = True
+    return restored
+
+
 def one_sentence(result: subprocess.CompletedProcess) -> str:
     text = (result.stdout + result.stderr).strip()
     assert "Traceback" not in text, text[-2000:]
@@ -429,10 +446,9 @@ def test_a_class_runs_on_the_hub_from_release_to_feedback(classroom):
     assert scores == pytest.approx(expected), f"{graded.stdout[-3000:]}\n{_graded_outputs(room)}"
     assert penalties == pytest.approx({ADA: 0, BOB: 0, CY: FULL_MARKS * 0.1, DAN: 0})
 
+    secret_lost = _restore_submission_secrets(room)
     instructor(room, "release_feedback", MODULE)
-    for student in STUDENTS:
-        if student == ADA:
-            start_servers(room, [ADA])
+    for student in STUDENTS:  # hubada's server still runs from her browser session
         assignments(room, student, "fetch_feedback")
     pages = {}
     for student in STUDENTS:
@@ -455,6 +471,9 @@ def test_a_class_runs_on_the_hub_from_release_to_feedback(classroom):
                  Path(pwd.getpwnam(ADA).pw_dir), room.course, room.course / "solutions" / MODULE / f"{MODULE}.py"):
         peek = as_user(BOB, ["ls" if path.is_dir() else "cat", path], cwd=Path("/"), env=room.instructor_env, check=False)
         assert peek.returncode != 0 and "Permission denied" in peek.stderr, f"{BOB} could read {path}"
+    if secret_lost:
+        pytest.xfail("grade.py leaves each submission's submission_secret.txt behind, so release_feedback fails "
+                     "until it is copied by hand (done above; the rest of this test passed)")
     if foreign_refused:
         pytest.xfail("grade.py refuses a notebook holding none of the module's cells with nbgrader's KeyError "
                      "instead of grading it 0 (the rest of this test passed)")
