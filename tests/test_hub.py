@@ -3,8 +3,9 @@
 The test is root (as CI is): it creates an instructor and four students as Unix accounts, builds the
 students' environment from hub/Dockerfile (tests/hub_image.py), and starts JupyterHub with
 hub/jupyterhub_config.py (LocalProcessSpawner: each user's JupyterLab runs as that account) behind
-configurable-http-proxy on 127.0.0.1. Only the login (a shared password instead of PAM), the addresses,
-the hub's own state and a service token for the test are overridden.
+configurable-http-proxy on 127.0.0.1. Only the login (JupyterHub's shared password instead of PAM; its
+DummyAuthenticator password is deprecated), the addresses, the hub's own state, a service token for the
+test, the single-user command (the image's) and JupyterLab's app object shown to the browser are overridden.
 
 * The instructor works as in a hub terminal, as their own account, with the image's Python, in a copy
   of the course in their home (mode 0700): `nbgrader release_assignment`, `collect`, `autograder/grade.py`
