@@ -47,11 +47,18 @@ env: $(STAMP)
 
 # The browser test needs Debian's Chromium, the grading sandbox needs bubblewrap. As root they are
 # installed; otherwise the command to run is printed and the tests that need them say so.
+# The hub test (tests/test_hub.py) needs JupyterHub's proxy, configurable-http-proxy, from npm.
+CHP_VERSION := 5.3.0
 system-deps:
 	@if command -v chromium >/dev/null && command -v bwrap >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium bubblewrap >/dev/null; \
 	else echo "Browser and sandbox tests need: sudo apt-get install chromium bubblewrap"; fi
+	@if command -v configurable-http-proxy >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }; \
+		npm install --global --silent configurable-http-proxy@$(CHP_VERSION); \
+	else echo "The hub test needs: sudo npm install --global configurable-http-proxy@$(CHP_VERSION)"; fi
 
 lab: $(STAMP)
 	$(LEARNER_MODE) $(BIN)/jupyter lab --ServerApp.root_dir=course $(ROOT_FLAG) $(LAB_ARGS)
