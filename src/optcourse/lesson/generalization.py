@@ -10,8 +10,12 @@ The design, so that the comparison can answer its question:
   to train on and 200 to choose settings on (validation); the 200-row test set is only reported.
   Features are min-max scaled with the 600 training rows alone.
 * **Each optimizer tuned on validation, per budget.** For every budget (epochs) and optimizer, the
-  learning rate and the schedule (constant, or cosine decay to zero over the budget) with the best
-  mean validation accuracy over the seeds are chosen; the test accuracy of those runs is reported.
+  learning rate and the way to end the run (``SCHEDULES``: constant rate, constant rate with early
+  stopping, or cosine decay to zero over the budget) with the best mean validation accuracy over
+  the seeds are chosen; the test accuracy of those runs is reported.
+* **Budgets for free where possible.** A constant-rate run to the longest budget records the
+  validation and test accuracy after every epoch, which is what a shorter constant-rate budget or
+  early stopping would give; cosine runs depend on their budget and are run for each.
 * **Several seeds.** Each seed sets the initial weights and the shuffling; results are given as a
   mean ± standard error over seeds, beside the test set's own binomial error.
 """
