@@ -102,3 +102,9 @@ screenshots: $(STAMP) system-deps
 
 clean-env:
 	rm -rf $(VENV)
+
+# Module 7's generalization experiment is too long for the notebook: it is recorded in the package
+# (src/optcourse/lesson/generalization_record.json) and regenerated here (a few minutes on 2 cores).
+.PHONY: generalization-record
+generalization-record: $(STAMP)
+	$(BIN)/python -m optcourse.lesson.generalization

@@ -1,7 +1,7 @@
 """Prose claims: every number or comparison a module's text states about a run, checked against the run.
 
-Each module of Modules 1–6 has a claims table, ``solutions/NN_topic/claims.py`` (not part of the
-release: the build copies a module's other files but never ``.py`` ones). It holds
+Each module has a claims table, ``solutions/NN_topic/claims.py`` (not part of the release: the
+build copies a module's other files but never ``.py`` ones). It holds
 
 * ``CLAIMS``: ``claim(prose, *expressions)`` entries. ``prose`` is a passage of the module's markdown
   exactly as written, with every number it claims in double brackets: ``"fastest at [[0.25]]"``.
@@ -11,6 +11,10 @@ release: the build copies a module's other files but never ``.py`` ones). It hol
   comparison: its one expression must be true (``"AdaGrad ends lower"`` → ``"ada_loss < sgd_loss"``).
 * ``GIVEN``: passages whose numbers are settings or facts, not results of a run (problem sizes
   named in the text, list numbering that is not ``1.``-style, …).
+
+A claim about a *recorded* experiment (Module 7's, read from a JSON file in the package) is an
+expression like any other: it is evaluated on the record the notebook loaded, so editing a number
+in the record breaks the claim (``evaluate`` runs such expressions outside a kernel, for tests).
 
 A number in the prose that is neither in a claim, nor in a ``GIVEN`` passage, nor typed into one of
 the module's code cells (then it is a setting the reader can see), nor a Keras default from
@@ -169,6 +173,18 @@ def missing_passages(module: str, nb=None, table: Table | None = None) -> list[s
         if len(c.expressions) != wanted:
             problems.append(f"{module}: claim “{c.text}” states {len(c.numbers)} number(s) but has {len(c.expressions)} expression(s)")
     return problems
+
+
+def evaluate(claims: list[Claim], namespace: dict) -> list:
+    """Every claim's expressions evaluated in ``namespace`` (as ``evaluation_source`` does in the kernel)."""
+    values = []
+    for expression in (e for c in claims for e in c.expressions):
+        try:
+            value = eval(expression, dict(namespace))
+            values.append(bool(value) if type(value).__name__ in ("bool", "bool_") else float(value))
+        except Exception as error:  # noqa: BLE001 -- any failure is reported as the claim's value, as in the kernel
+            values.append(f"error: {type(error).__name__}: {error}")
+    return values
 
 
 def evaluation_source(claims: list[Claim]) -> str:

@@ -1,6 +1,8 @@
 """The claims mechanism (tests/claims.py): prose numbers about runs are checked against the runs."""
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -8,7 +10,7 @@ from nbclient import NotebookClient
 import claims
 from autograder import release
 
-PROSE_MODULES = [m for m in release.modules() if m[:2] in {"01", "02", "03", "04", "05", "06"}]
+PROSE_MODULES = [m for m in release.modules() if m[:2] in {"01", "02", "03", "04", "05", "06", "07"}]
 
 
 @pytest.mark.parametrize("module", PROSE_MODULES)
@@ -65,3 +67,36 @@ def test_an_edited_printed_number_fails_against_the_executed_notebook():
     problems = run(honest.replace("6 * 7", "6 * 8"))
     assert problems == ["“the run ends at 42 after 3.5 seconds”: the prose says 42, the run gives result = 48"]
     assert "could not be evaluated (error: NameError" in run("result = 42")[0]
+
+
+def _recorded_claims_namespace(record):
+    import numpy as np
+
+    from optcourse.lesson import datasets, generalization
+    return {"np": np, "generalization": generalization, "record": record, "verdicts": generalization.summary(record),
+            "data": datasets.classification_data()}
+
+
+def test_module_7_claims_on_the_recorded_experiment_fail_when_a_recorded_number_is_edited():
+    """The record is data the prose is drawn from: changing one test accuracy in it must break a claim."""
+    import copy
+
+    from optcourse.lesson import generalization
+
+    record = generalization.load_record()
+    table = claims.load("07_tradeoffs")
+    recorded = [c for c in table.claims if any(re.search(r"\b(verdicts|record)\b", e) for e in c.expressions)]
+    assert len(recorded) >= 5, "Module 7's prose should draw its generalization verdict from the record"
+    assert claims.verify(recorded, claims.evaluate(recorded, _recorded_claims_namespace(record))) == []
+
+    edited = copy.deepcopy(record)
+    choice = generalization.chosen(record, "SGD + momentum", 320)
+    for run in edited["runs"]:   # seed 0 of the setting validation chose for SGD + momentum at 320 epochs: 0.1 lower
+        if (run["optimizer"], run["learning_rate"], run["seed"]) == ("SGD + momentum", choice["learning_rate"], 0) \
+                and run["schedule"] == "constant" and choice["schedule"] != "cosine":
+            run["per_epoch"]["test_accuracy"] = [a - 0.1 for a in run["per_epoch"]["test_accuracy"]]
+        elif (run["optimizer"], run["learning_rate"], run["seed"], run["epochs"]) == ("SGD + momentum", choice["learning_rate"], 0, 320) \
+                and run["schedule"] == choice["schedule"] == "cosine":
+            run["test_accuracy"] -= 0.1
+    problems = claims.verify(recorded, claims.evaluate(recorded, _recorded_claims_namespace(edited)))
+    assert any("0.834" in problem for problem in problems), problems

@@ -272,9 +272,10 @@ for name, losses in race_losses.items():
 # 90 steps just to arrive — raise $\eta$ to 0.3 and it arrives at step 37. RMSprop, with no bias correction,
 # starts with steps up to $\eta/\sqrt{1-\rho} \approx 32\,\eta$ at $\rho = 0.999$: wild early steps
 # that happen to help on this smooth bowl and can wreck a real network's first updates. Momentum
-# builds up speed along the flat direction. Adam's combination pays off when gradients are noisy
-# (mini-batches) and badly scaled at once — the usual case for neural networks, measured in
-# Module 7. No optimizer wins everywhere.
+# builds up speed along the flat direction. Whether Adam's combination pays off when gradients are
+# noisy is measured in Module 7: with a constant learning rate it does not (near the minimum its
+# normalised steps keep their size while the gradients shrink to noise); a decaying rate settles
+# it. No optimizer wins everywhere.
 #
 # ### Relations
 #
