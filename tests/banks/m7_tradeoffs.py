@@ -3,7 +3,7 @@ import copy
 
 import numpy as np
 
-from . import Bank
+from . import TBD, Bank
 from .bad_input import printing_to_stderr, raising
 
 
@@ -196,4 +196,242 @@ FRESH_OPTIMIZER = Bank("fresh_optimizer", right={
     "built and stepped copy": (lambda optimizer: (lambda new: (new.build(optimizer._trainable_variables), new.iterations.assign(1), new)[2])(fresh(optimizer)), '`fresh_optimizer` returned an optimizer that has already taken steps; it should start from scratch.'),
 })
 
-BANKS = [OPTIMIZER_STATE_SIZE, FRESH_OPTIMIZER]
+
+
+# ---------------------------------------------------------------- fit_with_rule: the training loop
+def _tf():
+    import tensorflow as tf
+
+    return tf
+
+
+def _mean_crossentropy(model, X, y):
+    tf = _tf()
+    return tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y, model(X, training=True)))
+
+
+def fit(model, X, y, batches, init, step, **hyperparameters):
+    tf = _tf()
+    variables = model.trainable_variables
+    states = [init(v.numpy()) for v in variables]
+    losses = []
+    for batch in batches:
+        with tf.GradientTape() as tape:
+            loss = _mean_crossentropy(model, X[batch], y[batch])
+        grads = tape.gradient(loss, variables)
+        for i, (variable, grad) in enumerate(zip(variables, grads)):
+            new_params, states[i] = step(variable.numpy(), grad.numpy(), states[i], **hyperparameters)
+            variable.assign(new_params)
+        losses.append(float(loss))
+    return np.array(losses), states
+
+
+def fit_with_keras_loss_object(model, X, y, batches, init, step, **hyperparameters):
+    tf = _tf()
+    crossentropy = tf.keras.losses.SparseCategoricalCrossentropy()
+    states = {v.path: init(v.numpy()) for v in model.trainable_variables}
+    losses = []
+    for batch in batches:
+        with tf.GradientTape() as tape:
+            loss = crossentropy(tf.gather(y, batch), model(tf.gather(X, batch)))
+        for variable, grad in zip(model.trainable_variables, tape.gradient(loss, model.trainable_variables)):
+            params, states[variable.path] = step(variable.numpy(), grad.numpy(), states[variable.path], **hyperparameters)
+            variable.assign(tf.constant(params, dtype=variable.dtype))
+        losses.append(loss)                 # tensors: they reach the grader as the numbers they hold
+    return losses, list(states.values())
+
+
+def fit_with_float64(model, X, y, batches, init, step, **hyperparameters):
+    tf = _tf()
+    states = [init(np.asarray(v.numpy(), dtype=np.float64)) for v in model.trainable_variables]
+    losses = np.zeros(len(batches))
+    for k, batch in enumerate(batches):
+        Xb, yb = tf.constant(X[batch]), tf.constant(y[batch])
+        with tf.GradientTape() as tape:
+            probabilities = model(Xb, training=True)
+            loss = -tf.reduce_mean(tf.math.log(tf.gather(probabilities, yb, batch_dims=1)))
+        grads = tape.gradient(loss, model.trainable_variables)
+        for i, variable in enumerate(model.trainable_variables):
+            params, states[i] = step(variable.numpy().astype(np.float64), grads[i].numpy().astype(np.float64), states[i], **hyperparameters)
+            variable.assign(params.astype(np.float32))
+        losses[k] = loss.numpy()
+    return losses, states
+
+
+def fit_with_apply_style(model, X, y, batches, init, step, **hyperparameters):
+    tf = _tf()
+    pairs = [(variable, init(variable.numpy())) for variable in model.trainable_variables]
+    losses = []
+    for batch in batches:
+        with tf.GradientTape() as tape:
+            loss = tf.keras.losses.sparse_categorical_crossentropy(y[batch], model(X[batch]))
+            loss = tf.reduce_mean(loss)
+        grads = tape.gradient(loss, [variable for variable, _ in pairs])
+        stepped = [(variable, step(variable.numpy(), grad.numpy(), state, **hyperparameters)) for (variable, state), grad in zip(pairs, grads)]
+        for variable, (new_params, _) in stepped:
+            variable.assign(new_params)
+        pairs = [(variable, state) for variable, (_, state) in stepped]
+        losses.append(loss.numpy())
+    return np.array(losses), [state for _, state in pairs]
+
+
+def fit_with_tuple_states(model, X, y, batches, init, step, **hyperparameters):
+    tf = _tf()
+    variables = model.trainable_variables
+    states = tuple(init(v.numpy()) for v in variables)
+    losses = []
+    for batch in batches:
+        with tf.GradientTape() as tape:
+            loss = _mean_crossentropy(model, X[batch], y[batch])
+        losses.append(loss.numpy().item())
+        results = [step(v.numpy(), g.numpy(), s, **hyperparameters) for v, g, s in zip(variables, tape.gradient(loss, variables), states)]
+        for variable, (new_params, _) in zip(variables, results):
+            variable.assign(new_params)
+        states = tuple(state for _, state in results)
+    return losses, states
+
+
+class _Counting:
+    """A loop that also counts its steps (as a learner might, for a progress message)."""
+
+    def __init__(self):
+        self.steps = 0
+
+    def reset(self):
+        self.steps = 0
+
+    def __call__(self, model, X, y, batches, init, step, **hyperparameters):
+        losses, states = fit(model, X, y, batches, init, step, **hyperparameters)
+        self.steps += len(batches)
+        return losses, states
+
+
+# The wrong loops: each one mistake away from `fit`.
+def _loop(mistake):
+    def loop(model, X, y, batches, init, step, **hyperparameters):
+        tf = _tf()
+        variables = model.trainable_variables
+        states = [init(v.numpy()) for v in variables]
+        shared = init(variables[0].numpy())
+        losses = []
+        schedule = list(batches)
+        if mistake == "skips the last batch":
+            schedule = schedule[:-1]
+        if mistake == "two epochs":
+            schedule = schedule * 2
+        if mistake == "first batch every time":
+            schedule = [schedule[0]] * len(schedule)
+        if mistake == "reversed batches":
+            schedule = schedule[::-1]
+        if mistake == "shuffles the batches":
+            schedule = [schedule[k] for k in np.random.default_rng(0).permutation(len(schedule))]
+        for batch in schedule:
+            rows = np.arange(len(y)) if mistake == "all the data" else batch
+            with tf.GradientTape() as tape:
+                loss = _mean_crossentropy(model, X[rows], y[rows])
+                if mistake == "summed loss":
+                    loss = loss * len(rows)
+            grads = tape.gradient(loss, variables)
+            for i, (variable, grad) in enumerate(zip(variables, grads)):
+                g = grad.numpy()
+                if mistake == "uphill":
+                    g = -g
+                if mistake == "kernels only" and len(variable.shape) == 1:
+                    continue
+                if mistake == "never calls step":
+                    continue
+                if mistake == "one state for all":
+                    new_params, shared = step(variable.numpy(), g, shared, **hyperparameters)
+                elif mistake == "state not fed back":
+                    new_params, _ = step(variable.numpy(), g, init(variable.numpy()), **hyperparameters)
+                    states[i] = _
+                elif mistake == "no hyperparameters":
+                    new_params, states[i] = step(variable.numpy(), g, states[i])
+                elif mistake == "own learning rate":
+                    new_params, states[i] = step(variable.numpy(), g, states[i], **{**hyperparameters, "learning_rate": 0.001})
+                elif mistake == "two steps per batch":
+                    new_params, states[i] = step(variable.numpy(), g, states[i], **hyperparameters)
+                    new_params, states[i] = step(new_params, g, states[i], **hyperparameters)
+                else:
+                    new_params, states[i] = step(variable.numpy(), g, states[i], **hyperparameters)
+                if mistake != "never assigns":
+                    variable.assign(new_params)
+            if mistake == "loss after the step":
+                loss = _mean_crossentropy(model, X[rows], y[rows])
+            losses.append(float(loss))
+        if mistake == "running mean":  # what Keras's progress bar shows
+            sizes = np.array([len(b) for b in schedule], dtype=float)
+            losses = np.cumsum(np.array(losses) * sizes) / np.cumsum(sizes)
+        if mistake == "initial states returned":
+            return np.array(losses), [init(v.numpy()) for v in variables]
+        if mistake == "one state returned":
+            return np.array(losses), [states[-1]]
+        if mistake == "nan":
+            return np.array(losses) * np.nan, states
+        return np.array(losses), states
+    return loop
+
+
+def _loss_not_recorded(model, X, y, batches, init, step, **hyperparameters):
+    _, states = fit(model, X, y, batches, init, step, **hyperparameters)
+    return None, states
+
+
+def _weights_blow_up(model, X, y, batches, init, step, **hyperparameters):
+    losses, states = fit(model, X, y, batches, init, step, **hyperparameters)
+    for variable in model.trainable_variables:
+        variable.assign(variable * np.inf)
+    return losses, states
+
+
+def _changes_the_batches(model, X, y, batches, init, step, **hyperparameters):
+    result = fit(model, X, y, batches, init, step, **hyperparameters)
+    batches.pop()
+    return result
+
+
+_SGD = "the SGD (learning_rate=0.5) rule, 20 examples in batches of 8"
+_MOMENTUM = "the SGD with momentum (learning_rate=0.3, momentum=0.9) rule, 20 examples in batches of 8"
+_ADAM = "the Adam (learning_rate=0.05, beta_1=0.8, beta_2=0.99) rule, 20 examples in batches of 8"
+
+FIT_WITH_RULE = Bank("fit_with_rule", right={
+    "a list of states": fit,
+    "a Keras loss object, states by variable path": fit_with_keras_loss_object,
+    "float64 arrays, cross-entropy written out": fit_with_float64,
+    "rebuilding pairs of variable and state": fit_with_apply_style,
+    "a tuple of states": fit_with_tuple_states,
+    "counting its steps": _Counting(),
+    "prints to stderr": printing_to_stderr(fit),
+}, wrong={
+    "never calls step": (_loop("never calls step"), TBD),
+    "never assigns the new parameters": (_loop("never assigns"), TBD),
+    "state not fed back": (_loop("state not fed back"), TBD),
+    "uphill": (_loop("uphill"), TBD),
+    "skips the last batch": (_loop("skips the last batch"), TBD),
+    "two epochs": (_loop("two epochs"), TBD),
+    "one state for all variables": (_loop("one state for all"), TBD),
+    "loss after the step": (_loop("loss after the step"), TBD),
+    "running mean": (_loop("running mean"), TBD),
+    "all the data": (_loop("all the data"), TBD),
+    "first batch every time": (_loop("first batch every time"), TBD),
+    "reversed batches": (_loop("reversed batches"), TBD),
+    "shuffles the batches": (_loop("shuffles the batches"), TBD),
+    "summed loss": (_loop("summed loss"), TBD),
+    "kernels only": (_loop("kernels only"), TBD),
+    "no hyperparameters": (_loop("no hyperparameters"), TBD),
+    "its own learning rate": (_loop("own learning rate"), TBD),
+    "two steps per batch": (_loop("two steps per batch"), TBD),
+    "initial states returned": (_loop("initial states returned"), TBD),
+    "one state returned": (_loop("one state returned"), TBD),
+    "NaN losses": (_loop("nan"), TBD),
+    "weights blow up": (_weights_blow_up, TBD),
+    "returns nothing": (lambda model, X, y, batches, init, step, **h: (fit(model, X, y, batches, init, step, **h), None)[1], TBD),
+    "returns the losses only": (lambda model, X, y, batches, init, step, **h: fit(model, X, y, batches, init, step, **h)[0], TBD),
+    "losses not recorded": (_loss_not_recorded, TBD),
+    "changes the batches": (_changes_the_batches, TBD),
+    "raises": (raising(RuntimeError("the tape is already used"))(fit), TBD),
+    "not written yet": (lambda *args, **kwargs: (_ for _ in ()).throw(NotImplementedError()), TBD),
+    "not a function": ("fit", TBD),
+})
+
+BANKS = [OPTIMIZER_STATE_SIZE, FRESH_OPTIMIZER, FIT_WITH_RULE]
