@@ -224,6 +224,155 @@ ax.set(xlabel="step", ylabel="batch cross-entropy", title=f"The Module 7 network
 ax.legend(fontsize=8)
 plt.show()
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "range_callback_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 2 — the learning-rate range test as a Keras callback (3 points)
+#
+# In Module 6 you ran a range test on a bowl with your own loop. With `model.fit` the place for it is
+# a **callback**: an object whose methods Keras calls around every batch. Write a subclass of
+# `tf.keras.callbacks.Callback` that
+#
+# * in `on_train_batch_begin(self, batch, logs=None)` sets the rate of batch $k$ (`batch` counts from
+#   0), growing geometrically from `min_lr` to `max_lr`,
+#   $\eta_k = \eta_{\min} \, (\eta_{\max} / \eta_{\min})^{k / (N - 1)}$ with $N$ = `num_steps`, with
+#   `self.model.optimizer.learning_rate = rate`, and records it;
+# * in `on_train_batch_end(self, batch, logs=None)` records `logs["loss"]` and sets
+#   `self.model.stop_training = True` once that loss is not finite or above `RANGE_TEST_BLOW_UP` (from
+#   `optcourse.constants`, as in Module 6) times the lowest loss recorded so far, that one included.
+#
+# Then write `keras_range_test(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size)`:
+# compile `model` with `optimizer` and `"sparse_categorical_crossentropy"`, fit it for one epoch on `X`
+# and `y` in order (`shuffle=False`, the `batch_size` given; `X` holds `num_steps` batches) with your
+# callback, and return `(rates, losses)` as it recorded them.
+#
+# One Keras detail: `logs["loss"]` is not the batch's own loss but the mean over the epoch's batches
+# so far (the number in the progress bar). The curve is smoothed, like the smoothed loss fast.ai's
+# range test plots, and a blow-up shows a little later than in the batch losses. The check runs your
+# function on a small network and compares what it recorded with the course's callback, within the
+# model tolerance.
+
+# %% nbgrader={"grade": false, "grade_id": "keras_range_test", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from optcourse.constants import RANGE_TEST_BLOW_UP
+
+
+class LearningRateRangeTest(tf.keras.callbacks.Callback):
+    """Grows the learning rate geometrically batch by batch; records rates and losses; stops at a blow-up."""
+
+    def __init__(self, min_lr, max_lr, num_steps):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.min_lr, self.max_lr, self.num_steps = min_lr, max_lr, num_steps
+        self.rates, self.losses = [], []
+        ### END SOLUTION
+
+    def on_train_batch_begin(self, batch, logs=None):
+        ### BEGIN SOLUTION
+        rate = self.min_lr * (self.max_lr / self.min_lr) ** (batch / (self.num_steps - 1))
+        self.model.optimizer.learning_rate = rate
+        self.rates.append(rate)
+        ### END SOLUTION
+
+    def on_train_batch_end(self, batch, logs=None):
+        ### BEGIN SOLUTION
+        loss = float(logs["loss"])
+        self.losses.append(loss)
+        if not np.isfinite(loss) or loss > RANGE_TEST_BLOW_UP * min(self.losses):
+            self.model.stop_training = True
+        ### END SOLUTION
+
+
+def keras_range_test(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size):
+    """Fit `model` for one epoch with the range-test callback; return the (rates, losses) it recorded."""
+    ### BEGIN SOLUTION
+    test = LearningRateRangeTest(min_lr, max_lr, num_steps)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[test])
+    return np.array(test.rates), np.array(test.losses)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "keras_range_test_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+"""Check keras_range_test: the rates and losses its callback records under model.fit, with SGD and with Adam."""
+checks.keras_range_test(keras_range_test)
+### BEGIN HIDDEN TESTS
+checks.keras_range_test(keras_range_test, seed=5, cases=(("RMSprop", 1e-4, 30.0, 15, 16),))
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "range_on_network_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### The range test on this network
+#
+# Your callback on the Module 7 network, for Adam and for SGD with momentum: one pass over the
+# training rows in batches of 32, the rate growing from `min_lr` to `max_lr` below. Where the curve
+# still falls steeply is a good region for a constant rate; just before it turns up is the most a
+# schedule should start from. (If your callback did not pass its check, the course's stands in, and
+# the title says so.)
+
+# %% tags=["skip-when-grading"]
+try:
+    checks.keras_range_test(keras_range_test)
+    range_test, range_label = keras_range_test, "your callback"
+except AssertionError as problem:
+    from optcourse.grading.training_checks import course_range_test
+    range_test, range_label = course_range_test, "the course's callback (standing in for yours)"
+    print(f"Using the course's range-test callback: {problem}")
+
+fig, ax = plt.subplots(figsize=(7, 3.3))
+for label, make, low, high, color in [("Adam", tf.keras.optimizers.Adam, 1e-4, 10.0, "#E69F00"),
+                                      ("SGD + momentum", lambda: tf.keras.optimizers.SGD(momentum=0.9), 1e-3, 100.0, "#0072B2")]:
+    rates, losses = range_test(keras_bridge.small_classifier(10, 3, seed=0), make(), data.X_train, data.y_train,
+                               min_lr=low, max_lr=high, num_steps=len(data.y_train) // 32, batch_size=32)
+    ax.plot(rates, losses, color=color, label=label)
+ax.set(xscale="log", xlabel="learning rate (growing batch by batch)", ylabel="loss (Keras's running mean)",
+       title=f"Range test on the Module 7 network: {range_label}")
+ax.legend()
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "budget_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 3 — your choice under a budget (2 points)
+#
+# Now choose, as you would on a real project: an optimizer, a learning rate and a schedule that
+# train this network to a **validation accuracy target** within a fixed number of **steps**. The
+# task is printed below (`keras_bridge.BUDGET`). The validation rows are the last rows of the
+# training set, held out from training; the test set stays untouched, since an accuracy measured on
+# the rows you tuned on is an optimistic guess.
+#
+# Write `my_choice` as a dict with three keys:
+#
+# * `"optimizer"`: `"sgd"`, `"momentum"` (SGD with momentum 0.9), `"adagrad"`, `"rmsprop"` or `"adam"`
+#   (Keras's defaults for everything but the learning rate);
+# * `"learning_rate"`: a number above 0 and at most 10;
+# * `"schedule"`: `"constant"`, `"cosine"` (cosine decay to zero at the last step) or `"exponential"`
+#   (down to a tenth of the rate at the last step).
+#
+# `keras_bridge.budget_run(choice, seed=…)` trains exactly as the grader does and returns the
+# validation accuracy: try a few choices; your range test tells you where to look. The grader trains
+# your choice from the weights of seed 0 **and from other starting weights**, and it must reach the
+# target every time: prefer a choice with a margin to one that just scrapes past on seed 0.
+
+# %%
+print(f"The task: {keras_bridge.BUDGET.steps} steps of {keras_bridge.BUDGET.batch_size} examples, training on the first "
+      f"{keras_bridge.BUDGET.train_rows} rows of the training set and validating on the other "
+      f"{len(data.y_train) - keras_bridge.BUDGET.train_rows}; target validation accuracy {keras_bridge.BUDGET.target:.2f}.")
+defaults = keras_bridge.budget_run({"optimizer": "sgd", "learning_rate": 0.01, "schedule": "constant"})
+print(f"Keras's default SGD for comparison: validation accuracy {defaults.validation_accuracy:.3f}.")
+
+# %% nbgrader={"grade": false, "grade_id": "my_choice", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your choice, e.g. my_choice = {"optimizer": "sgd", "learning_rate": 0.01, "schedule": "constant"}
+### BEGIN SOLUTION
+my_choice = {"optimizer": "momentum", "learning_rate": 0.1, "schedule": "cosine"}
+### END SOLUTION
+
+# %% tags=["skip-when-grading"]
+for seed in (0, 1):
+    print(f"my_choice from the weights of seed {seed}: validation accuracy "
+          f"{keras_bridge.budget_run(my_choice, seed=seed).validation_accuracy:.3f}")
+
+# %% nbgrader={"grade": true, "grade_id": "my_choice_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check my_choice: trained by the grader within the step budget, it reaches the target validation accuracy."""
+checks.budget_choice(my_choice)
+### BEGIN HIDDEN TESTS
+checks.budget_choice(my_choice, seeds=(3,))
+### END HIDDEN TESTS
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "generalization_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. Generalization: tuned SGD + momentum against Adam, several seeds
 #
@@ -285,7 +434,7 @@ widgets.recorded_runs_explorer(recorded, panels={"training loss": (0.4, 2.0), "t
 #
 # ## 6. Memory: counting optimizer state
 #
-# ## Exercise 1 — optimizer state size (2 points)
+# ## Exercise 4 — optimizer state size (2 points)
 #
 # Write `optimizer_state_size(optimizer)` for a **built** Keras optimizer: the total number of
 # numbers in `optimizer.variables`, **leaving out** the step counter and the learning rate (their
@@ -337,7 +486,7 @@ print("Keras 3 optimizer has reset_state:", hasattr(optimizer, "reset_state"), "
 # instead of 0.1. The right way is a **new optimizer instance** with the same configuration, then
 # `model.compile(...)` again (the model's weights are kept).
 #
-# ## Exercise 2 — a fresh optimizer (2 points)
+# ## Exercise 5 — a fresh optimizer (2 points)
 #
 # Write `fresh_optimizer(optimizer)`: a **new** optimizer of the same class with the same
 # hyperparameters and no state. (`optimizer.get_config()` gives the hyperparameters;

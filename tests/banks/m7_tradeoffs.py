@@ -1,5 +1,6 @@
 """Module 7: counting an optimizer's state, and a fresh optimizer with the same hyperparameters."""
 import copy
+import math
 
 import numpy as np
 
@@ -200,9 +201,9 @@ FRESH_OPTIMIZER = Bank("fresh_optimizer", right={
 
 # ---------------------------------------------------------------- fit_with_rule: the training loop
 def _tf():
-    import tensorflow as tf
+    from optcourse.lesson.keras_bridge import import_tensorflow
 
-    return tf
+    return import_tensorflow()
 
 
 def _mean_crossentropy(model, X, y):
@@ -434,4 +435,225 @@ FIT_WITH_RULE = Bank("fit_with_rule", right={
     "not a function": ("fit", TBD),
 })
 
-BANKS = [OPTIMIZER_STATE_SIZE, FRESH_OPTIMIZER, FIT_WITH_RULE]
+
+
+# ---------------------------------------------------------------- keras_range_test: a range test as a Keras callback
+def _range_test_with(callback_class, *, compile_kwargs=None, fit_kwargs=None, use_optimizer=True):
+    """A range test with the callback ``callback_class()`` makes (made when first called: TensorFlow loads late)."""
+    def keras_range_test(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size):
+        tf = _tf()
+        test = callback_class()(min_lr, max_lr, num_steps)
+        model.compile(optimizer=optimizer if use_optimizer else tf.keras.optimizers.SGD(),
+                      loss="sparse_categorical_crossentropy", **(compile_kwargs or {}))
+        model.fit(X, y, **{"batch_size": batch_size, "epochs": 1, "shuffle": False, "verbose": 0, "callbacks": [test],
+                           **(fit_kwargs or {})})
+        return np.array(test.rates), np.array(test.losses)
+    return keras_range_test
+
+
+def _callback(mistake=""):
+    tf = _tf()
+
+    class RangeTest(tf.keras.callbacks.Callback):
+        if mistake == "class lists":
+            rates, losses = [], []
+
+        def __init__(self, min_lr, max_lr, num_steps):
+            super().__init__()
+            self.min_lr, self.max_lr, self.num_steps = min_lr, max_lr, num_steps
+            if mistake != "class lists":
+                self.rates, self.losses = [], []
+
+        def _rate(self, k):
+            if mistake == "linear":
+                return self.min_lr + (self.max_lr - self.min_lr) * k / (self.num_steps - 1)
+            if mistake == "divides by num_steps":
+                return self.min_lr * (self.max_lr / self.min_lr) ** (k / self.num_steps)
+            if mistake == "starts one step in":
+                return self.min_lr * (self.max_lr / self.min_lr) ** ((k + 1) / (self.num_steps - 1))
+            if mistake == "grows from max":
+                return self.max_lr * (self.min_lr / self.max_lr) ** (k / (self.num_steps - 1))
+            return self.min_lr * (self.max_lr / self.min_lr) ** (k / (self.num_steps - 1))
+
+        def on_train_batch_begin(self, batch, logs=None):
+            rate = self._rate(batch)
+            if mistake == "rate never set":
+                pass
+            elif mistake == "rate set a batch late":
+                if batch:
+                    self.model.optimizer.learning_rate = self._rate(batch - 1)
+            elif mistake == "rate times ten":
+                self.model.optimizer.learning_rate = 10 * rate
+            else:
+                self.model.optimizer.learning_rate = rate
+            self.rates.append(rate)
+
+        def on_train_batch_end(self, batch, logs=None):
+            loss = logs["loss"]
+            if mistake == "loss squared":
+                loss = loss ** 2
+            self.losses.append(loss)
+            lowest = self.losses[0] if mistake == "against the first loss" else min(self.losses)
+            factor = {"factor 2": 2.0, "factor 10": 10.0}.get(mistake, 4.0)
+            if mistake == "never stops":
+                return
+            if mistake == "stops one step early" and (not np.isfinite(loss) or loss > factor * lowest):
+                self.losses.pop()
+                self.rates.pop()
+                self.model.stop_training = True
+                return
+            if mistake == "ignores NaN":
+                if loss > factor * lowest:
+                    self.model.stop_training = True
+                return
+            if not np.isfinite(loss) or loss > factor * lowest:
+                self.model.stop_training = True
+
+    return RangeTest
+
+
+class LearningRateRangeTest:
+    """Written out with math and a stopping flag of its own, as a learner might."""
+
+    def __new__(cls, min_lr, max_lr, num_steps):
+        tf = _tf()
+
+        class Test(tf.keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.growth = (max_lr / min_lr) ** (1 / (num_steps - 1))
+                self.rates, self.losses, self.best = [], [], math.inf
+
+            def on_train_batch_begin(self, batch, logs=None):
+                self.rates.append(min_lr * self.growth ** batch)
+                self.model.optimizer.learning_rate.assign(self.rates[-1])
+
+            def on_train_batch_end(self, batch, logs=None):
+                self.losses.append(float(logs["loss"]))
+                self.best = min(self.best, self.losses[-1])
+                self.model.stop_training = bool(math.isnan(self.losses[-1]) or self.losses[-1] > 4 * self.best)
+
+        return Test()
+
+
+def range_test_with_a_dataset(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size):
+    tf = _tf()
+    test = _callback()(min_lr, max_lr, num_steps)
+    model.compile(optimizer=optimizer, loss=tf.keras.losses.SparseCategoricalCrossentropy())
+    model.fit(tf.data.Dataset.from_tensor_slices((X, y)).batch(batch_size), epochs=1, verbose=0, callbacks=[test])
+    return test.rates, test.losses
+
+
+class _SharedLists:
+    """A callback whose lists are made in the class body: every instance appends to the same two lists."""
+
+    def __init__(self):
+        self.cls = None
+
+    def reset(self):
+        self.cls = None
+
+    def __call__(self, model, optimizer, X, y, **settings):
+        if self.cls is None:
+            self.cls = _callback("class lists")
+        return _range_test_with(lambda: self.cls)(model, optimizer, X, y, **settings)
+
+
+def _range_variant(mistake, **options):
+    return _range_test_with(lambda: _callback(mistake), **options)
+
+
+def _range_returns(change):
+    def keras_range_test(model, optimizer, X, y, **settings):
+        return change(*_range_test_with(_callback)(model, optimizer, X, y, **settings))
+    return keras_range_test
+
+
+_SGD_RANGE = "SGD, min_lr=0.01, max_lr=1000, num_steps=20, batch_size=8"
+_ADAM_RANGE = "Adam, min_lr=0.0001, max_lr=10, num_steps=20, batch_size=8"
+
+KERAS_RANGE_TEST = Bank("keras_range_test", right={
+    "a callback with lists made in __init__": _range_test_with(_callback),
+    "run eagerly": _range_test_with(_callback, compile_kwargs={"run_eagerly": True}),
+    "growth factor and assign": _range_test_with(lambda: LearningRateRangeTest),
+    "a tf.data pipeline": range_test_with_a_dataset,
+    "lists returned": _range_returns(lambda rates, losses: (list(rates), list(losses))),
+    "float32 arrays": _range_returns(lambda rates, losses: (rates.astype(np.float32), losses.astype(np.float32))),
+    "a whole epoch of steps_per_epoch": _range_test_with(_callback, fit_kwargs={"steps_per_epoch": None}),
+}, wrong={
+    "linear": (_range_variant("linear"), TBD),
+    "divides by num_steps": (_range_variant("divides by num_steps"), TBD),
+    "starts one step in": (_range_variant("starts one step in"), TBD),
+    "grows from max": (_range_variant("grows from max"), TBD),
+    "rate never set": (_range_variant("rate never set"), TBD),
+    "rate set a batch late": (_range_variant("rate set a batch late"), TBD),
+    "rate times ten": (_range_variant("rate times ten"), TBD),
+    "loss squared": (_range_variant("loss squared"), TBD),
+    "against the first loss": (_range_variant("against the first loss"), TBD),
+    "factor 2": (_range_variant("factor 2"), TBD),
+    "factor 10": (_range_variant("factor 10"), TBD),
+    "never stops": (_range_variant("never stops"), TBD),
+    "stops one step early": (_range_variant("stops one step early"), TBD),
+    "class lists": (_SharedLists(), TBD),
+    "shuffled": (_range_test_with(_callback, fit_kwargs={"shuffle": True}), TBD),
+    "two epochs": (_range_test_with(lambda: _callback("never stops"), fit_kwargs={"epochs": 2}), TBD),
+    "batch size 16": (lambda model, optimizer, X, y, **s: _range_test_with(_callback)(model, optimizer, X, y, **{**s, "batch_size": 16}), TBD),
+    "always SGD": (_range_test_with(_callback, use_optimizer=False), TBD),
+    "mean squared error": (_range_test_with(_callback, compile_kwargs={"loss": "mse"}), TBD),
+    "returns nothing": (lambda model, optimizer, X, y, **s: None, TBD),
+    "returns the losses only": (_range_returns(lambda rates, losses: losses), TBD),
+    "returns losses, rates": (_range_returns(lambda rates, losses: (losses, rates)), TBD),
+    "one loss short": (_range_returns(lambda rates, losses: (rates, losses[:-1])), TBD),
+    "NaN losses": (_range_returns(lambda rates, losses: (rates, losses * np.nan)), TBD),
+    "a 2-D result": (_range_returns(lambda rates, losses: (rates[:, None], losses[:, None])), TBD),
+    "raises": (raising(KeyError("loss"))(_range_test_with(_callback)), TBD),
+    "not written yet": (lambda *args, **kwargs: (_ for _ in ()).throw(NotImplementedError()), TBD),
+    "not a function": (None, TBD),
+})
+
+
+
+# ---------------------------------------------------------------- budget_choice: a choice under a budget
+def _choice(optimizer, learning_rate, schedule):
+    return {"optimizer": optimizer, "learning_rate": learning_rate, "schedule": schedule}
+
+
+BUDGET_CHOICE = Bank("budget_choice", right={
+    "Adam, cosine decay": _choice("adam", 0.03, "cosine"),
+    "momentum, cosine decay": _choice("momentum", 0.1, "cosine"),
+    "momentum, a larger rate": _choice("momentum", 0.3, "cosine"),
+    "capitals": _choice("Momentum", 0.1, "Cosine"),
+    "a numpy rate": _choice("momentum", np.float64(0.1), "cosine"),
+    "keys in another order": {"schedule": "cosine", "learning_rate": 0.03, "optimizer": "adam"},
+}, wrong={
+    "Keras's default SGD": (_choice("sgd", 0.01, "constant"), TBD),
+    "Keras's default Adam": (_choice("adam", 0.001, "constant"), TBD),
+    "a rate too large for momentum": (_choice("momentum", 1.0, "constant"), TBD),
+    "a rate that blows up": (_choice("sgd", 10, "constant"), TBD),
+    "AdaGrad, a small rate": (_choice("adagrad", 0.01, "constant"), TBD),
+    "RMSprop, a rate too large": (_choice("rmsprop", 0.3, "constant"), TBD),
+    "None": (None, TBD),
+    "a string": ("adam", TBD),
+    "a list": (["adam", 0.01, "cosine"], TBD),
+    "a tuple": (("adam", 0.01, "cosine"), TBD),
+    "no schedule": ({"optimizer": "adam", "learning_rate": 0.01}, TBD),
+    "no learning rate": ({"optimizer": "adam", "schedule": "cosine"}, TBD),
+    "nothing": ({}, TBD),
+    "an extra key": ({**_choice("adam", 0.01, "cosine"), "momentum": 0.9}, TBD),
+    "another name for the rate": ({"optimizer": "adam", "lr": 0.01, "schedule": "cosine"}, TBD),
+    "AdamW": (_choice("adamw", 0.01, "cosine"), TBD),
+    "SGD + momentum spelled out": (_choice("SGD + momentum", 0.1, "cosine"), TBD),
+    "an optimizer object's name": (_choice(3, 0.01, "cosine"), TBD),
+    "a zero rate": (_choice("adam", 0, "cosine"), TBD),
+    "a negative rate": (_choice("adam", -0.01, "cosine"), TBD),
+    "a NaN rate": (_choice("adam", float("nan"), "cosine"), TBD),
+    "an infinite rate": (_choice("adam", float("inf"), "cosine"), TBD),
+    "a rate as text": (_choice("adam", "0.01", "cosine"), TBD),
+    "a rate of True": (_choice("adam", True, "cosine"), TBD),
+    "a rate above 10": (_choice("sgd", 50.0, "constant"), TBD),
+    "a linear schedule": (_choice("adam", 0.01, "linear"), TBD),
+    "no schedule named": (_choice("adam", 0.01, None), TBD),
+    "a number for the schedule": (_choice("adam", 0.01, 1), TBD),
+})
+
+BANKS = [OPTIMIZER_STATE_SIZE, FRESH_OPTIMIZER, FIT_WITH_RULE, KERAS_RANGE_TEST, BUDGET_CHOICE]

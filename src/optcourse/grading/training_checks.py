@@ -16,8 +16,9 @@ import numpy as np
 from ..constants import MODEL_ATOL, MODEL_RTOL, scientific
 from ..learner_code.calling import call_learner, describe
 from ..learner_code.feedback import CheckFailed, fail
+from ..lesson.keras_bridge import BUDGET, budget_run, choice_problem
 
-__all__ = ["fit_with_rule", "budget_choice", "BUDGET", "BudgetTask", "budget_run", "choice_problem"]
+__all__ = ["fit_with_rule", "keras_range_test", "budget_choice"]
 
 
 # ---------------------------------------------------------------- the training loop (fit_with_rule)
@@ -236,7 +237,7 @@ def fit_with_rule(fn: Callable, *, seed: int = 0, num_examples: int = 20, batch_
 
 def _explain_losses(losses, expected, start, X, y, batches, rule: _Rule, case: str) -> None:
     __tracebackhide__ = True
-    after = np.array([float(l) for l in _loss_after_each_step(start, X, y, batches, rule)])
+    after = np.array([float(loss) for loss in _loss_after_each_step(start, X, y, batches, rule)])
     if _close(losses, after):
         fail(f"`fit_with_rule` records each batch's loss after its step; record it before, at the weights the step "
              f"starts from, as model.fit does ({case}).")
@@ -268,93 +269,6 @@ def _loss_after_each_step(start, X, y, batches, rule: _Rule):
 
 # ---------------------------------------------------------------- a choice under a budget (budget_choice)
 
-class BudgetTask(NamedTuple):
-    """The task of the budget exercise: what is trained, for how long, and what it must reach."""
-
-    steps: int           # optimizer steps allowed (mini-batches of batch_size)
-    batch_size: int
-    train_rows: int      # the first rows of the module's training set train; the rest are the validation set
-    target: float        # the validation accuracy to reach
-
-
-BUDGET = BudgetTask(steps=120, batch_size=32, train_rows=600, target=0.80)
-
-_OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
-_SCHEDULES = ("constant", "cosine", "exponential")
-_KEYS = ("optimizer", "learning_rate", "schedule")
-
-
-def choice_problem(choice) -> str | None:
-    """What is wrong with the form of ``choice``, in one sentence, or None when it is well formed."""
-    example = '{"optimizer": "adam", "learning_rate": 0.001, "schedule": "constant"}'
-    if not isinstance(choice, dict):
-        return f"`my_choice` is a {type(choice).__name__}; write a dict such as {example}."
-    missing = [key for key in _KEYS if key not in choice]
-    if missing:
-        return f"`my_choice` has no {', '.join(repr(k) for k in missing)}; write a dict such as {example}."
-    extra = sorted(str(key) for key in choice if key not in _KEYS)
-    if extra:
-        return f"`my_choice` has keys the task does not use ({', '.join(repr(k) for k in extra)}); keep only {', '.join(map(repr, _KEYS))}."
-    optimizer, rate, schedule = (choice[key] for key in _KEYS)
-    if not isinstance(optimizer, str) or optimizer.lower() not in _OPTIMIZERS:
-        return f"`my_choice['optimizer']` is {optimizer!r}; choose one of {', '.join(map(repr, _OPTIMIZERS))}."
-    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)) or not math.isfinite(float(rate)) \
-            or not 0 < float(rate) <= 10:
-        return f"`my_choice['learning_rate']` is {rate!r}; give a number above 0 and at most 10."
-    if not isinstance(schedule, str) or schedule.lower() not in _SCHEDULES:
-        return f"`my_choice['schedule']` is {schedule!r}; choose one of {', '.join(map(repr, _SCHEDULES))}."
-    return None
-
-
-def _keras_optimizer(choice: dict, steps: int):
-    from ..lesson.keras_bridge import import_tensorflow
-
-    keras = import_tensorflow().keras
-    rate, schedule = float(choice["learning_rate"]), choice["schedule"].lower()
-    if schedule == "cosine":
-        rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps)
-    elif schedule == "exponential":  # a tenth of the rate by the last step
-        rate = keras.optimizers.schedules.ExponentialDecay(rate, decay_steps=steps, decay_rate=0.1)
-    return {"sgd": lambda: keras.optimizers.SGD(learning_rate=rate),
-            "momentum": lambda: keras.optimizers.SGD(learning_rate=rate, momentum=0.9),
-            "adagrad": lambda: keras.optimizers.Adagrad(learning_rate=rate),
-            "rmsprop": lambda: keras.optimizers.RMSprop(learning_rate=rate),
-            "adam": lambda: keras.optimizers.Adam(learning_rate=rate)}[choice["optimizer"].lower()]()
-
-
-class BudgetResult(NamedTuple):
-    validation_accuracy: float
-    losses: np.ndarray   # the mean training loss of the batches so far, after each step (Keras's running mean)
-
-
-def budget_run(choice: dict, *, seed: int = 0, task: BudgetTask = BUDGET) -> BudgetResult:
-    """Train the module's network with ``choice`` for exactly ``task.steps`` steps; its validation accuracy.
-
-    Deterministic: the weights come from ``seed``, the batches from a permutation per epoch drawn
-    from ``seed``; the same choice and seed give the same numbers every time.
-    """
-    from ..lesson import datasets
-    from ..lesson.keras_bridge import import_tensorflow, small_classifier
-
-    problem = choice_problem(choice)
-    if problem:
-        raise ValueError(problem)
-    tf = import_tensorflow()
-    data = datasets.classification_data()
-    X, y = data.X_train[:task.train_rows], data.y_train[:task.train_rows]
-    X_val, y_val = data.X_train[task.train_rows:], data.y_train[task.train_rows:]
-    rng = np.random.default_rng(seed)
-    needed = task.steps * task.batch_size
-    order = np.concatenate([rng.permutation(len(y)) for _ in range(-(-needed // len(y)))])[:needed]
-    model = small_classifier(X.shape[1], 3, seed=seed)
-    model.compile(optimizer=_keras_optimizer(choice, task.steps), loss="sparse_categorical_crossentropy")
-    losses = []
-    record = tf.keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: losses.append(float(logs["loss"])))
-    model.fit(X[order], y[order], batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[record])
-    predicted = np.argmax(model(X_val.astype(np.float32), training=False).numpy(), axis=1)
-    return BudgetResult(float(np.mean(predicted == y_val)), np.array(losses))
-
-
 def _shown(choice: dict) -> str:
     return f"{choice['optimizer'].lower()}, learning_rate={float(choice['learning_rate']):g}, {choice['schedule'].lower()} schedule"
 
@@ -375,3 +289,128 @@ def budget_choice(choice, *, seeds=(0,)) -> None:
         if result.validation_accuracy < BUDGET.target:
             fail(f"With your choice ({_shown(choice)}) the network reaches a validation accuracy of "
                  f"{result.validation_accuracy:.3f} in {BUDGET.steps} steps {start}; the target is {BUDGET.target:.2f}.")
+
+
+# ---------------------------------------------------------------- a range test as a Keras callback (keras_range_test)
+
+def _range_rate(k: int, min_lr: float, max_lr: float, num_steps: int) -> float:
+    return min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))
+
+
+def _range_test_fit(start: list, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size, mistake: str = ""):
+    """The oracle (or a known ``mistake``): the range test run by a callback of ours under ``model.fit``.
+
+    Before batch k the optimizer's rate becomes min_lr·(max_lr/min_lr)^(k/(num_steps−1)); after it
+    Keras's reported loss (``logs["loss"]``, the mean over the epoch's batches so far) is recorded,
+    and training stops once that loss is not finite or above RANGE_TEST_BLOW_UP × the lowest so far.
+    """
+    from ..constants import RANGE_TEST_BLOW_UP
+    from ..lesson.keras_bridge import import_tensorflow, small_classifier
+
+    tf = import_tensorflow()
+    rates, losses = [], []
+
+    class RangeTest(tf.keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            rates.append(_range_rate(batch, min_lr, max_lr, num_steps))
+            if mistake != "rate never set":
+                self.model.optimizer.learning_rate = rates[-1]
+
+        def on_train_batch_end(self, batch, logs=None):
+            losses.append(float(logs["loss"]))
+            if not math.isfinite(losses[-1]) or losses[-1] > RANGE_TEST_BLOW_UP * min(losses):
+                self.model.stop_training = True
+
+    model = small_classifier(X.shape[1], 3, hidden=start[0].shape[1])
+    model.set_weights(start)
+    model.compile(optimizer=type(optimizer).from_config(optimizer.get_config()), loss="sparse_categorical_crossentropy",
+                  run_eagerly=True)
+    model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[RangeTest()])
+    return np.array(rates), np.array(losses)
+
+
+_RANGE_CASES = (("SGD", 1e-2, 1e3, 20, 8), ("Adam", 1e-4, 10.0, 20, 8))
+
+
+def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None:
+    """Check ``fn(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size) -> (rates, losses)``.
+
+    ``cases`` are ``(optimizer class, min_lr, max_lr, num_steps, batch_size)``; X holds exactly
+    num_steps batches of the module's training rows, and the learner's callback must record the
+    rates and losses the course's does.
+    """
+    __tracebackhide__ = True
+    from ..constants import RANGE_TEST_BLOW_UP, RULE_ATOL, RULE_RTOL
+    from ..lesson import datasets
+    from ..lesson.keras_bridge import import_tensorflow, small_classifier
+
+    optimizers = import_tensorflow().keras.optimizers
+    data = datasets.classification_data()
+    for index, (kind, min_lr, max_lr, num_steps, batch_size) in enumerate(cases):
+        rows = np.random.default_rng(seed + index).permutation(len(data.y_train))[:num_steps * batch_size]
+        X, y = data.X_train[rows].astype(np.float32), data.y_train[rows]
+        model = small_classifier(10, 3, hidden=8, seed=seed + index)
+        start = model.get_weights()
+        optimizer = getattr(optimizers, kind)()
+        label = describe(f"{kind}, min_lr={min_lr:g}, max_lr={max_lr:g}, num_steps={num_steps}, batch_size={batch_size}")
+        result = call_learner(fn, "keras_range_test", (model, optimizer, X, y),
+                              {"min_lr": min_lr, "max_lr": max_lr, "num_steps": num_steps, "batch_size": batch_size},
+                              keras_allowed=True)
+        if not isinstance(result, tuple) or len(result) != 2:
+            got = "None" if result is None else (f"a tuple of {len(result)} items" if isinstance(result, tuple) else type(result).__name__)
+            fail(f"`keras_range_test` returned {got}; return the pair `(rates, losses)` your callback recorded.")
+        try:
+            got_rates, got_losses = (np.asarray(part, dtype=float) for part in result)
+        except (TypeError, ValueError):
+            fail("`keras_range_test` should return the rates and the losses as lists or 1-D arrays of numbers.")
+        if got_rates.ndim != 1 or got_losses.ndim != 1:
+            fail("`keras_range_test` should return the rates and the losses as lists or 1-D arrays of numbers.")
+        if len(got_rates) != len(got_losses):
+            fail(f"`keras_range_test` returned {len(got_rates)} rates but {len(got_losses)} losses: record one loss per "
+                 f"rate tried ({label}).")
+        rates, losses = _range_test_fit(start, optimizer, X, y, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
+                                        batch_size=batch_size)
+
+        def same(a, b, rtol=MODEL_RTOL, atol=MODEL_ATOL):
+            return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+        if same(got_rates, rates, RULE_RTOL, RULE_ATOL) and same(got_losses, losses):
+            continue
+        full = np.array([_range_rate(k, min_lr, max_lr, num_steps) for k in range(num_steps)])
+        if len(got_rates) > num_steps:
+            fail(f"`keras_range_test` recorded {len(got_rates)} steps in a test of {num_steps} ({label}): fit one epoch, and "
+                 "make the lists in `__init__` (lists made in the class body are shared by every callback and keep an "
+                 "earlier run's values).")
+        n = min(len(got_rates), num_steps)
+        if n > 1 and same(got_rates[:n], np.linspace(min_lr, max_lr, num_steps)[:n], RULE_RTOL, RULE_ATOL):
+            fail(f"`keras_range_test` grows the learning rate in equal steps; grow it geometrically, by the same factor "
+                 f"each step, from min_lr to max_lr ({label}).")
+        if not same(got_rates[:n], full[:n], RULE_RTOL, RULE_ATOL):
+            fail(f"`keras_range_test`: batch k should use min_lr × (max_lr / min_lr) ** (k / (num_steps − 1)), from min_lr "
+                 f"at the first batch to max_lr at the last ({label}).")
+        k = min(len(got_losses), len(losses))
+        if not np.all(np.isfinite(got_losses[:k])) and np.all(np.isfinite(losses[:k])):
+            fail(f"`keras_range_test` recorded NaN or infinite losses where Keras's stay finite ({label}).")
+        if len(got_losses) and not np.isclose(got_losses[0], losses[0], rtol=MODEL_RTOL, atol=MODEL_ATOL):
+            fail(f"`keras_range_test`: the first loss, {got_losses[0]:.6g}, is not the one Keras reports after the first "
+                 f"batch, {losses[0]:.6g}: compile `model` with the optimizer given and the cross-entropy, fit on X and y "
+                 f"in order (shuffle=False) with the batch size given, and record `logs['loss']` after each batch ({label}).")
+        k = min(len(got_losses), len(losses))
+        if same(got_losses[:k], losses[:k]):  # the same losses, stopped at another step
+            if len(got_losses) == num_steps and len(losses) < num_steps:
+                fail(f"`keras_range_test` keeps going after the loss blew up: set `self.model.stop_training = True` once "
+                     f"a loss is not finite or above {RANGE_TEST_BLOW_UP:g} × the lowest so far ({label}).")
+            if len(got_losses) == len(losses) - 1:
+                fail(f"`keras_range_test` stops one step early: record the loss that blew up, then stop ({label}).")
+            fail(f"`keras_range_test` stops after {len(got_losses)} steps where {len(losses)} are expected ({label}): stop "
+                 f"once a loss is not finite or above {RANGE_TEST_BLOW_UP:g} × the lowest loss so far (that loss included).")
+        unset_rates, unset_losses = _range_test_fit(start, optimizer, X, y, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
+                                                    batch_size=batch_size, mistake="rate never set")
+        k = min(len(got_losses), len(unset_losses))
+        if k > 1 and same(got_losses[:k], unset_losses[:k]) and not same(losses[:k], unset_losses[:k]):
+            fail(f"`keras_range_test` records the rates, but the optimizer never uses them: set "
+                 f"`self.model.optimizer.learning_rate` at the start of each batch ({label}).")
+        j = int(np.argmax(~np.isclose(got_losses[:k], losses[:k], rtol=MODEL_RTOL, atol=MODEL_ATOL)))
+        fail(f"`keras_range_test` records the loss {got_losses[j]:.6g} after batch {j} where {losses[j]:.6g} is expected "
+             f"({label}): set each batch's rate before it runs (`on_train_batch_begin`) and record `logs['loss']` after it "
+             "(`on_train_batch_end`).")

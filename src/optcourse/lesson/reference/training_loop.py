@@ -14,12 +14,13 @@ def fit_with_rule(model, X, y, batches, init, step, **hyperparameters):
     """
     import tensorflow as tf
 
+    X, y = np.asarray(X), np.asarray(y)
     variables = model.trainable_variables
     states = [init(variable.numpy()) for variable in variables]
     losses = []
     for batch in batches:
         with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(np.asarray(y)[batch], model(np.asarray(X)[batch], training=True)))
+            loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y[batch], model(X[batch], training=True)))
         for i, (variable, grad) in enumerate(zip(variables, tape.gradient(loss, variables))):
             new_params, states[i] = step(variable.numpy(), grad.numpy(), states[i], **hyperparameters)
             variable.assign(np.asarray(new_params, dtype=np.float32))
