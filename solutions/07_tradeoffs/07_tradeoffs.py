@@ -348,7 +348,7 @@ plt.show()
 # your choice from the weights of seed 0 **and from other starting weights**, and it must reach the
 # target every time: prefer a choice with a margin to one that just scrapes past on seed 0.
 
-# %%
+# %% tags=["skip-when-grading"]
 print(f"The task: {keras_bridge.BUDGET.steps} steps of {keras_bridge.BUDGET.batch_size} examples, training on the first "
       f"{keras_bridge.BUDGET.train_rows} rows of the training set and validating on the other "
       f"{len(data.y_train) - keras_bridge.BUDGET.train_rows}; target validation accuracy {keras_bridge.BUDGET.target:.2f}.")

@@ -1,6 +1,7 @@
 """Checks of the learner's training code in Module 7: a tf.GradientTape loop that drives an update
-rule (against ``model.fit`` with the built-in Keras optimizer), and a choice of optimizer, learning
-rate and schedule that must reach a validation accuracy within a step budget.
+rule (against ``model.fit`` with the built-in Keras optimizer), a learning-rate range test written
+as a Keras callback (against the course's callback), and a choice of optimizer, learning rate and
+schedule that must reach a validation accuracy within a step budget (trained here, by the grader).
 
 Every case is small (a few batches of a few examples, a network with 8 hidden units), so that the
 referee grades a notebook in seconds. The learner's functions get a course-built model, plain
@@ -18,7 +19,7 @@ from ..learner_code.calling import call_learner, describe
 from ..learner_code.feedback import CheckFailed, fail
 from ..lesson.keras_bridge import BUDGET, budget_run, choice_problem
 
-__all__ = ["fit_with_rule", "keras_range_test", "budget_choice"]
+__all__ = ["fit_with_rule", "keras_range_test", "budget_choice", "course_range_test"]
 
 
 # ---------------------------------------------------------------- the training loop (fit_with_rule)
@@ -126,6 +127,8 @@ def _states_match(got: list, expected: list) -> bool:
 
 def _learner_losses(value, num_batches: int, case: str) -> np.ndarray:
     __tracebackhide__ = True
+    if value is None:
+        fail(f"`fit_with_rule` returned None for the losses; record the loss of every batch and return them ({case}).")
     try:
         losses = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -199,7 +202,7 @@ def fit_with_rule(fn: Callable, *, seed: int = 0, num_examples: int = 20, batch_
             fail(f"`fit_with_rule` returned {type(states).__name__} for the states; return a list with the final state "
                  f"of each trainable variable ({variables} here).")
         if len(states) != variables:
-            fail(f"`fit_with_rule` returned {len(states)} states for {variables} trainable variables: every variable needs "
+            fail(f"`fit_with_rule` returned {len(states)} state{'' if len(states) == 1 else 's'} for {variables} trainable variables: every variable needs "
                  "a state of its own, `init(variable.numpy())`, kept from step to step.")
         expected_losses, expected_weights = _keras_fit(start, X, y, batches, rule.keras())
         if _close(weights, start):
@@ -371,8 +374,8 @@ def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None
         rates, losses = _range_test_fit(start, optimizer, X, y, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
                                         batch_size=batch_size)
 
-        def same(a, b, rtol=MODEL_RTOL, atol=MODEL_ATOL):
-            return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+        def same(a, b, rtol=MODEL_RTOL, atol=MODEL_ATOL):  # a run that blew up to NaN ends in NaN in both
+            return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
         if same(got_rates, rates, RULE_RTOL, RULE_ATOL) and same(got_losses, losses):
             continue
@@ -406,11 +409,20 @@ def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None
                  f"once a loss is not finite or above {RANGE_TEST_BLOW_UP:g} × the lowest loss so far (that loss included).")
         unset_rates, unset_losses = _range_test_fit(start, optimizer, X, y, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
                                                     batch_size=batch_size, mistake="rate never set")
-        k = min(len(got_losses), len(unset_losses))
-        if k > 1 and same(got_losses[:k], unset_losses[:k]) and not same(losses[:k], unset_losses[:k]):
+        n = min(len(got_losses), len(unset_losses))
+        if n > 1 and same(got_losses[:n], unset_losses[:n]) and not same(losses[:n], unset_losses[:n]):
             fail(f"`keras_range_test` records the rates, but the optimizer never uses them: set "
                  f"`self.model.optimizer.learning_rate` at the start of each batch ({label}).")
-        j = int(np.argmax(~np.isclose(got_losses[:k], losses[:k], rtol=MODEL_RTOL, atol=MODEL_ATOL)))
+        j = int(np.argmax(~np.isclose(got_losses[:k], losses[:k], rtol=MODEL_RTOL, atol=MODEL_ATOL, equal_nan=True)))
         fail(f"`keras_range_test` records the loss {got_losses[j]:.6g} after batch {j} where {losses[j]:.6g} is expected "
-             f"({label}): set each batch's rate before it runs (`on_train_batch_begin`) and record `logs['loss']` after it "
-             "(`on_train_batch_end`).")
+             f"({label}): compile with the optimizer given, set each batch's rate before it runs (`on_train_batch_begin`) "
+             "and record `logs['loss']` after it (`on_train_batch_end`).")
+
+
+def course_range_test(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size):
+    """The course's range test under ``model.fit`` (it stands in for a learner's that fails its check).
+
+    ``model`` is one of the course's classifiers; it is left as it was (the test runs on a copy).
+    """
+    return _range_test_fit(model.get_weights(), optimizer, np.asarray(X, dtype=np.float32), np.asarray(y),
+                           min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, batch_size=batch_size)
