@@ -157,8 +157,8 @@ def fit_with_rule(model, X, y, batches, init, step, **hyperparameters):
 
 
 # %%
-# A tiny example: 12 rows in three batches, the course's momentum rule. Expected: three losses near
-# ln 3 (the network starts close to a uniform guess over three classes), then four MomentumStates.
+# A tiny example: 12 rows in three batches, the course's momentum rule. Expected: three batch losses,
+# then four MomentumStates (one per weight matrix and per bias vector).
 tiny = keras_bridge.small_classifier(10, 3, hidden=4, seed=1)
 tiny_losses, tiny_states = fit_with_rule(tiny, data.X_train[:12], data.y_train[:12], [np.arange(0, 5), np.arange(5, 10), np.arange(10, 12)],
                                          momentum_init, reference.momentum_step, learning_rate=0.1, momentum=0.9)

@@ -301,7 +301,8 @@ def _range_rate(k: int, min_lr: float, max_lr: float, num_steps: int) -> float:
 
 
 def _range_test_fit(start: list, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size, mistake: str = ""):
-    """The oracle (or a known ``mistake``): the range test run by a callback of ours under ``model.fit``.
+    """The oracle (or a known ``mistake``): the range test run by a callback of ours under ``model.fit``,
+    with ``optimizer`` (a new one: it is compiled into a copy of the model).
 
     Before batch k the optimizer's rate becomes min_lr·(max_lr/min_lr)^(k/(num_steps−1)); after it
     Keras's reported loss (``logs["loss"]``, the mean over the epoch's batches so far) is recorded,
@@ -326,8 +327,7 @@ def _range_test_fit(start: list, optimizer, X, y, *, min_lr, max_lr, num_steps, 
 
     model = small_classifier(X.shape[1], 3, hidden=start[0].shape[1])
     model.set_weights(start)
-    model.compile(optimizer=type(optimizer).from_config(optimizer.get_config()), loss="sparse_categorical_crossentropy",
-                  run_eagerly=True)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", run_eagerly=True)
     model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[RangeTest()])
     return np.array(rates), np.array(losses)
 
@@ -355,10 +355,13 @@ def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None
         model = small_classifier(10, 3, hidden=8, seed=seed + index)
         start = model.get_weights()
         optimizer = getattr(optimizers, kind)()
+        settings = {"min_lr": min_lr, "max_lr": max_lr, "num_steps": num_steps, "batch_size": batch_size}
+        config = optimizer.get_config()  # as handed over (the learner's callback changes its rate in place)
+
+        def fresh(kind=kind, config=config):
+            return getattr(optimizers, kind).from_config(config)
         label = describe(f"{kind}, min_lr={min_lr:g}, max_lr={max_lr:g}, num_steps={num_steps}, batch_size={batch_size}")
-        result = call_learner(fn, "keras_range_test", (model, optimizer, X, y),
-                              {"min_lr": min_lr, "max_lr": max_lr, "num_steps": num_steps, "batch_size": batch_size},
-                              keras_allowed=True)
+        result = call_learner(fn, "keras_range_test", (model, optimizer, X, y), dict(settings), keras_allowed=True)
         if not isinstance(result, tuple) or len(result) != 2:
             got = "None" if result is None else (f"a tuple of {len(result)} items" if isinstance(result, tuple) else type(result).__name__)
             fail(f"`keras_range_test` returned {got}; return the pair `(rates, losses)` your callback recorded.")
@@ -371,8 +374,7 @@ def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None
         if len(got_rates) != len(got_losses):
             fail(f"`keras_range_test` returned {len(got_rates)} rates but {len(got_losses)} losses: record one loss per "
                  f"rate tried ({label}).")
-        rates, losses = _range_test_fit(start, optimizer, X, y, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
-                                        batch_size=batch_size)
+        rates, losses = _range_test_fit(start, fresh(), X, y, **settings)
 
         def same(a, b, rtol=MODEL_RTOL, atol=MODEL_ATOL):  # a run that blew up to NaN ends in NaN in both
             return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
@@ -407,8 +409,7 @@ def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None
                 fail(f"`keras_range_test` stops one step early: record the loss that blew up, then stop ({label}).")
             fail(f"`keras_range_test` stops after {len(got_losses)} steps where {len(losses)} are expected ({label}): stop "
                  f"once a loss is not finite or above {RANGE_TEST_BLOW_UP:g} × the lowest loss so far (that loss included).")
-        unset_rates, unset_losses = _range_test_fit(start, optimizer, X, y, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
-                                                    batch_size=batch_size, mistake="rate never set")
+        unset_rates, unset_losses = _range_test_fit(start, fresh(), X, y, **settings, mistake="rate never set")
         n = min(len(got_losses), len(unset_losses))
         if n > 1 and same(got_losses[:n], unset_losses[:n]) and not same(losses[:n], unset_losses[:n]):
             fail(f"`keras_range_test` records the rates, but the optimizer never uses them: set "
@@ -424,5 +425,6 @@ def course_range_test(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batc
 
     ``model`` is one of the course's classifiers; it is left as it was (the test runs on a copy).
     """
-    return _range_test_fit(model.get_weights(), optimizer, np.asarray(X, dtype=np.float32), np.asarray(y),
+    return _range_test_fit(model.get_weights(), type(optimizer).from_config(optimizer.get_config()),
+                           np.asarray(X, dtype=np.float32), np.asarray(y),
                            min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, batch_size=batch_size)

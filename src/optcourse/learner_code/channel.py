@@ -409,7 +409,7 @@ def _rule(data: dict):
         found = getattr(module, name) if module is not None and isinstance(name, str) and name in module.__all__ else None
     except (ImportError, AttributeError):
         found = None
-    if found is None:
+    if not callable(found) or isinstance(found, type):
         raise NotPlainData("an update rule the course does not have")
     return found
 
