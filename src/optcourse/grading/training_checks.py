@@ -37,17 +37,15 @@ def _rules() -> dict[str, _Rule]:
     from ..lesson.keras_bridge import import_tensorflow
 
     keras = import_tensorflow().keras.optimizers
+    # epsilon is left at its default: the course's rules and Keras's share it (optcourse.constants)
     return {
-        "sgd": _Rule("SGD (learning_rate=0.5)", optim.momentum_init, reference.momentum_step,
-                     {"learning_rate": 0.5, "momentum": 0.0}, lambda: keras.SGD(learning_rate=0.5)),
         "momentum": _Rule("SGD with momentum (learning_rate=0.3, momentum=0.9)", optim.momentum_init, reference.momentum_step,
                           {"learning_rate": 0.3, "momentum": 0.9}, lambda: keras.SGD(learning_rate=0.3, momentum=0.9)),
         "adam": _Rule("Adam (learning_rate=0.05, beta_1=0.8, beta_2=0.99)", reference.adam_init, reference.adam_step,
-                      {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-7},
-                      lambda: keras.Adam(learning_rate=0.05, beta_1=0.8, beta_2=0.99, epsilon=1e-7)),
+                      {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99},
+                      lambda: keras.Adam(learning_rate=0.05, beta_1=0.8, beta_2=0.99)),
         "rmsprop": _Rule("RMSprop (learning_rate=0.02, rho=0.8)", optim.rmsprop_init, reference.rmsprop_step,
-                         {"learning_rate": 0.02, "rho": 0.8, "epsilon": 1e-7},
-                         lambda: keras.RMSprop(learning_rate=0.02, rho=0.8, epsilon=1e-7)),
+                         {"learning_rate": 0.02, "rho": 0.8}, lambda: keras.RMSprop(learning_rate=0.02, rho=0.8)),
     }
 
 

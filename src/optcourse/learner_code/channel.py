@@ -472,7 +472,9 @@ def _answer(request: dict, namespace: dict) -> dict:
         try:
             result = target(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - reported to the referee as data
-            return {"raised": {"type": type(error).__name__, "message": str(error)[:500]}}
+            # A KeyError quotes its key in str(); the referee rebuilds it from the key, so send the key itself.
+            key = error.args[0] if isinstance(error, KeyError) and len(error.args) == 1 and isinstance(error.args[0], str) else None
+            return {"raised": {"type": type(error).__name__, "message": (str(error) if key is None else key)[:500]}}
     reply = {"result": encode(result, arguments=args), "stderr": bool(stderr.getvalue())}
     after = encode(args)
     if json.dumps(after) != sent:  # the call changed its arguments in place: the referee's copies change too
