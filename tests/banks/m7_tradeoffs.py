@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from . import TBD, Bank
+from . import Bank
 from .bad_input import printing_to_stderr, raising
 
 
