@@ -55,11 +55,11 @@ def graded_functions(nb) -> set[str]:
 
 def needs_keras(nb) -> bool:
     """Whether a module's test cells call the Keras checks (its exercises are about Keras itself)."""
-    from optcourse.grading import keras_checks
+    from optcourse.grading import keras_checks, training_checks
 
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") and \
-                any(f"checks.{name}(" in cell.source for name in keras_checks.__all__):
+                any(f"checks.{name}(" in cell.source for name in [*keras_checks.__all__, *training_checks.__all__]):
             return True
     return False
 

@@ -108,13 +108,81 @@ plt.show()
 # learning rate of 0.01 with no momentum is simply small for this problem. That is a statement about
 # defaults — section 5 tunes SGD.
 #
-# ## 4. Your Adam trains this network
+# ## 4. Your Adam trains this network, in a loop you write
 #
-# Your `adam_init` and `adam_step` from Module 5 are loaded from your saved Module 5 notebook (next to
-# this folder), checked again, and used to train this network through a `tf.GradientTape` loop —
-# one `AdamState` per weight array — next to Keras's Adam from the same weights on the same batches.
-# If your Module 5 notebook is not there or not finished, the course's reference Adam is used, and
-# the line below says so.
+# `model.fit` hides a loop. For every mini-batch it computes the loss under a `tf.GradientTape`,
+# asks the tape for the gradient of every weight array, and lets the optimizer update each array.
+# Your Adam from Module 5 is a pair of numpy functions, `adam_init` and `adam_step`, not a Keras
+# optimizer: `fit` cannot use it. So you write that loop yourself.
+#
+# ## Exercise 1 — a training loop that drives any rule (3 points)
+#
+# Write `fit_with_rule(model, X, y, batches, init, step, **hyperparameters)`. `batches` is a list of
+# index arrays (the rows of `X` and `y` in each mini-batch); `init` and `step` are a rule with the
+# course's interface (Module 1), such as your `adam_init` and `adam_step`. For each batch, in order:
+#
+# 1. under `tf.GradientTape()`, compute the batch's mean cross-entropy — the loss `model.fit`
+#    minimises: `tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y_batch, model(X_batch, training=True)))`;
+# 2. get its gradient with respect to `model.trainable_variables` (two weight matrices and two bias vectors);
+# 3. for every variable, `new_params, state = step(variable.numpy(), grad.numpy(), state, **hyperparameters)`,
+#    then `variable.assign(new_params)`. Each variable has **its own** state, which starts as
+#    `init(variable.numpy())` and is fed back at the next batch.
+#
+# Record each batch's loss **before** its step (as `model.fit` does) and return the pair
+# `(losses, states)`: one loss per batch, and the list of the final states, one per variable.
+#
+# The check trains a small network twice from the same weights on the same batches: with your loop
+# and a rule, and with `model.fit` and the built-in Keras optimizer the rule implements (SGD with
+# momentum, then Adam). The batch losses and the final weights must agree within the model tolerance
+# of `optcourse.constants` (`MODEL_RTOL`, `MODEL_ATOL`: float32 training differs in the last digits).
+
+# %% nbgrader={"grade": false, "grade_id": "fit_with_rule", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def fit_with_rule(model, X, y, batches, init, step, **hyperparameters):
+    """Train `model` in place, one `step` per variable per batch; return (batch losses, final states).
+
+    Loss: the batch's mean sparse categorical cross-entropy, recorded before the batch's step.
+    States: one per trainable variable, from `init(variable.numpy())`, fed back at every step.
+    """
+    ### BEGIN SOLUTION
+    variables = model.trainable_variables
+    states = [init(variable.numpy()) for variable in variables]
+    losses = []
+    for batch in batches:
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y[batch], model(X[batch], training=True)))
+        grads = tape.gradient(loss, variables)
+        for i, (variable, grad) in enumerate(zip(variables, grads)):
+            new_params, states[i] = step(variable.numpy(), grad.numpy(), states[i], **hyperparameters)
+            variable.assign(new_params)
+        losses.append(float(loss))
+    return np.array(losses), states
+    ### END SOLUTION
+
+
+# %%
+# A tiny example: 12 rows in three batches, the course's momentum rule. Expected: three batch losses,
+# then four MomentumStates (one per weight matrix and per bias vector).
+tiny = keras_bridge.small_classifier(10, 3, hidden=4, seed=1)
+tiny_losses, tiny_states = fit_with_rule(tiny, data.X_train[:12], data.y_train[:12], [np.arange(0, 5), np.arange(5, 10), np.arange(10, 12)],
+                                         momentum_init, reference.momentum_step, learning_rate=0.1, momentum=0.9)
+print(np.round(tiny_losses, 4), [type(state).__name__ for state in tiny_states])
+
+# %% nbgrader={"grade": true, "grade_id": "fit_with_rule_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+"""Check that fit_with_rule trains like model.fit with the built-in optimizer: same batch losses, same final weights."""
+checks.fit_with_rule(fit_with_rule)
+### BEGIN HIDDEN TESTS
+checks.fit_with_rule(fit_with_rule, seed=7, num_examples=13, batch_size=5, rules=("rmsprop",))
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "your_adam_loop_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Your Adam, in your loop, on the real network
+#
+# Your `adam_init` and `adam_step` are loaded from your saved Module 5 notebook (next to this
+# folder) and checked again; your `fit_with_rule` is checked again too. Each one that is missing,
+# unfinished or wrong is replaced by the course's own (its reference Adam, its reference loop), and
+# the lines below, the table and the plot all name what actually ran.
+# Three epochs from the same weights on the same batches: that pair against `model.fit` with
+# `tf.keras.optimizers.Adam`.
 
 # %% tags=["skip-when-grading"]
 def module_5_checks(functions):
@@ -123,27 +191,190 @@ def module_5_checks(functions):
 
 adam, report = reuse.from_notebook(Path("..") / "05_adam" / "05_adam.ipynb", ("adam_init", "adam_step"),
                                    check=module_5_checks, fallback={"adam_init": reference.adam_init, "adam_step": reference.adam_step})
+adam_label = "your Adam" if adam["adam_step"] is not reference.adam_step else "the course's reference Adam (standing in for yours)"
+try:
+    checks.fit_with_rule(fit_with_rule)
+    loop, loop_label = fit_with_rule, "your fit_with_rule"
+except AssertionError as problem:
+    loop, loop_label = reference.fit_with_rule, "the course's loop (standing in for your fit_with_rule)"
+    report += f"\nUsing the course's training loop: {problem}"
 print(report)
 
-crossentropy = tf.keras.losses.SparseCategoricalCrossentropy()
+epochs, batch_size, rate = 3, 32, 0.01
+order = [np.random.default_rng(epoch).permutation(len(data.y_train)) for epoch in range(epochs)]
+batches = [o[i:i + batch_size] for o in order for i in range(0, len(o), batch_size)]
 yours, theirs = keras_bridge.small_classifier(10, 3, seed=0), keras_bridge.small_classifier(10, 3, seed=0)
-your_losses = keras_bridge.train_with_rule(yours, data.X_train, data.y_train, adam["adam_step"], adam["adam_init"],
-                                           loss_fn=crossentropy, epochs=3, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
-keras_losses = keras_bridge.train_with_keras_optimizer(theirs, data.X_train, data.y_train, tf.keras.optimizers.Adam(learning_rate=0.01),
-                                                       loss_fn=crossentropy, epochs=3)
+your_losses, _ = loop(yours, data.X_train, data.y_train, batches, adam["adam_init"], adam["adam_step"],
+                      learning_rate=rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
+keras_losses, keras_weights = keras_bridge.fit_batches_with_keras(theirs, data.X_train, data.y_train, batches,
+                                                                 tf.keras.optimizers.Adam(learning_rate=rate))
 
 from optcourse.constants import MODEL_ATOL, MODEL_RTOL, scientific
-difference = np.abs(your_losses - keras_losses)
-print(f"{len(your_losses)} steps; largest difference in batch loss {difference.max():.1e}; "
-      f"within the stated tolerance (rtol {scientific(MODEL_RTOL)}, atol {scientific(MODEL_ATOL)}): "
-      f"{bool(np.all(difference <= MODEL_ATOL + MODEL_RTOL * np.abs(keras_losses)))}")
+loss_gap = np.max(np.abs(np.asarray(your_losses) - keras_losses))
+weight_gap = max(float(np.max(np.abs(a - b))) for a, b in zip(yours.get_weights(), keras_weights))
+within = bool(np.allclose(your_losses, keras_losses, rtol=MODEL_RTOL, atol=MODEL_ATOL)) and all(
+    np.allclose(a, b, rtol=MODEL_RTOL, atol=MODEL_ATOL) for a, b in zip(yours.get_weights(), keras_weights))
+display(Markdown("\n".join([
+    "| what trained the network | steps | largest difference in batch loss | in final weights | within the tolerance |",
+    "|---|---|---|---|---|",
+    f"| {adam_label}, stepped by {loop_label} — against model.fit with tf.keras.optimizers.Adam | {len(batches)} | "
+    f"{loss_gap:.1e} | {weight_gap:.1e} | {within} (rtol {scientific(MODEL_RTOL)}, atol {scientific(MODEL_ATOL)}) |"])))
 
 fig, ax = plt.subplots(figsize=(7, 3.3))
-ax.plot(keras_losses, color="#0072B2", linewidth=4, alpha=0.5, label="tf.keras.optimizers.Adam")
-ax.plot(your_losses, color="#E69F00", linestyle="--", label="your Adam")
-ax.set(xlabel="step", ylabel="batch cross-entropy", title="The Module 7 network trained by Keras's Adam and by yours")
+ax.plot(keras_losses, color="#0072B2", linewidth=4, alpha=0.5, label="model.fit, tf.keras.optimizers.Adam")
+ax.plot(your_losses, color="#E69F00", linestyle="--", label=f"{adam_label}\nin {loop_label}")
+ax.set(xlabel="step", ylabel="batch cross-entropy", title=f"The Module 7 network: Keras's Adam and {adam_label}")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "range_callback_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 2 — the learning-rate range test as a Keras callback (3 points)
+#
+# In Module 6 you ran a range test on a bowl with your own loop. With `model.fit` the place for it is
+# a **callback**: an object whose methods Keras calls around every batch. Write a subclass of
+# `tf.keras.callbacks.Callback` that
+#
+# * in `on_train_batch_begin(self, batch, logs=None)` sets the rate of batch $k$ (`batch` counts from
+#   0), growing geometrically from `min_lr` to `max_lr`,
+#   $\eta_k = \eta_{\min} \, (\eta_{\max} / \eta_{\min})^{k / (N - 1)}$ with $N$ = `num_steps`, with
+#   `self.model.optimizer.learning_rate = rate`, and records it;
+# * in `on_train_batch_end(self, batch, logs=None)` records `logs["loss"]` and sets
+#   `self.model.stop_training = True` once that loss is not finite or above `RANGE_TEST_BLOW_UP` (from
+#   `optcourse.constants`, as in Module 6) times the lowest loss recorded so far, that one included.
+#
+# Then write `keras_range_test(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size)`:
+# compile `model` with `optimizer` and `"sparse_categorical_crossentropy"`, fit it for one epoch on `X`
+# and `y` in order (`shuffle=False`, the `batch_size` given; `X` holds `num_steps` batches) with your
+# callback, and return `(rates, losses)` as it recorded them.
+#
+# One Keras detail: `logs["loss"]` is not the batch's own loss but the mean over the epoch's batches
+# so far (the number in the progress bar). The curve is smoothed, like the smoothed loss fast.ai's
+# range test plots, and a blow-up shows a little later than in the batch losses. The check runs your
+# function on a small network and compares what it recorded with the course's callback, within the
+# model tolerance.
+
+# %% nbgrader={"grade": false, "grade_id": "keras_range_test", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from optcourse.constants import RANGE_TEST_BLOW_UP
+
+
+class LearningRateRangeTest(tf.keras.callbacks.Callback):
+    """Grows the learning rate geometrically batch by batch; records rates and losses; stops at a blow-up."""
+
+    def __init__(self, min_lr, max_lr, num_steps):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.min_lr, self.max_lr, self.num_steps = min_lr, max_lr, num_steps
+        self.rates, self.losses = [], []
+        ### END SOLUTION
+
+    def on_train_batch_begin(self, batch, logs=None):
+        ### BEGIN SOLUTION
+        rate = self.min_lr * (self.max_lr / self.min_lr) ** (batch / (self.num_steps - 1))
+        self.model.optimizer.learning_rate = rate
+        self.rates.append(rate)
+        ### END SOLUTION
+
+    def on_train_batch_end(self, batch, logs=None):
+        ### BEGIN SOLUTION
+        loss = float(logs["loss"])
+        self.losses.append(loss)
+        if not np.isfinite(loss) or loss > RANGE_TEST_BLOW_UP * min(self.losses):
+            self.model.stop_training = True
+        ### END SOLUTION
+
+
+def keras_range_test(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size):
+    """Fit `model` for one epoch with the range-test callback; return the (rates, losses) it recorded."""
+    ### BEGIN SOLUTION
+    test = LearningRateRangeTest(min_lr, max_lr, num_steps)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[test])
+    return np.array(test.rates), np.array(test.losses)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "keras_range_test_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+"""Check keras_range_test: the rates and losses its callback records under model.fit, with SGD and with Adam."""
+checks.keras_range_test(keras_range_test)
+### BEGIN HIDDEN TESTS
+checks.keras_range_test(keras_range_test, seed=5, cases=(("RMSprop", 1e-4, 30.0, 15, 16),))
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "range_on_network_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### The range test on this network
+#
+# Your callback on the Module 7 network, for Adam and for SGD with momentum: one pass over the
+# training rows in batches of 32, the rate growing from `min_lr` to `max_lr` below. Where the curve
+# still falls steeply is a good region for a constant rate; just before it turns up is the most a
+# schedule should start from. (If your callback did not pass its check, the course's stands in, and
+# the title says so.)
+
+# %% tags=["skip-when-grading"]
+try:
+    checks.keras_range_test(keras_range_test)
+    range_test, range_label = keras_range_test, "your callback"
+except AssertionError as problem:
+    from optcourse.grading.training_checks import course_range_test
+    range_test, range_label = course_range_test, "the course's callback (standing in for yours)"
+    print(f"Using the course's range-test callback: {problem}")
+
+fig, ax = plt.subplots(figsize=(7, 3.3))
+for label, make, low, high, color in [("Adam", tf.keras.optimizers.Adam, 1e-4, 10.0, "#E69F00"),
+                                      ("SGD + momentum", lambda: tf.keras.optimizers.SGD(momentum=0.9), 1e-3, 100.0, "#0072B2")]:
+    rates, losses = range_test(keras_bridge.small_classifier(10, 3, seed=0), make(), data.X_train, data.y_train,
+                               min_lr=low, max_lr=high, num_steps=len(data.y_train) // 32, batch_size=32)
+    ax.plot(rates, losses, color=color, label=label)
+ax.set(xscale="log", xlabel="learning rate (growing batch by batch)", ylabel="loss (Keras's running mean)",
+       title=f"Range test on the Module 7 network: {range_label}")
 ax.legend()
 plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "budget_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 3 — your choice under a budget (2 points)
+#
+# Now choose, as you would on a real project: an optimizer, a learning rate and a schedule that
+# train this network to a **validation accuracy target** within a fixed number of **steps**. The
+# task is printed below (`keras_bridge.BUDGET`). The validation rows are the last rows of the
+# training set, held out from training; the test set stays untouched, since an accuracy measured on
+# the rows you tuned on is an optimistic guess.
+#
+# Write `my_choice` as a dict with three keys:
+#
+# * `"optimizer"`: `"sgd"`, `"momentum"` (SGD with momentum 0.9), `"adagrad"`, `"rmsprop"` or `"adam"`
+#   (Keras's defaults for everything but the learning rate);
+# * `"learning_rate"`: a number above 0 and at most 10;
+# * `"schedule"`: `"constant"`, `"cosine"` (cosine decay to zero at the last step) or `"exponential"`
+#   (down to a tenth of the rate at the last step).
+#
+# `keras_bridge.budget_run(choice, seed=…)` trains exactly as the grader does and returns the
+# validation accuracy: try a few choices; your range test tells you where to look. The grader trains
+# your choice from the weights of seed 0 **and from other starting weights**, and it must reach the
+# target every time: prefer a choice with a margin to one that just scrapes past on seed 0.
+
+# %% tags=["skip-when-grading"]
+print(f"The task: {keras_bridge.BUDGET.steps} steps of {keras_bridge.BUDGET.batch_size} examples, training on the first "
+      f"{keras_bridge.BUDGET.train_rows} rows of the training set and validating on the other "
+      f"{len(data.y_train) - keras_bridge.BUDGET.train_rows}; target validation accuracy {keras_bridge.BUDGET.target:.2f}.")
+defaults = keras_bridge.budget_run({"optimizer": "sgd", "learning_rate": 0.01, "schedule": "constant"})
+print(f"Keras's default SGD for comparison: validation accuracy {defaults.validation_accuracy:.3f}.")
+
+# %% nbgrader={"grade": false, "grade_id": "my_choice", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your choice, e.g. my_choice = {"optimizer": "sgd", "learning_rate": 0.01, "schedule": "constant"}
+### BEGIN SOLUTION
+my_choice = {"optimizer": "momentum", "learning_rate": 0.1, "schedule": "cosine"}
+### END SOLUTION
+
+# %% tags=["skip-when-grading"]
+for seed in (0, 1):
+    print(f"my_choice from the weights of seed {seed}: validation accuracy "
+          f"{keras_bridge.budget_run(my_choice, seed=seed).validation_accuracy:.3f}")
+
+# %% nbgrader={"grade": true, "grade_id": "my_choice_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check my_choice: trained by the grader within the step budget, it reaches the target validation accuracy."""
+checks.budget_choice(my_choice)
+### BEGIN HIDDEN TESTS
+checks.budget_choice(my_choice, seeds=(3,))
+### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "generalization_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. Generalization: tuned SGD + momentum against tuned Adam
@@ -248,7 +479,7 @@ for label, good in trains_at.items():
 #
 # ## 6. Memory: counting optimizer state
 #
-# ## Exercise 1 — optimizer state size (2 points)
+# ## Exercise 4 — optimizer state size (2 points)
 #
 # Write `optimizer_state_size(optimizer)` for a **built** Keras optimizer: the total number of
 # numbers in `optimizer.variables`, **leaving out** the step counter and the learning rate (their
@@ -300,7 +531,7 @@ print("Keras 3 optimizer has reset_state:", hasattr(optimizer, "reset_state"), "
 # instead of 0.1. The right way is a **new optimizer instance** with the same configuration, then
 # `model.compile(...)` again (the model's weights are kept).
 #
-# ## Exercise 2 — a fresh optimizer (2 points)
+# ## Exercise 5 — a fresh optimizer (2 points)
 #
 # Write `fresh_optimizer(optimizer)`: a **new** optimizer of the same class with the same
 # hyperparameters and no state. (`optimizer.get_config()` gives the hyperparameters;

@@ -26,7 +26,7 @@ from .results import as_numbers as _as_array
 __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
            "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "exponential_decay",
            "cosine_decay", "cosine_decay_restarts", "lr_range_test", "optimizer_state_size", "fresh_optimizer",
-           "run_learner"]
+           "fit_with_rule", "keras_range_test", "budget_choice", "run_learner"]
 
 class _Mistake(NamedTuple):
     """A known wrong variant: its output for the same inputs, and what to tell the learner."""
@@ -307,6 +307,7 @@ def sgd_epoch(fn: Callable, *, seed: int = 0) -> None:
 from .keras_checks import fresh_optimizer, optimizer_state_size  # noqa: E402  (Module 7's Keras exercises)
 from .rule_checks import adagrad_init, adagrad_step, adam_init, adam_step, momentum_step, nesterov_step, rmsprop_step  # noqa: E402  (optimizer rules, checked against Keras)
 from .schedule_checks import cosine_decay, cosine_decay_restarts, exponential_decay, lr_range_test  # noqa: E402  (schedules against keras.optimizers.schedules; the range test)
+from .training_checks import budget_choice, fit_with_rule, keras_range_test  # noqa: E402  (Module 7: a training loop against model.fit; a choice under a budget)
 
 
 def _hidden_when_given_cases(check: Callable) -> Callable:
@@ -333,3 +334,6 @@ adam_step = _hidden_when_given_cases(adam_step)
 exponential_decay = _hidden_when_given_cases(exponential_decay)
 cosine_decay = _hidden_when_given_cases(cosine_decay)
 cosine_decay_restarts = _hidden_when_given_cases(cosine_decay_restarts)
+fit_with_rule = _hidden_when_given_cases(fit_with_rule)
+keras_range_test = _hidden_when_given_cases(keras_range_test)
+budget_choice = _hidden_when_given_cases(budget_choice)

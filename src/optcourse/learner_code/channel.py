@@ -10,10 +10,13 @@ the function and sends back what it returned. Only plain data crosses, in both d
 * tuples, lists (a generator or other iterator is read out into one), string-keyed dicts and
   NamedTuples of those (the course's state classes come back
   as themselves, any other NamedTuple as a look-alike with the same name and fields);
-* three things the checks hand to learner functions, sent as recipes and rebuilt on arrival: a
+* things the checks hand to learner functions, sent as recipes and rebuilt on arrival: a
   ``numpy.random.Generator`` (its exact state), a course landscape's ``value``/``gradient`` (which
-  landscape, which parameters) and, in Module 7, a Keras optimizer (class, configuration, the
-  shapes it was built for, its step count).
+  landscape, which parameters), a course update rule (``optim``'s ``*_init``, ``reference``'s
+  ``*_step``: which one) and, in Module 7, a Keras optimizer (class, configuration, the
+  shapes it was built for, its step count) and a model the course built (which builder, its
+  settings, its weights);
+* TensorFlow tensors and variables a learner's function returns, as the arrays they hold.
 
 Anything else a learner's function returns arrives as a stand-in that has only a type name, so a
 check can say "returned a Foo" and nothing more. Sizes are limited; whatever breaks a rule raises
@@ -138,7 +141,59 @@ def _encode(value, budget: _Budget, depth: int, arguments: tuple):
         return {"t": "landscape", "factory": factory, "kwargs": _encode(dict(kwargs), budget, depth + 1, ()), "role": role}
     if _is_keras_optimizer(value):
         return _encode_optimizer(value, budget, depth)
+    rule = _rule_name(value)
+    if rule is not None:
+        return {"t": "rule", "home": rule[0], "name": rule[1]}
+    if _model_recipe(value) is not None:
+        return _encode_model(value, budget, depth)
+    if _is_tensor(value):
+        return _encode(np.asarray(value.numpy()), budget, depth + 1, ())
     return _opaque(value)
+
+
+# The course's update rules a check may hand to a learner's training loop, by where they live.
+_RULE_HOMES = {"optim": "optcourse.lesson.optim", "reference": "optcourse.lesson.reference"}
+
+
+def _rule_home(home: str):
+    import importlib
+
+    return importlib.import_module(_RULE_HOMES[home])
+
+
+def _rule_name(value) -> tuple[str, str] | None:
+    if not callable(value) or isinstance(value, type):
+        return None
+    module, name = str(getattr(value, "__module__", "")), getattr(value, "__name__", None)
+    for home, package in _RULE_HOMES.items():
+        if (module == package or module.startswith(package + ".")) and isinstance(name, str):
+            try:
+                found = getattr(_rule_home(home), name, None) if name in _rule_home(home).__all__ else None
+            except (ImportError, AttributeError):
+                found = None
+            if found is value:
+                return home, name
+    return None
+
+
+def _is_tensor(value) -> bool:
+    import sys
+
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and getattr(tf, "__file__", None) is not None and isinstance(value, (tf.Tensor, tf.Variable)) \
+        and value.dtype.is_numpy_compatible and hasattr(value, "numpy")
+
+
+def _model_recipe(value):
+    """The (builder, settings) a course-built Keras model carries (keras_bridge), or None."""
+    recipe = getattr(value, "optcourse_recipe", None) if type(value).__module__.startswith("keras.") else None
+    return recipe if isinstance(recipe, tuple) and len(recipe) == 2 else None
+
+
+def _encode_model(model, budget: _Budget, depth: int) -> dict:
+    builder, settings = _model_recipe(model)
+    return {"t": "keras_model", "builder": builder, "settings": _encode(dict(settings), budget, depth + 1, ()),
+            "weights": _encode([np.asarray(w) for w in model.get_weights()], budget, depth + 1, ())}
 
 
 def _opaque(value) -> dict:
@@ -227,6 +282,10 @@ def _decode(data, budget: _Budget, depth: int, arguments: tuple, rebuild: bool):
         return _landscape(data, budget, depth)
     if tag == "keras_optimizer":
         return _optimizer(data, budget, depth, worker=rebuild)
+    if tag == "rule":
+        return _rule(data)
+    if tag == "keras_model":
+        return _model(data, budget, depth, worker=rebuild)
     return _stand_in(data.get("type") if tag == "opaque" else tag)
 
 
@@ -343,6 +402,42 @@ def _optimizer(data: dict, budget: _Budget, depth: int, *, worker: bool):
     return optimizer
 
 
+def _rule(data: dict):
+    home, name = data.get("home"), data.get("name")
+    try:
+        module = _rule_home(home) if home in _RULE_HOMES else None
+        found = getattr(module, name) if module is not None and isinstance(name, str) and name in module.__all__ else None
+    except (ImportError, AttributeError):
+        found = None
+    if not callable(found) or isinstance(found, type):
+        raise NotPlainData("an update rule the course does not have")
+    return found
+
+
+_MODEL_BUILDERS = ("small_classifier",)  # keras_bridge's builders a message may name
+
+
+def _model(data: dict, budget: _Budget, depth: int, *, worker: bool):
+    import sys
+
+    builder = data.get("builder")
+    if not (worker or "keras.src.models.model" in sys.modules) or builder not in _MODEL_BUILDERS:
+        return _stand_in("Sequential")
+    settings = _decode(data.get("settings"), budget, depth + 1, (), False)
+    weights = _decode(data.get("weights"), budget, depth + 1, (), False)
+    if not (isinstance(settings, dict) and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1000
+                                               for v in settings.values()) and isinstance(weights, list)):
+        raise NotPlainData("a model description that is not valid")
+    from ..lesson import keras_bridge
+
+    try:
+        model = getattr(keras_bridge, builder)(**settings)
+        model.set_weights([np.asarray(w, dtype="float32") for w in weights])
+    except (TypeError, ValueError) as error:
+        raise NotPlainData("a model description that is not valid") from error
+    return model
+
+
 # ---------------------------------------------------------------- the worker's side
 
 # The functions as they stood at each test cell: the referee calls them after the last cell has run
@@ -377,7 +472,9 @@ def _answer(request: dict, namespace: dict) -> dict:
         try:
             result = target(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - reported to the referee as data
-            return {"raised": {"type": type(error).__name__, "message": str(error)[:500]}}
+            # A KeyError quotes its key in str(); the referee rebuilds it from the key, so send the key itself.
+            key = error.args[0] if isinstance(error, KeyError) and len(error.args) == 1 and isinstance(error.args[0], str) else None
+            return {"raised": {"type": type(error).__name__, "message": (str(error) if key is None else key)[:500]}}
     reply = {"result": encode(result, arguments=args), "stderr": bool(stderr.getvalue())}
     after = encode(args)
     if json.dumps(after) != sent:  # the call changed its arguments in place: the referee's copies change too

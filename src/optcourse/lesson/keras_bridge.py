@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 __all__ = ["import_tensorflow", "keras_rule_run", "keras_momentum_run", "small_regression_model", "small_classifier",
-           "train_with_rule", "train_with_keras_optimizer"]
+           "train_with_rule", "train_with_keras_optimizer", "fit_batches_with_keras", "BudgetTask", "BUDGET", "BudgetResult",
+           "budget_run", "choice_problem"]
 
 
 def import_tensorflow():
@@ -110,14 +112,22 @@ def small_regression_model(num_features: int, *, hidden: int = 16, seed: int = 0
 
 
 def small_classifier(num_features: int, num_classes: int, *, hidden: int = 32, seed: int = 0):
-    """The 3-layer classifier of Module 7: input → Dense(ReLU) → Dense(softmax), seeded weights."""
+    """The 3-layer classifier of Module 7: input → Dense(ReLU) → Dense(softmax), seeded weights.
+
+    The model carries how it was built (``optcourse_recipe``), so that the grader's referee can
+    hand it to a learner's function as plain data: the recipe and the weights (learner_code/channel.py).
+    """
     tf = import_tensorflow()
     tf.keras.utils.set_random_seed(seed)
-    return tf.keras.Sequential([
+    model = tf.keras.Sequential([
         tf.keras.Input(shape=(num_features,)),
         tf.keras.layers.Dense(hidden, activation="relu"),
         tf.keras.layers.Dense(num_classes, activation="softmax"),
     ])
+    # Set past Keras's attribute tracking: a plain tuple, not a tracked structure.
+    object.__setattr__(model, "optcourse_recipe",
+                       ("small_classifier", {"num_features": int(num_features), "num_classes": int(num_classes), "hidden": int(hidden)}))
+    return model
 
 
 def _batches(num_examples: int, batch_size: int, epochs: int, seed: int):
@@ -167,3 +177,116 @@ def train_with_keras_optimizer(model, X, y, optimizer, *, batch_size: int = 32, 
         losses.append(loss)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
     return np.array(losses)
+
+
+def fit_batches_with_keras(model, X, y, batches: list, optimizer) -> tuple[np.ndarray, list]:
+    """``model.fit`` with a built-in optimizer on the given mini-batches, in their order, for a classifier.
+
+    ``batches`` are index arrays of one size, the last one possibly smaller (the batches of one pass
+    through a permutation, or several such passes one after the other). Returns the loss of each
+    batch at the weights its step starts from (Keras itself reports a running mean) and the
+    weights at the end.
+    """
+    tf = import_tensorflow()
+    X, y = np.asarray(X, dtype=np.float32), np.asarray(y)
+    losses: list[float] = []
+
+    class BatchLoss(tf.keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            rows = batches[batch]
+            predictions = self.model(X[rows], training=True)
+            losses.append(float(tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y[rows], predictions))))
+
+    sizes = {len(b) for b in batches[:-1]}
+    if len(sizes) > 1 or (sizes and len(batches[-1]) > min(sizes)):
+        raise ValueError("model.fit takes batches of one size (the last one may be smaller)")
+    order = np.concatenate(batches)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", run_eagerly=True)
+    model.fit(X[order], y[order], batch_size=len(batches[0]), epochs=1, shuffle=False, verbose=0, callbacks=[BatchLoss()])
+    return np.array(losses), model.get_weights()
+
+
+# ---------------------------------------------------------------- Module 7's task: a choice under a budget
+
+class BudgetTask(NamedTuple):
+    """The task of the budget exercise: what is trained, for how long, and what it must reach."""
+
+    steps: int           # optimizer steps allowed (mini-batches of batch_size)
+    batch_size: int
+    train_rows: int      # the first rows of the module's training set train; the rest are the validation set
+    target: float        # the validation accuracy to reach
+
+
+BUDGET = BudgetTask(steps=200, batch_size=32, train_rows=600, target=0.65)
+
+_OPTIMIZERS = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
+_SCHEDULES = ("constant", "cosine", "exponential")
+_KEYS = ("optimizer", "learning_rate", "schedule")
+
+
+def choice_problem(choice) -> str | None:
+    """What is wrong with the form of ``choice``, in one sentence, or None when it is well formed."""
+    example = '{"optimizer": "adam", "learning_rate": 0.001, "schedule": "constant"}'
+    if not isinstance(choice, dict):
+        return f"`my_choice` is a {type(choice).__name__}; write a dict such as {example}."
+    missing = [key for key in _KEYS if key not in choice]
+    if missing:
+        return f"`my_choice` has no {', '.join(repr(k) for k in missing)}; write a dict such as {example}."
+    extra = sorted(str(key) for key in choice if key not in _KEYS)
+    if extra:
+        return f"`my_choice` has keys the task does not use ({', '.join(repr(k) for k in extra)}); keep only {', '.join(map(repr, _KEYS))}."
+    optimizer, rate, schedule = (choice[key] for key in _KEYS)
+    if not isinstance(optimizer, str) or optimizer.lower() not in _OPTIMIZERS:
+        return f"`my_choice['optimizer']` is {optimizer!r}; choose one of {', '.join(map(repr, _OPTIMIZERS))}."
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)) or not math.isfinite(float(rate)) \
+            or not 0 < float(rate) <= 10:
+        return f"`my_choice['learning_rate']` is {rate!r}; give a number above 0 and at most 10."
+    if not isinstance(schedule, str) or schedule.lower() not in _SCHEDULES:
+        return f"`my_choice['schedule']` is {schedule!r}; choose one of {', '.join(map(repr, _SCHEDULES))}."
+    return None
+
+
+def _keras_optimizer(choice: dict, steps: int):
+    keras = import_tensorflow().keras
+    rate, schedule = float(choice["learning_rate"]), choice["schedule"].lower()
+    if schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps)
+    elif schedule == "exponential":  # a tenth of the rate by the last step
+        rate = keras.optimizers.schedules.ExponentialDecay(rate, decay_steps=steps, decay_rate=0.1)
+    return {"sgd": lambda: keras.optimizers.SGD(learning_rate=rate),
+            "momentum": lambda: keras.optimizers.SGD(learning_rate=rate, momentum=0.9),
+            "adagrad": lambda: keras.optimizers.Adagrad(learning_rate=rate),
+            "rmsprop": lambda: keras.optimizers.RMSprop(learning_rate=rate),
+            "adam": lambda: keras.optimizers.Adam(learning_rate=rate)}[choice["optimizer"].lower()]()
+
+
+class BudgetResult(NamedTuple):
+    validation_accuracy: float
+    losses: np.ndarray   # the mean training loss of the batches so far, after each step (Keras's running mean)
+
+
+def budget_run(choice: dict, *, seed: int = 0, task: BudgetTask = BUDGET) -> BudgetResult:
+    """Train the module's network with ``choice`` for exactly ``task.steps`` steps; its validation accuracy.
+
+    Deterministic: the weights come from ``seed``, the batches from a permutation per epoch drawn
+    from ``seed``; the same choice and seed give the same numbers every time.
+    """
+    from . import datasets
+
+    problem = choice_problem(choice)
+    if problem:
+        raise ValueError(problem)
+    tf = import_tensorflow()
+    data = datasets.classification_data()
+    X, y = data.X_train[:task.train_rows], data.y_train[:task.train_rows]
+    X_val, y_val = data.X_train[task.train_rows:], data.y_train[task.train_rows:]
+    rng = np.random.default_rng(seed)
+    needed = task.steps * task.batch_size
+    order = np.concatenate([rng.permutation(len(y)) for _ in range(-(-needed // len(y)))])[:needed]
+    model = small_classifier(X.shape[1], 3, seed=seed)
+    model.compile(optimizer=_keras_optimizer(choice, task.steps), loss="sparse_categorical_crossentropy")
+    losses = []
+    record = tf.keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: losses.append(float(logs["loss"])))
+    model.fit(X[order], y[order], batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[record])
+    predicted = np.argmax(model(X_val.astype(np.float32), training=False).numpy(), axis=1)
+    return BudgetResult(float(np.mean(predicted == y_val)), np.array(losses))
