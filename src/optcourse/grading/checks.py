@@ -26,7 +26,7 @@ from .results import as_numbers as _as_array
 __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
            "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "exponential_decay",
            "cosine_decay", "cosine_decay_restarts", "lr_range_test", "optimizer_state_size", "fresh_optimizer",
-           "run_learner"]
+           "run_learner", "adamw_step", "clip_by_global_norm"]
 
 class _Mistake(NamedTuple):
     """A known wrong variant: its output for the same inputs, and what to tell the learner."""
@@ -333,3 +333,10 @@ adam_step = _hidden_when_given_cases(adam_step)
 exponential_decay = _hidden_when_given_cases(exponential_decay)
 cosine_decay = _hidden_when_given_cases(cosine_decay)
 cosine_decay_restarts = _hidden_when_given_cases(cosine_decay_restarts)
+
+
+from .rule_checks import adamw_step  # noqa: E402  (Module 5's AdamW, against tf.keras.optimizers.AdamW)
+from .clip_checks import clip_by_global_norm  # noqa: E402  (Module 6's clipping, against Keras's global_clipnorm)
+
+adamw_step = _hidden_when_given_cases(adamw_step)
+clip_by_global_norm = _hidden_when_given_cases(clip_by_global_norm)

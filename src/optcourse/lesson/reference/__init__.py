@@ -10,7 +10,8 @@ from __future__ import annotations
 from importlib import import_module
 
 # Which file holds each rule.
-HOMES = {"momentum_step": "momentum", "rmsprop_step": "rmsprop", "adam_init": "adam", "adam_step": "adam"}
+HOMES = {"momentum_step": "momentum", "rmsprop_step": "rmsprop", "adam_init": "adam", "adam_step": "adam",
+         "adamw_step": "adamw"}
 
 __all__ = list(HOMES)
 
