@@ -380,9 +380,9 @@ def adamw_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, 
 
 # %%
 # Try it: one step from the start, learning rate 0.1, weight decay 0.5.
-w, state = np.array([1.0, -2.0]), adam_init(np.zeros(2))
-w, state = adamw_step(w, np.array([0.5, 3.0]), state, learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=0.5)
-print(np.round(w, 4), "t =", state.t)
+w_decayed, state_decayed = adamw_step(np.array([1.0, -2.0]), np.array([0.5, 3.0]), adam_init(np.zeros(2)), learning_rate=0.1,
+                                      beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=0.5)
+print(np.round(w_decayed, 4), "t =", state_decayed.t)
 # expected: [ 0.85 -2.  ] t = 1   (shrunk by 0.1 × 0.5 = 5% to [0.95, -1.9], then Adam's step of 0.1 each)
 
 # %% nbgrader={"grade": true, "grade_id": "adamw_step_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
