@@ -361,8 +361,8 @@ plt.show()
 # Write `adamw_step`: Adam's arguments plus `weight_decay`. Decay needs no memory, so the state is
 # Adam's `AdamState`; build on your `adam_step`. It is compared with `tf.keras.optimizers.AdamW`
 # after every step — parameters, `m`, `v` and `t` — as in Exercise 2, with a large weight decay and
-# with Keras's default. (Keras rounds `weight_decay` to float32 before using it; at the check's
-# tolerance that changes nothing.)
+# with Keras's default.
+# (Keras rounds `weight_decay` to float32 before using it; at the check's tolerance that changes nothing.)
 
 # %% nbgrader={"grade": false, "grade_id": "adamw_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adamw_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
@@ -452,7 +452,8 @@ print(f"norm of all the weights: start {start_norm:.2f}; " + "; ".join(f"{label}
 # AdamW's pull of $\eta\lambda = 4\times10^{-5}$ of each weight per step is small at Keras's
 # default — it adds up over long training runs, the setting it was designed for. With AdamW the
 # strength of the decay is what you set, the same for every weight; with Adam + L2 it depends on
-# each weight's gradient history, which is why the AdamW paper found it easier to tune.
+# each weight's gradient history. That is why Loshchilov and Hutter, who proposed AdamW, found its best
+# `weight_decay` much less tied to the learning rate than the best L2 coefficient of Adam + L2.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Key takeaways

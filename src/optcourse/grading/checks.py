@@ -335,8 +335,8 @@ cosine_decay = _hidden_when_given_cases(cosine_decay)
 cosine_decay_restarts = _hidden_when_given_cases(cosine_decay_restarts)
 
 
-from .rule_checks import adamw_step  # noqa: E402  (Module 5's AdamW, against tf.keras.optimizers.AdamW)
 from .clip_checks import clip_by_global_norm  # noqa: E402  (Module 6's clipping, against Keras's global_clipnorm)
+from .rule_checks import adamw_step  # noqa: E402  (Module 5's AdamW, against tf.keras.optimizers.AdamW)
 
 adamw_step = _hidden_when_given_cases(adamw_step)
 clip_by_global_norm = _hidden_when_given_cases(clip_by_global_norm)
