@@ -107,3 +107,14 @@ def optimizer_state_size(optimizer):
 
 def fresh_optimizer(optimizer):
     return type(optimizer).from_config(optimizer.get_config())
+
+
+def adamw_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+    decayed = params - learning_rate * weight_decay * params
+    return adam_step(decayed, grads, state, learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+
+
+def clip_by_global_norm(grads, clipnorm):
+    norm = np.sqrt(sum(np.sum(np.square(g)) for g in grads))
+    scale = clipnorm / max(norm, clipnorm)
+    return [g * scale for g in grads]

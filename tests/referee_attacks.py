@@ -551,7 +551,8 @@ def module_4() -> dict:
     }
 
 
-# ---------------------------------------------------------------- Module 5 (9: adam_init 1, adam_step 4, quiz 4)
+# ---------------------------------------------------------------- Module 5 (12: adam_init 1, adam_step 4, adamw_step 3, quiz 4;
+# adamw_step builds on adam_step, so it fails with it)
 
 M5 = "05_adam"
 
@@ -589,7 +590,7 @@ def module_5() -> dict:
     }
 
 
-# ---------------------------------------------------------------- Module 6 (14: lr_range_test 3, exponential 2, cosine 3, restarts 2, quiz 4)
+# ---------------------------------------------------------------- Module 6 (16: lr_range_test 3, exponential 2, cosine 3, restarts 2, clip_by_global_norm 2, quiz 4)
 
 M6 = "06_tuning"
 
@@ -616,7 +617,7 @@ def lr_range_test(loss_fn, grad_fn, w0, *, min_lr, max_lr, num_steps):
 
 def module_6() -> dict:
     return {
-        "m6_shipped_answers": (_after(M6, M6_SHIPPED_ANSWERS), 9, ""),
+        "m6_shipped_answers": (_after(M6, M6_SHIPPED_ANSWERS), 11, ""),
     }
 
 

@@ -45,6 +45,8 @@ WRONG = {
     "exponential_decay": off(right.exponential_decay),
     "cosine_decay": off(right.cosine_decay),
     "cosine_decay_restarts": off(right.cosine_decay_restarts),
+    "adamw_step": off(right.adamw_step),
+    "clip_by_global_norm": lambda grads, clipnorm: [g * 1.01 for g in right.clip_by_global_norm(grads, clipnorm)],
 }
 
 

@@ -229,7 +229,7 @@ for name in ("optcourse.grading.rule_checks", "optcourse.grading.schedule_checks
 from optcourse.grading import checks, quiz
 found["quiz keys"] = bool(getattr(quiz, "KEYS", {}))
 from optcourse.lesson import reference
-for rule in ("adam_step", "momentum_step"):
+for rule in ("adam_step", "adamw_step", "momentum_step"):
     try:
         getattr(reference, rule)
         found[rule] = True
@@ -241,9 +241,9 @@ print("FOUND" + json.dumps(found), end="")
 
 @pytest.mark.parametrize("module, present", [
     ("01_gradient_descent", {"adam_step": True, "momentum_step": True}),
-    ("05_adam", {"adam_step": False, "momentum_step": True}),
+    ("05_adam", {"adam_step": False, "adamw_step": False, "momentum_step": True}),
     ("07_tradeoffs", {"tensorflow": True, "optcourse.grading.rule_checks": True, "optcourse.grading.schedule_checks": True,
-                      "adam_step": True, "momentum_step": True}),
+                      "adam_step": True, "adamw_step": True, "momentum_step": True}),
 ])
 def test_the_shipped_answers_to_a_module_are_not_in_its_sandbox(kernel, module, present, tmp_path):
     """Absent from the file system, not refused by a test: Keras (unless the module is about Keras), the
@@ -252,7 +252,7 @@ def test_the_shipped_answers_to_a_module_are_not_in_its_sandbox(kernel, module, 
     own = Path(paths["own"]).parents[1] / f"ada-{module}" / module
     own.mkdir(parents=True, exist_ok=True)
     expected = {"tensorflow": False, "optcourse.grading.rule_checks": False, "optcourse.grading.schedule_checks": False,
-                "quiz keys": False, "adam_step": True, "momentum_step": True, **present}
+                "quiz keys": False, "adam_step": True, "adamw_step": True, "momentum_step": True, **present}
     with started_kernel(paths["runtime"], own) as client:
         printed = run(client, SHIPPED_ANSWERS)  # TensorFlow may log to stderr first
         assert "FOUND" in printed, printed

@@ -301,7 +301,8 @@ for t in range(1, 1001):
 #
 # * **AdamW** (`tf.keras.optimizers.AdamW(weight_decay=0.004)`): Adam plus *decoupled* weight decay —
 #   each step also shrinks the weights by $\eta \cdot \text{weight\_decay} \cdot w$, separately from
-#   the gradient, instead of adding an L2 term to the loss (which Adam's scaling would distort).
+#   the gradient, instead of adding an L2 term to the loss (which Adam's scaling would distort). You
+#   write it in section 6.
 # * **AMSGrad** (`Adam(amsgrad=True)`): divides by the largest $v$ seen so far instead of the current
 #   $v$, so a stretch of small gradients cannot inflate the step — a fix for rare cases where Adam
 #   fails to converge. (In Keras the factor $\alpha_t$ still changes with $t$, falling and then
@@ -331,6 +332,130 @@ ax.set(xlabel="step", ylabel="batch loss (MSE)", title="A Keras model trained by
 ax.legend()
 plt.show()
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "adamw_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 6. AdamW: weight decay, decoupled
+#
+# **Weight decay** keeps a network's weights small by pulling each one a little towards zero at every
+# step — a regulariser used in almost every large training run. There are two ways to write it, and
+# with Adam they are not the same thing:
+#
+# * **An L2 penalty.** Add $\frac{\lambda}{2}\lVert w\rVert^2$ to the loss. Its gradient $\lambda w$
+#   joins the gradient, $g \leftarrow g + \lambda w$. For plain SGD that is exactly "shrink every
+#   weight by $\eta\lambda w$ per step". For Adam it is not: the pull $\lambda w$ goes into $m$ and
+#   $v$, and is divided by $\sqrt{v} + \epsilon$ like the rest of the gradient.
+# * **Decoupled weight decay** (Loshchilov and Hutter's AdamW): shrink the weights directly, outside
+#   Adam's arithmetic, then take the ordinary Adam step from the shrunk weights:
+#
+# $$
+# \begin{aligned}
+# w &\leftarrow w - \eta\,\lambda\,w \\
+# (w, m, v, t) &\leftarrow \text{one Adam step from that } w \text{ (Exercise 2), with the gradient } g \text{ unchanged}
+# \end{aligned}
+# $$
+#
+# That is `tf.keras.optimizers.AdamW(weight_decay=0.004)`, with $\lambda$ = `weight_decay` (Keras's
+# default 0.004). Every Keras 3 optimizer accepts `weight_decay=` and applies it this decoupled way,
+# just before its own update.
+#
+# ## Exercise 3 — AdamW (3 points)
+#
+# Write `adamw_step`: Adam's arguments plus `weight_decay`. Decay needs no memory, so the state is
+# Adam's `AdamState`; build on your `adam_step`. It is compared with `tf.keras.optimizers.AdamW`
+# after every step — parameters, `m`, `v` and `t` — as in Exercise 2, with a large weight decay and
+# with Keras's default.
+# (Keras rounds `weight_decay` to float32 before using it; at the check's tolerance that changes nothing.)
+
+# %% nbgrader={"grade": false, "grade_id": "adamw_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def adamw_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+    """One AdamW step, as tf.keras.optimizers.AdamW takes it: decoupled weight decay, then Adam.
+
+    decayed = params - learning_rate * weight_decay * params       (the decay never touches m or v)
+    then one Keras-form Adam step from `decayed` with the unchanged grads (epsilon outside the root,
+    t = 1 on the first step). Returns (params_new, AdamState(m_new, v_new, t_new)); inputs unchanged.
+    """
+    ### BEGIN SOLUTION
+    decayed = params - learning_rate * weight_decay * params
+    return adam_step(decayed, grads, state, learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+    ### END SOLUTION
+
+
+# %%
+# Try it: one step from the start, learning rate 0.1, weight decay 0.5.
+w_decayed, state_decayed = adamw_step(np.array([1.0, -2.0]), np.array([0.5, 3.0]), adam_init(np.zeros(2)), learning_rate=0.1,
+                                      beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=0.5)
+print(np.round(w_decayed, 4), "t =", state_decayed.t)
+# expected: [ 0.85 -2.  ] t = 1   (shrunk by 0.1 × 0.5 = 5% to [0.95, -1.9], then Adam's step of 0.1 each)
+
+# %% nbgrader={"grade": true, "grade_id": "adamw_step_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+"""Check adamw_step against tf.keras.optimizers.AdamW, step by step: parameters, m, v and t."""
+checks.adamw_step(adamw_step)
+### BEGIN HIDDEN TESTS
+checks.adamw_step(adamw_step, seed=11, shapes=[(4,), (2, 3)],
+                  hypers=[{"learning_rate": 0.2, "beta_1": 0.6, "beta_2": 0.99, "epsilon": 1e-5, "weight_decay": 0.25},
+                          {"learning_rate": 0.002, "beta_1": 0.85, "beta_2": 0.995, "epsilon": 1e-6, "weight_decay": 2.0}])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "adamw_experiment_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Experiment: AdamW against Adam + L2
+#
+# The network of section 5, from the same start, trained three times for 15 epochs: by your Adam
+# (your `adamw_step` with `weight_decay=0`), by **Adam + L2** (the penalty's gradient
+# $\lambda w$ added to the gradient, then your `adam_step`) and by your **AdamW**, both with Keras's
+# default $\lambda$. Per step, AdamW shrinks every weight by the same fraction, $\eta\lambda$. In
+# Adam + L2 the pull $\lambda w$ is multiplied by $\alpha_t$ and divided by $\sqrt{v} + \epsilon$: the
+# histogram shows, from the run's own $v$, how hard that pulls each weight compared with AdamW.
+
+# %% tags=["skip-when-grading"]
+from optcourse.constants import ADAMW_WEIGHT_DECAY as weight_decay      # Keras's default
+
+def adam_with_l2(params, grads, state, *, weight_decay, **adam_hyper):
+    """Adam + L2: the penalty's gradient, weight_decay · w, added to the gradient, then your Adam."""
+    return adam_step(params, grads + weight_decay * params, state, **adam_hyper)
+
+weights_after, last_v = {}, {}
+for label, rule, decay in [("Adam", adamw_step, 0.0), ("Adam + L2", adam_with_l2, weight_decay), ("AdamW", adamw_step, weight_decay)]:
+    states = []
+    def recording(params, grads, state, **hyper):       # your rule, keeping the states it returns
+        new_params, new_state = rule(params, grads, state, **hyper)
+        states.append(new_state)
+        return new_params, new_state
+    model = keras_bridge.small_regression_model(10)
+    model.set_weights(start)
+    keras_bridge.train_with_rule(model, data.X, data.y, recording, adam_init, learning_rate=0.01, beta_1=0.9,
+                                 beta_2=0.999, epsilon=1e-7, weight_decay=decay, epochs=15)
+    weights_after[label] = np.concatenate([w.ravel() for w in model.get_weights()])
+    last_v[label] = np.concatenate([s.v.ravel() for s in states[-len(start):]])
+
+t = states[-1].t
+alpha = 0.01 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+pull = alpha / (np.sqrt(last_v["Adam + L2"]) + 1e-7) / 0.01     # Adam + L2's pull ÷ AdamW's, weight by weight
+norms = {label: np.linalg.norm(w) for label, w in weights_after.items()}
+start_norm = np.linalg.norm(np.concatenate([w.ravel() for w in start]))
+
+fig, ax = plt.subplots(figsize=(7, 3.3))
+ax.hist(np.log10(pull), bins=30, color="#0072B2", label="Adam + L2 (one count per weight)")
+ax.axvline(0, color="#D55E00", linewidth=3, label="AdamW (every weight)")
+ax.set(xlabel="pull of the decay ÷ AdamW's (log10: 1 means 10×)", ylabel="weights",
+       title=f"How hard weight decay pulls each weight, after {t} steps")
+ax.legend()
+plt.show()
+print(f"after {t} steps, Adam + L2 pulls its weights {pull.min():.2g}× to {pull.max():.2g}× as hard as AdamW "
+      f"(median {np.median(pull):.0f}×; less hard for {np.mean(pull < 1):.0%} of them)")
+print(f"norm of all the weights: start {start_norm:.2f}; " + "; ".join(f"{label} {norm:.2f}" for label, norm in norms.items()))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "adamw_reading", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# What the run shows. With the same $\lambda$, Adam + L2 pulls a typical weight 11 times as hard
+# as AdamW (the median), and the weights whose gradients are smallest more than 1000 times as hard:
+# dividing by $\sqrt{v}$ turns a gentle pull into a full-size Adam step wherever the data's gradient
+# is weak. Only a few weights, those with the largest gradients, are pulled less hard than by AdamW.
+# So the two are different regularisers, and it shows in the result: the norm of all the weights
+# went from 3.83 to 4.24 without decay, to 4.23 with AdamW and to 3.56 with Adam + L2.
+# AdamW's pull of $\eta\lambda = 4\times10^{-5}$ of each weight per step is small at Keras's
+# default — it adds up over long training runs, the setting it was designed for. With AdamW the
+# strength of the decay is what you set, the same for every weight; with Adam + L2 it depends on
+# each weight's gradient history. That is why Loshchilov and Hutter, who proposed AdamW, found its best
+# `weight_decay` much less tied to the learning rate than the best L2 coefficient of Adam + L2.
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Key takeaways
 #
@@ -343,7 +468,10 @@ plt.show()
 # * Without bias correction the steps are too large by $(1-\beta_1^t)/\sqrt{1-\beta_2^t}$: 3.2× at
 #   step 1, 6.6× around step 12, still 2.0× at step 300. Forgetting it silently changes the learning rate.
 # * A step of Adam is roughly $\eta$ in size whatever the gradient's scale. $\beta_1 = 0$ gives
-#   RMSprop with bias correction. AdamW decouples weight decay; AMSGrad keeps the largest $v$.
+#   RMSprop with bias correction. AMSGrad keeps the largest $v$.
+# * AdamW shrinks the weights by $\eta\lambda w$ before the Adam step, the same fraction for every
+#   weight. Adam + L2 feeds $\lambda w$ through Adam's division by $\sqrt{v}$, so weights with small
+#   gradients are pulled far harder than others: at the same `weight_decay` they are different regularisers.
 
 # %% [markdown] include="quiz_intro" nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*

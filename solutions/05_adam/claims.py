@@ -30,3 +30,14 @@ CLAIMS = [
 GIVEN = [
     "a noisy gradient with mean 1 (spread 0.5)",   # the explorer's input, stated in its docstring
 ]
+
+# AdamW against Adam + L2 (section 6), from the run's own v.
+CLAIMS += [
+    claim("Adam + L2 pulls a typical weight [[11]] times as hard as AdamW (the median)", "np.median(pull)"),
+    claim("the weights whose gradients are smallest more than 1000 times as hard", "pull.max() > 1000"),
+    claim("Only a few weights, those with the largest gradients, are pulled less hard than by AdamW",
+          "0 < np.mean(pull < 1) < 0.1"),
+    claim("the norm of all the weights went from [[3.83]] to [[4.24]] without decay, to [[4.23]] with AdamW and to [[3.56]] with Adam + L2",
+          "start_norm", "norms['Adam']", "norms['AdamW']", "norms['Adam + L2']"),
+    claim("AdamW's pull of $\\eta\\lambda = [[4]]\\times10^{-5}$ of each weight per step", "0.01 * weight_decay * 1e5"),
+]

@@ -79,7 +79,7 @@ ax.legend()
 plt.show()
 
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "predict_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "sensitivity_reading", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Read the printed bands (a band is the rates whose final loss is within 2× of that optimizer's best;
 # neighbouring rates are 0.15 decades apart, so a band of two rates shows as 0.1 decades). On this
 # problem Adam is the most forgiving: its band spans 1.3 decades, and it never diverged in the range
@@ -97,6 +97,51 @@ plt.show()
 # directions, where the gradient hardly changes from step to step and the velocity piles up. That is
 # a measurement on one problem, not a law — Module 7 repeats it on a neural network.
 #
+# ### Why plain SGD's band is so narrow: the condition number
+#
+# Module 1 called the ratio of the steepest to the flattest curvature the **condition number**,
+# $\kappa = \lambda_{\max}/\lambda_{\min}$ ($\kappa = 20$ for its bowl). It sets the width of the good
+# band for plain SGD. A rate is stable only below $2/\lambda_{\max}$; the flattest direction shrinks
+# by a factor $(1 - \eta\lambda_{\min})$ per step, so in $N$ steps it gets somewhere only when
+# $\eta \gtrsim 1/(N\lambda_{\min})$. Between the two lie at most about $\log_{10}(2N/\kappa)$ decades of
+# good rates: the larger $\kappa$, the narrower the band, and beyond $\kappa \approx 2N$ no constant rate
+# finishes the flat direction in time. Below, $\kappa$ of this regression's loss, and the same SGD sweep
+# on the same data with each feature **standardised** (shifted to zero mean and divided by its spread) instead of min-max scaled.
+
+# %% tags=["skip-when-grading"]
+def condition_number(X):
+    """κ of the mean squared error's curvature for features X (the intercept included)."""
+    design = np.c_[X, np.ones(len(X))]
+    curvatures = np.linalg.eigvalsh(2 * design.T @ design / len(X))
+    return curvatures.max() / curvatures.min()
+
+bowl = landscapes.scaled_bowl()
+bowl_curvatures = [bowl.gradient(np.array([1.0, 0.0]))[0], bowl.gradient(np.array([0.0, 1.0]))[1]]
+standardised = data._replace(X=(data.X - data.X.mean(axis=0)) / data.X.std(axis=0))
+kappa = {"min-max scaled": condition_number(data.X), "standardised": condition_number(standardised.X)}
+sgd_steps = 3 * math.ceil(len(data.y) / 32)                   # the sweep's budget: 3 epochs of batches of 32
+finals["SGD, standardised"] = runs.learning_rate_sweep(reference.momentum_step, momentum_init, standardised, learning_rates, momentum=0.0)
+for label, finals_of in [("min-max scaled", finals["SGD"]), ("standardised", finals["SGD, standardised"])]:
+    good = learning_rates[finals_of < 2 * np.min(finals_of)]
+    band_decades[f"SGD, {label}"] = np.log10(good.max() / good.min())
+    print(f"{label:15s} κ = {kappa[label]:6.1f}; log10(2N/κ) = {np.log10(2 * sgd_steps / kappa[label]):5.2f} decades for N = {sgd_steps} steps; "
+          f"SGD's measured band: {band_decades[f'SGD, {label}']:.1f} decades, from η = {good.min():.2g} to {good.max():.2g}; "
+          f"best loss {np.min(finals_of):.4f}")
+print(f"Module 1's bowl: curvatures {bowl_curvatures}, κ = {max(bowl_curvatures) / min(bowl_curvatures):g}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "kappa_reading", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Measured: the min-max scaled data of this module has $\kappa = 583$. Three epochs are $N = 96$ steps,
+# so $2N/\kappa$ is below 1: no constant rate finishes the flat direction in time, the best plain SGD
+# can do is to run just below the largest stable rate, and its band is 0.1 decades wide. Standardising
+# the same features brings $\kappa$ down to 1.4; the bound becomes 2.1 decades and the measured band
+# 1.3 decades (from $\eta = 0.012$ to 0.27), with a best loss of 0.0100 instead of 0.081. The features
+# carry the same information; only their scales changed, and with them the shape of the loss. (The
+# bound counts rates that converge; the band counts rates within 2× of the best, so the two need not
+# agree — the measured band lies inside the bound.) That is the thread running through Modules 1–6:
+# momentum, AdaGrad, RMSprop and Adam are all answers to a large $\kappa$ — and where you can rescale
+# the data, that answer is cheaper still.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "predict_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. Predict first
 #
 # > **Does a higher learning rate always speed up training?** You answered this in Module 1 for a
@@ -395,12 +440,139 @@ for rate in (1.0, 0.01):
           f"test accuracy {histories[rate]['val_accuracy'][-1]:.3f}")
 print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class probability 1/3")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "pitfall_reading", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # With $\eta = 1$ the first epoch's loss explodes, and the network then collapses to a constant
 # guess — the loss sits at $\ln 3$ and the accuracy at the share of the largest class. The fix is a
 # sensible rate (Adam's default 0.001, or 0.01 here, found by a range test) — and, on a new model, a
 # warmup.
 #
+# ## 5. Clipping gradients: a ceiling on the step
+#
+# A schedule controls the learning rate; nothing so far controls the gradient. One unlucky batch or a
+# steep wall in the loss can give a gradient many times larger than usual, and a single step along it
+# can throw the weights somewhere training never recovers from. **Clipping** caps the gradient's size
+# before the step. Keras offers three forms, one per optimizer: `clipvalue=c` clips every entry to
+# $\pm c$, `clipnorm=c` rescales each weight array whose own norm is above $c$, and
+# `global_clipnorm=c` measures all the gradients together:
+#
+# $$
+# \lVert g\rVert_{\text{global}} = \sqrt{\textstyle\sum_{k}\sum_{i} g_{k,i}^2}, \qquad
+# g_k \leftarrow g_k \cdot \frac{c}{\max\left(\lVert g\rVert_{\text{global}},\ c\right)} \quad\text{for every array } k.
+# $$
+#
+# Below the threshold nothing changes. Above it, every array is scaled by the same factor, so the step
+# keeps its direction and only its length is capped. Keras does this inside `apply_gradients`, before
+# weight decay and the update.
+#
+# ## Exercise 5 — clipping by global norm (2 points)
+#
+# Write `clip_by_global_norm(grads, clipnorm)`: `grads` is a list (or a tuple) of numpy arrays, one per
+# weight array of a model; return a list of new arrays of the same shapes, clipped as above, and leave
+# the arrays you were given unchanged. It is compared with what `tf.keras.optimizers.SGD(global_clipnorm=…)`
+# applies: several arrays together, a global norm below the threshold, a single array, a tuple, float32
+# arrays, and gradients that are all zero (a norm of 0: nothing to clip, and nothing to divide by).
+
+# %% nbgrader={"grade": false, "grade_id": "clip_by_global_norm", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def clip_by_global_norm(grads, clipnorm):
+    """Keras's global_clipnorm: scale every array by clipnorm / max(global norm, clipnorm).
+
+    global norm = sqrt(sum of g**2 over every entry of every array); returns a list of new arrays.
+    """
+    ### BEGIN SOLUTION
+    norm = math.sqrt(sum(float(np.sum(np.square(g))) for g in grads))
+    scale = clipnorm / max(norm, clipnorm)
+    return [np.asarray(g, dtype=float) * scale for g in grads]
+    ### END SOLUTION
+
+
+# %%
+clipped = clip_by_global_norm([np.array([3.0, 0.0]), np.array([[0.0], [4.0]])], 1.0)
+print([np.round(g, 3).tolist() for g in clipped])     # expected: [[0.6, 0.0], [[0.0], [0.8]]]   (global norm 5, so × 1/5)
+
+# %% nbgrader={"grade": true, "grade_id": "clip_by_global_norm_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check clip_by_global_norm against what Keras's global_clipnorm applies."""
+checks.clip_by_global_norm(clip_by_global_norm)
+### BEGIN HIDDEN TESTS
+checks.clip_by_global_norm(clip_by_global_norm, seed=7, shapes=[[(2, 2), (5,)], [(3,)], [(4, 1), (2,), (3, 3)]],
+                           clipnorms=[0.3, 12.0, 1.5])
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "clip_experiment_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Experiment: a network rescued by clipping — and what warmup does
+#
+# A small Keras network (10 inputs → 32 tanh units → 1 output) learns the regression of section 1
+# with its targets multiplied by 10, as unnormalised targets often are. SGD with momentum 0.9 at
+# $\eta = 0.05$ trains it for 2 epochs from 3 random starts, three ways: as it is, with **your**
+# clipping (`clipnorm` 1) applied to the gradients of every step, and with a 16-step linear warmup
+# from 0 to $\eta$ written with **your** `cosine_decay` (with `alpha=1.0` the rate then stays at its
+# peak). A run counts as diverged when its last ten batch losses average above its first.
+
+# %% tags=["skip-when-grading"]
+from optcourse.constants import diverged
+
+X_net, y_net = tf.constant(data.X, tf.float32), tf.constant(10 * data.y, tf.float32)
+net_batches = [order[i:i + 32] for order in (np.random.default_rng(0).permutation(len(data.y)) for _ in range(2))
+               for i in range(0, len(data.y), 32)]                       # 2 epochs, the same batches for every run
+
+def network_run(seed, *, clipnorm=None, warmup_steps=0, peak=0.05):
+    """Batch losses of one run of the tanh network, with your clipping and your warmup schedule if asked."""
+    tf.keras.utils.set_random_seed(seed)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(32, activation="tanh"), tf.keras.layers.Dense(1)])
+    optimizer = tf.keras.optimizers.SGD(learning_rate=peak, momentum=0.9)
+
+    @tf.function(autograph=False)
+    def loss_and_gradients(X, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((model(X)[:, 0] - y) ** 2)
+        return loss, tape.gradient(loss, model.trainable_variables)
+
+    losses = []
+    for step, batch in enumerate(net_batches):
+        loss, gradients = loss_and_gradients(tf.gather(X_net, batch), tf.gather(y_net, batch))
+        losses.append(float(loss))
+        gradients = [g.numpy() for g in gradients]
+        if clipnorm is not None:
+            gradients = clip_by_global_norm(gradients, clipnorm)
+        if warmup_steps:
+            optimizer.learning_rate = float(cosine_decay(step, initial_learning_rate=0.0, decay_steps=len(net_batches), alpha=1.0,
+                                                         warmup_target=peak, warmup_steps=warmup_steps))
+        optimizer.apply_gradients(zip([tf.constant(g, tf.float32) for g in gradients], model.trainable_variables))
+    return np.array(losses)
+
+net_seeds = (0, 1, 2)
+net_curves = {name: [network_run(seed, **options) for seed in net_seeds]
+              for name, options in [("no clipping", {}), ("clipnorm 1", {"clipnorm": 1.0}), ("16-step warmup", {"warmup_steps": 16})]}
+net_diverged = {name: [bool(diverged(c[0], c[-10:].mean())) for c in curves] for name, curves in net_curves.items()}
+
+fig, ax = plt.subplots(figsize=(8, 3.5))
+for (name, curves), color in zip(net_curves.items(), ["#D55E00", "#0072B2", "#009E73"]):
+    for k, curve in enumerate(curves):
+        ax.semilogy(curve, color=color, alpha=0.8, linestyle=["-", "--", ":"][k], label=f"{name}, start {k}")
+ax.set(xlabel="step", ylabel="batch loss (log scale)", title="SGD + momentum at η = 0.05 on a small tanh network")
+ax.legend(ncol=3, fontsize=7)
+plt.show()
+for name, curves in net_curves.items():
+    print(f"{name:15s} diverged in {sum(net_diverged[name])} of {len(curves)} runs; first loss "
+          f"{np.round([c[0] for c in curves], 1)}, highest {np.round([c.max() for c in curves], 0)}, "
+          f"mean of the last ten {np.round([c[-10:].mean() for c in curves], 2)}; highest at step {[int(np.argmax(c)) for c in curves]}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "clip_reading", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Without clipping, 2 of the 3 runs diverged: their loss climbed to 25 and 16 times its first value and
+# was still far above it at the end; the third start happened to survive. With your clipping at 1, none
+# of the 3 diverged: the highest loss of each run came within its first few steps (at most 53), and
+# the last ten batches averaged below 4, against first losses near 40. Clipping did not lower the
+# learning rate. While the gradients are small it changes nothing; it only shortens the rare steps
+# whose gradient is huge, exactly the ones that threw the other runs off.
+#
+# And warmup? It did not help here: all 3 warmup runs diverged, each loss peaking between step 21 and
+# step 53, after the 16 warmup steps, once the rate had reached its peak. Warmup protects the first
+# steps, and on this network the first steps are not the problem: $\eta = 0.05$ is too large whenever
+# the gradients grow, and a gentle start does not change that. Warmup earns its place where the early
+# steps themselves are the dangerous ones — Adam's moment estimates from a handful of batches, a large
+# network's first updates — which this run does not have, so it shows no benefit. Here the fixes are
+# clipping or a smaller peak rate.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Key takeaways
 #
 # * Sensitivity is measurable: on our problem Adam's good band was much wider (1.3 decades) than
@@ -413,6 +585,11 @@ print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class pro
 # * Keras 3: `float(opt.learning_rate)` reads the rate; `lr=` is rejected; a schedule-driven rate
 #   cannot be set by assignment.
 # * `Adam(learning_rate=1.0)` wrecks a network: Adam's step is about $\eta$ per weight.
+# * The condition number sets plain SGD's band: about $\log_{10}(2N/\kappa)$ decades at most in $N$ steps.
+#   Standardising the features here cut $\kappa$ from 583 to 1.4 and widened the band from 0.1 to 1.3 decades.
+# * Clipping by global norm scales all the gradients by one factor, clipnorm / (global norm), only when that
+#   norm is above clipnorm (`global_clipnorm=` in Keras). It rescued 2 diverging runs of 3; a 16-step
+#   warmup rescued none, because the trouble was the peak rate, not the first steps.
 
 # %% [markdown] include="quiz_intro" nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*

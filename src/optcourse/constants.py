@@ -11,7 +11,7 @@ __all__ = [
     "SGD_LEARNING_RATE", "SGD_MOMENTUM", "SGD_NESTEROV",
     "ADAGRAD_LEARNING_RATE", "ADAGRAD_INITIAL_ACCUMULATOR_VALUE", "ADAGRAD_EPSILON",
     "RMSPROP_LEARNING_RATE", "RMSPROP_RHO", "RMSPROP_MOMENTUM", "RMSPROP_EPSILON", "RMSPROP_CENTERED",
-    "ADAM_LEARNING_RATE", "ADAM_BETA_1", "ADAM_BETA_2", "ADAM_EPSILON", "ADAM_AMSGRAD",
+    "ADAM_LEARNING_RATE", "ADAM_BETA_1", "ADAM_BETA_2", "ADAM_EPSILON", "ADAM_AMSGRAD", "ADAMW_WEIGHT_DECAY",
     "KERAS_DEFAULTS", "RULE_RTOL", "RULE_ATOL", "MODEL_RTOL", "MODEL_ATOL",
     "SWEEP_DIVERGENCE_FACTOR", "RANGE_TEST_BLOW_UP", "diverged", "scientific",
 ]
@@ -37,6 +37,8 @@ ADAM_BETA_2 = 0.999
 ADAM_EPSILON = 1e-7
 ADAM_AMSGRAD = False
 
+ADAMW_WEIGHT_DECAY = 0.004   # tf.keras.optimizers.AdamW; the other AdamW defaults are Adam's
+
 KERAS_DEFAULTS = {
     "SGD": {"learning_rate": SGD_LEARNING_RATE, "momentum": SGD_MOMENTUM, "nesterov": SGD_NESTEROV},
     "Adagrad": {"learning_rate": ADAGRAD_LEARNING_RATE, "initial_accumulator_value": ADAGRAD_INITIAL_ACCUMULATOR_VALUE,
@@ -45,6 +47,7 @@ KERAS_DEFAULTS = {
                 "epsilon": RMSPROP_EPSILON, "centered": RMSPROP_CENTERED},
     "Adam": {"learning_rate": ADAM_LEARNING_RATE, "beta_1": ADAM_BETA_1, "beta_2": ADAM_BETA_2, "epsilon": ADAM_EPSILON,
              "amsgrad": ADAM_AMSGRAD},
+    "AdamW": {"weight_decay": ADAMW_WEIGHT_DECAY},
 }
 
 # A learner's rule against Keras, step by step (numpy.allclose). Float32 inputs round at ~1e-7

@@ -151,4 +151,119 @@ ADAM_STEP = Bank("adam_step", right={
     "momentum instead of m": (adam_rule(first=lambda m, g, b1, b2: b1 * m - g), "`adam_step`: the state's `m` first differs from tf.keras.optimizers.Adam at step 1; the parameters differ from step 1 (learning_rate=0.01, beta_1=0.8, beta_2=0.95, epsilon=1e-07, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state)."),
 })
 
-BANKS = [ADAM_STEP]
+
+
+
+# ---------------------------------------------------------------- adamw_step
+
+def adamw(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+    """The learner's Adam, from weights shrunk first (as a learner builds on Exercise 2)."""
+    decayed = params - learning_rate * weight_decay * params
+    return adam(decayed, grads, state, learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+
+
+def adamw_by_factor(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+    new, state = adam_other_order(params, grads, state, learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+    return new - learning_rate * weight_decay * params, state   # the decay of the old weights, subtracted after: the same
+
+
+def adamw_written_out(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+    t = state.t + 1
+    m = beta_1 * state.m + (1 - beta_1) * grads
+    v = beta_2 * state.v + (1 - beta_2) * np.square(grads)
+    alpha = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    return (1 - learning_rate * weight_decay) * params - alpha * m / (np.sqrt(v) + epsilon), AdamState(m, v, t)
+
+
+def adamw_in_place_on_copies(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+    new = params.copy()
+    new *= 1 - learning_rate * weight_decay
+    return adam_in_place_on_copies(new, grads, state, learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+
+
+def adamw_float32(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+    decayed = (params - np.float32(learning_rate * weight_decay) * params).astype(np.float32)
+    return adam_float32_numpy_t(decayed, grads, state, learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+
+
+def adamw_algorithm_1(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+    new, state = adam_algorithm_1_in_keras_units(params, grads, state, learning_rate=learning_rate, beta_1=beta_1,
+                                                 beta_2=beta_2, epsilon=epsilon)
+    return new - learning_rate * weight_decay * params, state
+
+
+def adamw_rule(*, decay=None, after=None, gradient=None, first=None, scaled=False):
+    """A Keras-form AdamW with one part changed: ``decay(w, lr, wd, alpha)`` the weights before the step,
+    ``after(w, lr, wd)`` the weights after it, ``gradient(g, w, wd)`` what Adam sees, ``first`` what m averages."""
+    def fn(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+        lr, wd, b1, b2 = learning_rate, weight_decay, beta_1, beta_2
+        t = state.t + 1
+        alpha = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+        w = (decay or (lambda w, lr, wd, alpha: w - lr * wd * w))(params, lr, wd, alpha)
+        g = (gradient or (lambda g, w, wd: g))(grads, params, wd)
+        m = b1 * state.m + (1 - b1) * (first or (lambda g, w, wd: g))(g, params, wd)
+        v = b2 * state.v + (1 - b2) * g * g
+        new = w - alpha * (m + (wd * params if scaled else 0)) / (np.sqrt(v) + epsilon)
+        return (after or (lambda w, lr, wd: w))(new, lr, wd), AdamState(m, v, t)
+    return fn
+
+
+def _adamw_with(adam_variant):
+    def fn(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
+        decayed = params - learning_rate * weight_decay * params
+        return adam_variant(decayed, grads, state, learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+    return fn
+
+
+NO_DECAY = lambda w, lr, wd, alpha: w  # noqa: E731
+
+ADAMW_STEP = Bank("adamw_step", right={
+    "your Adam after the decay": adamw,
+    "decay of the old weights subtracted after": adamw_by_factor,
+    "written out with (1 − lr·wd)": adamw_written_out,
+    "in place on copies": adamw_in_place_on_copies,
+    "float32 throughout": adamw_float32,
+    "Algorithm 1 with epsilon in Keras units": adamw_algorithm_1,
+    "prints to stderr": printing_to_stderr(adamw),
+}, wrong={
+    **expect(merged(common(adamw), rule_state(adamw, "v", AdamState)), {
+        'returns None': '`adamw_step` returned None; it should return a pair `(new_params, new_state)`.',
+        'raises ValueError': '`adamw_step` raised ValueError (shapes do not match) when called as adamw_step(…, …, …, learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5).',
+        'not written yet': '`adamw_step` is not written yet: replace `raise NotImplementedError()` with your code.',
+        'not a function': '`adamw_step` is not a function (it is a int); define it with `def adamw_step(...)`.',
+        'NaN in the result': '`adamw_step` returned NaN or infinite values in the new parameters for finite inputs.',
+        'inf in the result': '`adamw_step` returned NaN or infinite values in the new parameters for finite inputs.',
+        'complex result': '`adamw_step` returned complex numbers for the new parameters; it should return real numbers (a float array).',
+        'a string result': '`adamw_step` returned str for the new parameters; it should be a numpy array of numbers.',
+        'result of the wrong shape': '`adamw_step` returned the new parameters of shape (4,); it should have shape (3,).',
+        'returns only the first item': '`adamw_step` returned a ndarray; it should return a pair `(new_params, new_state)`.',
+        'returns a triple': '`adamw_step` returned a tuple of 3 items; it should return a pair `(new_params, new_state)`.',
+        'returns a list, not a tuple': '`adamw_step` returned a list; it should return a pair `(new_params, new_state)`.',
+        'state as a dict': '`adamw_step` returned a state of type dict; return a new `AdamState(m=..., v=..., t=...)`.',
+        'state as a plain tuple': '`adamw_step` returned a state of type tuple; return a new `AdamState(m=..., v=..., t=...)`.',
+        'state dropped': '`adamw_step` returned a state of type NoneType; return a new `AdamState(m=..., v=..., t=...)`.',
+        '`v` as a list': "`adamw_step` returned the state's `v` as a list; return a numpy array of the parameters' shape inside AdamState.",
+        '`v` of the wrong shape': "`adamw_step` returned the new state's `v` of shape (1, 3); it should have shape (3,).",
+        '`v` with NaN': "`adamw_step` returned NaN or infinite values in the new state's `v` for finite inputs.",
+        'parameters changed in place': '`adamw_step` changed `params` in place; leave its inputs as they are and return new arrays.',
+        'gradients changed in place': '`adamw_step` changed `grads` in place; leave its inputs as they are and return new arrays.',
+        "state's `v` changed in place": "`adamw_step` changed the state's `v` in place; leave its inputs as they are and return new arrays.",
+    }),
+    "decay after the step": (adamw_rule(decay=NO_DECAY, after=lambda w, lr, wd: w - lr * wd * w), '`adamw_step`: the weights are shrunk after the Adam step; Keras shrinks them first, w − learning_rate·weight_decay·w, and takes the Adam step from there (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "decay scaled by alpha_t": (adamw_rule(decay=lambda w, lr, wd, alpha: w - alpha * wd * w), "`adamw_step`: the decay is scaled by alpha_t, Adam's bias-corrected step size; Keras shrinks by learning_rate·weight_decay·w (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state)."),
+    "L2 added to the gradient": (adamw_rule(decay=NO_DECAY, gradient=lambda g, w, wd: g + wd * w), '`adamw_step`: weight decay is added to the gradient as an L2 term (g + weight_decay·w), so Adam rescales it; AdamW decouples it: shrink the weights by learning_rate·weight_decay·w, then take the Adam step (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "L2 of wd·|w|² (2·wd·w) added to the gradient": (adamw_rule(decay=NO_DECAY, gradient=lambda g, w, wd: g + 2 * wd * w), "`adamw_step`: the state's `m` first differs from tf.keras.optimizers.AdamW at step 1; the parameters differ from step 1 (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state)."),
+    "decay without the learning rate": (adamw_rule(decay=lambda w, lr, wd, alpha: w - wd * w), '`adamw_step`: the decay does not use the learning rate: Keras shrinks the weights by learning_rate·weight_decay·w (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "decay put into m": (adamw_rule(decay=NO_DECAY, first=lambda g, w, wd: g + wd * w), '`adamw_step`: weight decay goes into the first moment m; m and v see only the gradient: AdamW decouples it: shrink the weights by learning_rate·weight_decay·w, then take the Adam step (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "weight_decay ignored": (adamw_rule(decay=NO_DECAY), '`adamw_step`: `weight_decay` is not used: this is Adam; shrink the weights by learning_rate·weight_decay·w first (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "decay added": (adamw_rule(decay=lambda w, lr, wd, alpha: w + lr * wd * w), '`adamw_step`: the decay pushes the weights away from zero; subtract learning_rate·weight_decay·w (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "decay through Adam's scaling": (adamw_rule(decay=NO_DECAY, scaled=True), "`adamw_step`: the decay goes through Adam's scaling, alpha_t·weight_decay·w/(sqrt(v) + epsilon); Keras shrinks by learning_rate·weight_decay·w, whatever the gradients (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state)."),
+    "decay applied twice": (adamw_rule(decay=lambda w, lr, wd, alpha: w * (1 - lr * wd) ** 2), '`adamw_step`: the weights are shrunk twice; shrink them once, by learning_rate·weight_decay·w, before the Adam step (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "decay by weight_decay² ": (adamw_rule(decay=lambda w, lr, wd, alpha: w - lr * wd * wd * w), '`adamw_step`: the new parameters first differ from tf.keras.optimizers.AdamW at step 1 (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "Adam without bias correction": (_adamw_with(adam_rule(step=lambda m, v, t, lr, b1, b2, eps: lr * m / (np.sqrt(v) + eps))), '`adamw_step`: there is no bias correction: scale by sqrt(1 − beta_2^t)/(1 − beta_1^t) (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "Adam with epsilon inside the root": (_adamw_with(adam_rule(step=lambda m, v, t, lr, b1, b2, eps: lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / np.sqrt(v + eps))), "`adamw_step`: epsilon is inside the square root; Keras's Adam divides by sqrt(v) + epsilon (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=0.01, weight_decay=0.5, shape (3,) (float64), gradients ~0.001, g² much smaller than epsilon, from a non-zero state)."),
+    "Adam's t not counted": (_adamw_with(adam_rule(t_kept=lambda t: t)), '`adamw_step`: the returned state keeps the old t: count the step (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from a non-zero state).'),
+    "moments initialised from the first gradient": (_adamw_with(adam_returning(moments_from_first=True)), '`adamw_step`: your first step differs from tf.keras.optimizers.AdamW (later steps from a given state agree): check how the state starts — as in Adam, m and v start at zero and t at 0, so the first update uses t = 1 (learning_rate=0.05, beta_1=0.8, beta_2=0.95, epsilon=1e-07, weight_decay=0.5, shape (3,) (float64), gradients ~1, g² much larger than epsilon, from the initial state).'),
+})
+
+BANKS = [ADAM_STEP, ADAMW_STEP]

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from . import Bank
-from .bad_input import common, expect, printing_to_stderr
+from .bad_input import common, expect, not_written, printing_to_stderr, raising
 
 
 # ---------------------------------------------------------------- exponential_decay
@@ -442,4 +442,116 @@ LR_RANGE_TEST = Bank("lr_range_test", tensorflow=False, right={
     "NaN losses": (lambda loss_fn, grad_fn, w0, **k: (range_test(loss_fn, grad_fn, w0, **k)[0], range_test(loss_fn, grad_fn, w0, **k)[1] * np.nan), "`lr_range_test` gives the loss nan at step 0 where 16.1 is expected (badly scaled bowl, min_lr=0.001, max_lr=10.0, num_steps=40): record the loss at the current point, then step with that step's learning rate."),
 })
 
-BANKS = [EXPONENTIAL_DECAY, COSINE_DECAY, COSINE_DECAY_RESTARTS, LR_RANGE_TEST]
+
+
+# ---------------------------------------------------------------- clip_by_global_norm
+
+def clip(grads, clipnorm):
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads))
+    return [g * min(1.0, clipnorm / norm) if norm > 0 else g.copy() for g in grads]
+
+
+def clip_concatenated(grads, clipnorm):
+    norm = np.linalg.norm(np.concatenate([np.ravel(g) for g in grads]))
+    return [g * (clipnorm / norm) if norm > clipnorm else np.array(g) for g in grads]
+
+
+def clip_like_keras(grads, clipnorm):
+    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+    with np.errstate(divide="ignore"):
+        scale = clipnorm * np.minimum(1.0 / np.float64(norm), 1.0 / clipnorm)
+    return [np.multiply(g, scale) for g in grads]
+
+
+def clip_float32(grads, clipnorm):
+    norm = np.float32(np.sqrt(sum(np.sum(np.square(np.float32(g))) for g in grads)))
+    return [(np.float32(g) * np.float32(clipnorm / max(norm, clipnorm))) for g in grads]
+
+
+def clip_as_tuple(grads, clipnorm):
+    squares = 0.0
+    for g in grads:
+        for value in np.ravel(g):
+            squares += float(value) ** 2
+    norm = math.sqrt(squares)
+    return tuple(np.array(g, dtype=float) / max(1.0, norm / clipnorm) for g in grads)
+
+
+def clip_on_copies(grads, clipnorm):
+    copies = [np.array(g, dtype=float) for g in grads]
+    norm = math.hypot(*[np.linalg.norm(c) for c in copies])
+    if norm > clipnorm:
+        for c in copies:
+            c *= clipnorm / norm
+    return copies
+
+
+def clip_scaled(change):
+    """The right norm, with the factor (or what is returned) changed: ``change(grads, clipnorm, norm)``."""
+    def fn(grads, clipnorm):
+        norm = np.sqrt(sum(np.sum(np.square(g)) for g in grads))
+        return change(list(grads), clipnorm, norm)
+    return fn
+
+
+def clip_by_norm(norm_of):
+    """The right factor, min(1, clipnorm / norm), from the wrong norm: ``norm_of(grads)``."""
+    def fn(grads, clipnorm):
+        norm = norm_of(grads)
+        return [g * min(1.0, clipnorm / norm) for g in grads]
+    return fn
+
+
+def clip_in_place(grads, clipnorm):
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads))
+    if norm > clipnorm:
+        for g in grads:
+            g *= clipnorm / norm
+    return list(grads)
+
+
+def clip_replacing_items(grads, clipnorm):
+    grads[:] = clip(grads, clipnorm)
+    return grads
+
+
+CLIP_BY_GLOBAL_NORM = Bank("clip_by_global_norm", right={
+    "min(1, clipnorm / norm)": clip,
+    "np.linalg.norm of everything concatenated": clip_concatenated,
+    "Keras's own formula": clip_like_keras,
+    "float32 throughout": clip_float32,
+    "a tuple, squares summed in a loop": clip_as_tuple,
+    "in place on copies, math.hypot of the norms": clip_on_copies,
+    "prints to stderr": printing_to_stderr(clip),
+}, wrong={
+    "returns None": (lambda grads, clipnorm: None, '`clip_by_global_norm` returned None; return a list of the clipped arrays, one per gradient array.'),
+    "raises ValueError": (raising(ValueError("shapes do not match"))(clip), '`clip_by_global_norm` raised ValueError (shapes do not match) when called as clip_by_global_norm(…, …).'),
+    "not written yet": (not_written, '`clip_by_global_norm` is not written yet: replace `raise NotImplementedError()` with your code.'),
+    "not a function": (42, '`clip_by_global_norm` is not a function (it is a int); define it with `def clip_by_global_norm(...)`.'),
+    "NaN in the result": (clip_scaled(lambda grads, c, n: [g * np.nan for g in grads]), '`clip_by_global_norm` returned NaN or infinite values for finite gradients (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1).'),
+    "inf in the result": (clip_scaled(lambda grads, c, n: [g + np.inf for g in grads]), '`clip_by_global_norm` returned NaN or infinite values for finite gradients (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1).'),
+    "complex result": (clip_scaled(lambda grads, c, n: [g * min(1.0, c / n) + 0j for g in grads]), '`clip_by_global_norm` returned complex numbers for array 0; it should return real numbers (a float array).'),
+    "strings in the result": (clip_scaled(lambda grads, c, n: ["g" for g in grads]), '`clip_by_global_norm` returned str for array 0; it should be a numpy array of numbers.'),
+    "a number, not a list": (clip_scaled(lambda grads, c, n: min(1.0, c / n)), '`clip_by_global_norm` returned a float64; return a list of arrays, one per gradient array it was given (2 here).'),
+    "one concatenated array": (clip_scaled(lambda grads, c, n: np.concatenate([np.ravel(g) * min(1.0, c / n) for g in grads])), '`clip_by_global_norm` returned a numpy array; return a list of arrays, one per gradient array it was given (2 here).'),
+    "the last array dropped": (clip_scaled(lambda grads, c, n: [g * min(1.0, c / n) for g in grads][:-1]), '`clip_by_global_norm` returned 1 array for 2 gradient arrays; return one clipped array for each.'),
+    "arrays flattened": (clip_scaled(lambda grads, c, n: [np.ravel(g) * min(1.0, c / n) for g in grads]), '`clip_by_global_norm` returned array 1 of shape (4,); it should have shape (2, 2).'),
+    "changes the arrays in place": (clip_in_place, '`clip_by_global_norm` changed the gradients it was given in place (for example with `*=`); return new arrays and leave `grads` as it was.'),
+    "replaces the list's items": (clip_replacing_items, '`clip_by_global_norm` changed the gradients it was given in place (for example with `*=`); return new arrays and leave `grads` as it was.'),
+    "each array by its own norm (clipnorm)": (lambda grads, c: [g * min(1.0, c / np.linalg.norm(g)) for g in grads], "`clip_by_global_norm`: each array is clipped by its own norm (that is Keras's `clipnorm`); `global_clipnorm` scales all of them by one factor, clipnorm / (the norm of all the gradients together) (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1)."),
+    "clips below the threshold too": (clip_scaled(lambda grads, c, n: [g * c / n for g in grads]), '`clip_by_global_norm`: the gradients are rescaled to the norm clipnorm even when their global norm is below it; leave them unchanged then (a tuple of arrays of shapes [(3,), (2, 2)] (float32), global norm 5.946, below clipnorm=30).'),
+    "squares not rooted": (clip_by_norm(lambda grads: sum(np.sum(g**2) for g in grads)), '`clip_by_global_norm`: the global norm is the square root of the sum of squares; the square root is missing (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1).'),
+    "root mean square": (clip_by_norm(lambda grads: np.sqrt(np.mean(np.concatenate([np.ravel(g) for g in grads]) ** 2))), '`clip_by_global_norm`: the squares are averaged (a root mean square); the global norm adds them up: sqrt(sum of every g²) (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1).'),
+    "L1 norm": (clip_by_norm(lambda grads: sum(np.sum(np.abs(g)) for g in grads)), '`clip_by_global_norm`: the norm adds up absolute values (an L1 norm); use the Euclidean norm, sqrt(sum of every g²) (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1).'),
+    "norms added up": (clip_by_norm(lambda grads: sum(np.linalg.norm(g) for g in grads)), "`clip_by_global_norm`: the arrays' norms are added up; the global norm is sqrt(norm₁² + norm₂² + …), the norm of all entries together (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1)."),
+    "largest array norm": (clip_by_norm(lambda grads: max(np.linalg.norm(g) for g in grads)), "`clip_by_global_norm`: the largest of the arrays' norms is used; the global norm is the norm of all the entries together (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1)."),
+    "first array's norm": (clip_by_norm(lambda grads: np.linalg.norm(grads[0])), "`clip_by_global_norm`: only the first array's norm is used; the global norm includes every array (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1)."),
+    "clips each entry (clipvalue)": (lambda grads, c: [np.clip(g, -c, c) for g in grads], "`clip_by_global_norm`: each entry is clipped to ±clipnorm (that is Keras's `clipvalue`); scale all the arrays by one factor instead (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1)."),
+    "factor upside down": (clip_scaled(lambda grads, c, n: [g * max(1.0, n / c) for g in grads]), '`clip_by_global_norm`: the factor is upside down: multiply by clipnorm / (global norm), not its inverse (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1).'),
+    "norm / clipnorm capped at 1": (clip_scaled(lambda grads, c, n: [g * min(1.0, n / c) for g in grads]), '`clip_by_global_norm`: the gradients come back unchanged although their global norm is above clipnorm: scale them all by clipnorm / (global norm) (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1).'),
+    "0/0 for all-zero gradients": (clip_scaled(lambda grads, c, n: [g / n * min(n, c) for g in grads]), '`clip_by_global_norm` returned NaN or infinite values for all-zero gradients: their global norm is 0, below clipnorm, so return them unchanged instead of dividing by the norm.'),
+    "normalised to 1, not clipnorm": (clip_scaled(lambda grads, c, n: [g / n if n > c else g for g in grads]), "`clip_by_global_norm` keeps the gradients' directions but scales them by 2 times too much (a list of arrays of shapes [(5,)] (float64), global norm 3.258, above clipnorm=0.5): the factor is clipnorm / (global norm) when the global norm is above clipnorm, else 1."),
+    "never clips": (clip_scaled(lambda grads, c, n: [np.array(g) for g in grads]), '`clip_by_global_norm`: the gradients come back unchanged although their global norm is above clipnorm: scale them all by clipnorm / (global norm) (a list of arrays of shapes [(3,), (2, 2)] (float64), global norm 3.208, above clipnorm=1).'),
+})
+
+BANKS = [EXPONENTIAL_DECAY, COSINE_DECAY, COSINE_DECAY_RESTARTS, LR_RANGE_TEST, CLIP_BY_GLOBAL_NORM]

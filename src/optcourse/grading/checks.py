@@ -26,7 +26,7 @@ from .results import as_numbers as _as_array
 __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "momentum_step", "nesterov_step",
            "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step", "exponential_decay",
            "cosine_decay", "cosine_decay_restarts", "lr_range_test", "optimizer_state_size", "fresh_optimizer",
-           "fit_with_rule", "keras_range_test", "budget_choice", "run_learner"]
+           "fit_with_rule", "keras_range_test", "budget_choice", "run_learner", "adamw_step", "clip_by_global_norm"]
 
 class _Mistake(NamedTuple):
     """A known wrong variant: its output for the same inputs, and what to tell the learner."""
@@ -337,3 +337,10 @@ cosine_decay_restarts = _hidden_when_given_cases(cosine_decay_restarts)
 fit_with_rule = _hidden_when_given_cases(fit_with_rule)
 keras_range_test = _hidden_when_given_cases(keras_range_test)
 budget_choice = _hidden_when_given_cases(budget_choice)
+
+
+from .clip_checks import clip_by_global_norm  # noqa: E402  (Module 6's clipping, against Keras's global_clipnorm)
+from .rule_checks import adamw_step  # noqa: E402  (Module 5's AdamW, against tf.keras.optimizers.AdamW)
+
+adamw_step = _hidden_when_given_cases(adamw_step)
+clip_by_global_norm = _hidden_when_given_cases(clip_by_global_norm)

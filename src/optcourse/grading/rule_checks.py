@@ -27,6 +27,7 @@ from ..constants import (
     ADAM_BETA_1,
     ADAM_BETA_2,
     ADAM_EPSILON,
+    ADAMW_WEIGHT_DECAY,
     RMSPROP_EPSILON,
     RMSPROP_RHO,
 )
@@ -35,7 +36,8 @@ from ..learner_code.feedback import CheckFailed, fail
 from ..lesson.optim import AdagradState, AdamState, MomentumState, RMSpropState, momentum_init, rmsprop_init
 from .results import as_numbers as as_array
 
-__all__ = ["momentum_step", "nesterov_step", "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step"]
+__all__ = ["momentum_step", "nesterov_step", "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step",
+           "adamw_step"]
 
 
 class Case(NamedTuple):
@@ -678,3 +680,79 @@ def adam_init(fn: Callable) -> None:
         _check_state_types("adam_init", state)
         if np.shares_memory(state.m, state.v) or np.shares_memory(state.m, params) or np.shares_memory(state.v, params):
             fail("`adam_init` returned arrays that share memory (with each other or with params); make new ones.")
+
+
+# ---------------------------------------------------------------- AdamW (Module 5)
+
+def _adamw_rule() -> Rule:
+    """Keras AdamW: the weights shrink by learning_rate·weight_decay·w, then Adam steps from there.
+
+    The known mistakes put the decay elsewhere (after the step, into the gradient, into m, through
+    Adam's scaling) or get Adam itself wrong with the decay right (Adam's own list, after the decay).
+    """
+    def variants(case):
+        lr, b1, b2, eps, wd = (case.hyper[k] for k in ("learning_rate", "beta_1", "beta_2", "epsilon", "weight_decay"))
+
+        def moments(s, g):
+            t = int(s["t"]) + 1
+            m, v = s["m"] + (1 - b1) * (g - s["m"]), s["v"] + (1 - b2) * (g * g - s["v"])
+            return m, v, t, lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+
+        def adamw(*, before=lambda w, alpha: w - lr * wd * w, after=lambda w, alpha: w, gradient=lambda w, g: g,
+                  first=lambda w, g: g, scaled_decay=0.0):
+            def update(w, s, g):
+                g = gradient(w, g)
+                m, v, t, alpha = moments(s, g)
+                m = m + (1 - b1) * (first(w, g) - g)
+                step = alpha * (m + scaled_decay * w) / (np.sqrt(v) + eps)
+                return after(before(w, alpha) - step, alpha), {"m": m, "v": v, "t": np.asarray(t, dtype=float)}
+            return update
+
+        unchanged = lambda w, alpha: w  # noqa: E731
+        decoupled = "AdamW decouples it: shrink the weights by learning_rate·weight_decay·w, then take the Adam step"
+        found = [
+            (adamw(before=unchanged, after=lambda w, alpha: w - lr * wd * w),
+             "the weights are shrunk after the Adam step; Keras shrinks them first, w − learning_rate·weight_decay·w, "
+             "and takes the Adam step from there"),
+            (adamw(before=lambda w, alpha: w - alpha * wd * w),
+             "the decay is scaled by alpha_t, Adam's bias-corrected step size; Keras shrinks by learning_rate·weight_decay·w"),
+            (adamw(before=unchanged, gradient=lambda w, g: g + wd * w),
+             f"weight decay is added to the gradient as an L2 term (g + weight_decay·w), so Adam rescales it; {decoupled}"),
+            (adamw(before=lambda w, alpha: w - wd * w),
+             "the decay does not use the learning rate: Keras shrinks the weights by learning_rate·weight_decay·w"),
+            (adamw(before=unchanged, first=lambda w, g: g + wd * w),
+             f"weight decay goes into the first moment m; m and v see only the gradient: {decoupled}"),
+            (adamw(before=unchanged), "`weight_decay` is not used: this is Adam; shrink the weights by learning_rate·weight_decay·w first"),
+            (adamw(before=lambda w, alpha: w + lr * wd * w), "the decay pushes the weights away from zero; subtract learning_rate·weight_decay·w"),
+            (adamw(before=unchanged, scaled_decay=wd),
+             "the decay goes through Adam's scaling, alpha_t·weight_decay·w/(sqrt(v) + epsilon); Keras shrinks by "
+             "learning_rate·weight_decay·w, whatever the gradients"),
+            (adamw(before=lambda w, alpha: w * (1 - lr * wd) ** 2),
+             "the weights are shrunk twice; shrink them once, by learning_rate·weight_decay·w, before the Adam step"),
+        ]
+        decay = lambda rule: lambda w, s, g: rule(w - lr * wd * w, s, g)  # noqa: E731
+        return found + [(decay(rule), message) for rule, message in _adam_rule().variants(case)]
+
+    return Rule("adamw_step", AdamState, _keras_oracle("AdamW", {"m": "_momentums", "v": "_velocities"}, counts_steps=True),
+                variants, "check how the state starts — as in Adam, m and v start at zero and t at 0, so the first update uses t = 1")
+
+
+_ADAMW = dict(shapes=[(3,), (2, 4)], hypers=[
+    {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.95, "epsilon": ADAM_EPSILON, "weight_decay": 0.5},
+    {"learning_rate": 0.01, "beta_1": ADAM_BETA_1, "beta_2": ADAM_BETA_2, "epsilon": ADAM_EPSILON, "weight_decay": ADAMW_WEIGHT_DECAY}])
+
+
+def adamw_step(fn: Callable, *, seed: int = 0, shapes=None, hypers=None, init: Callable | None = None) -> None:
+    """Check ``fn(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay)`` against
+    tf.keras.optimizers.AdamW, step by step: parameters, m, v and t.
+
+    The state is Adam's (``AdamState``); the last cases start from ``init(params)`` if given, else
+    from m = v = 0, t = 0, as a new Keras optimizer does. Keras casts weight_decay to float32 (a
+    difference of about 1e-10 relative, far inside the tolerance).
+    """
+    __tracebackhide__ = True
+    options = _options(_ADAMW, shapes=shapes, hypers=hypers)
+    settings = _adaptive_settings(options["shapes"], options["hypers"])
+    cases = _regime_cases(seed, settings, _adam_state, num_steps=10)
+    start = _initial(init, "adam_init", lambda params: AdamState(np.zeros(params.shape), np.zeros(params.shape), 0))
+    _check(fn, _adamw_rule(), [*cases, *_fresh_cases(seed, settings, start)], "tf.keras.optimizers.AdamW")

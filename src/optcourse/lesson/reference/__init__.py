@@ -11,7 +11,8 @@ from importlib import import_module
 
 # Which file holds each rule.
 HOMES = {"momentum_step": "momentum", "rmsprop_step": "rmsprop", "adam_init": "adam", "adam_step": "adam",
-         "fit_with_rule": "training_loop"}
+         "fit_with_rule": "training_loop",
+         "adamw_step": "adamw"}
 
 __all__ = list(HOMES)
 
