@@ -339,3 +339,11 @@ def test_spread_plot_leaves_out_the_exact_full_batch_and_draws_the_law_through_b
     measured, law = ax.lines[0], ax.lines[1]
     assert list(measured.get_xdata()) == [1.0, 4.0]
     assert law.get_ydata()[0] == pytest.approx(2.0)
+
+
+def test_band_plot_leaves_out_runs_that_blew_up():
+    ax = _drawn(lambda ax: plots.plot_learning_rate_band(ax, [0.01, 0.1, 1.0], {"min-max": [0.5, 0.1, 1e200]},
+                                                         limits={}, good=0.02, title="band"))
+    shown = ax.lines[0].get_ydata()
+    assert np.isnan(shown[2]) and shown[1] == pytest.approx(0.1)
+    assert ax.get_ylim()[1] < 1e3

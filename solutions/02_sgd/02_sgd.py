@@ -558,6 +558,12 @@ print(f"Keras logged {logged:.4f}; your batch losses: size-weighted mean {size_w
 #   batches, keep the smaller last batch. Seed the generator and pass it around for repeatable runs.
 # * Full batch: 1 exact step per epoch. SGD: $n$ noisy steps. Mini-batch: $\lceil n/B \rceil$ steps,
 #   usually the best progress per unit of computation.
+# * The scaling of the inputs sets the loss's condition number: κ = 583 with min-max scaling, 1.40
+#   standardised, and with it the band of learning rates that train well (0.14 against 2.03 decades).
+#   Dividing the features by a constant is not normalising them.
+# * The mini-batch gradient's noise falls as $1/\sqrt{B}$; with a constant learning rate the loss hovers
+#   above the minimum, higher for larger η. Doubling the batch and η together gives the same curve per
+#   epoch, until η reaches the stability limit $2/a_{\max}$.
 # * Noise can carry a run out of a shallow dip or off a ridge (measured on the double well and the
 #   saddle), and it keeps the parameters jittering near the minimum.
 # * SGD does **not** use the whole dataset for each update.

@@ -111,3 +111,11 @@ GIVEN += [
     "the raw features divided by 10",
     "Dividing every feature by 10",
 ]
+
+CLAIMS += [
+    # Key takeaways.
+    claim("κ = [[583]] with min-max scaling, [[1.40]] standardised", "kappas['min-max scaled']", "kappas['standardised']"),
+    claim("the band of learning rates that train well ([[0.14]] against [[2.03]] decades)",
+          "np.log10(bands['min-max scaled'][1] / bands['min-max scaled'][0])",
+          "np.log10(bands['standardised'][1] / bands['standardised'][0])"),
+]

@@ -13,6 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import NullFormatter
 from PIL import Image
 
 from ..lesson.landscapes import Landscape
@@ -117,14 +118,20 @@ def plot_rate_map(ax, rates, learning_rates, momenta, *, marks: dict | None = No
 
 def plot_learning_rate_band(ax, learning_rates, final_losses: dict, *, limits: dict, good: float, title: str) -> None:
     """Final loss against learning rate, one line per label; the line ``good`` marks what counts as trained,
-    and a dotted vertical line per label its stability limit (``limits``: label → 2/a_max)."""
+    and a dotted vertical line per label its stability limit (``limits``: label → 2/a_max).
+
+    Losses more than 10 times the largest loss at the smallest rate are runs that blew up: they are
+    left out, so that the axis shows the losses that matter.
+    """
+    ceiling = 10 * max(float(np.asarray(losses, dtype=float)[0]) for losses in final_losses.values())
     for color, (label, losses) in zip(COLORS, final_losses.items()):
         losses = np.asarray(losses, dtype=float)
-        ax.loglog(learning_rates, np.where(np.isfinite(losses), losses, np.nan), marker="o", markersize=3, color=color, label=label)
+        shown = np.where(np.isfinite(losses) & (losses <= ceiling), losses, np.nan)
+        ax.loglog(learning_rates, shown, marker="o", markersize=3, color=color, label=label)
         if label in limits:
             ax.axvline(limits[label], color=color, linestyle=":", linewidth=1.2, label=f"{label}: 2/a_max = {limits[label]:.2g}")
     ax.axhline(good, color="0.4", linestyle="--", linewidth=1, label=f"trained: loss ≤ {good:.3g}")
-    ax.set_xlabel("learning rate η (log scale)")
+    ax.set_xlabel("learning rate η (log scale; missing points: the run blew up)")
     ax.set_ylabel("loss on all data at the end (log scale)")
     ax.set_title(title)
     ax.legend(fontsize=8)
@@ -134,7 +141,7 @@ def plot_gradient_spread(ax, batch_sizes, spread, *, num_examples: int, title: s
     """Measured spread of the mini-batch gradient against batch size, with the 1/√B law through B = 1
     and the same law corrected for drawing without replacement, √((n − B)/(B (n − 1)))."""
     batch_sizes, spread = np.asarray(batch_sizes, dtype=float), np.asarray(spread, dtype=float)
-    shown = spread > 0
+    shown = spread > 1e-9 * spread.max()          # the whole data as one batch has no noise: nothing to draw on a log axis
     ax.loglog(batch_sizes[shown], spread[shown], marker="o", linestyle="none", color=COLORS[0], label="measured")
     sizes = np.geomspace(batch_sizes.min(), batch_sizes.max(), 100)
     first = spread[0] * np.sqrt(batch_sizes[0])
@@ -154,6 +161,8 @@ def plot_noise_floor(ax, learning_rates, floors: dict, *, title: str) -> None:
     rates = np.asarray(learning_rates, dtype=float)
     first = np.asarray(next(iter(floors.values())), dtype=float)[0]
     ax.loglog(rates, first * rates / rates[0], color="0.5", linestyle=":", label="∝ η (for reference)")
+    ax.set_xticks(rates, [f"{rate:g}" for rate in rates])
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("learning rate η (log scale)")
     ax.set_ylabel("loss above the minimum (log scale)")
     ax.set_title(title)
