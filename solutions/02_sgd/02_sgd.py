@@ -248,10 +248,10 @@ widgets.minibatch_explorer(minibatch_indices, sgd_epoch, datasets.line_data(), b
 # loss over its smallest: with any single learning rate, plain gradient descent shrinks the error by
 # at best $(\kappa-1)/(\kappa+1)$ per step. The loss of a linear model is a bowl too, and its
 # curvatures are the eigenvalues of $2\,[X\ 1]^\top [X\ 1]/n$ (`datasets.curvatures(X)` computes
-# them). They depend on how the features are scaled. Below, κ for four versions of the **same**
-# data: the raw features; the raw features divided by 10; min-max scaled (what we use); and
-# **standardised**, each column minus its mean, divided by its standard deviation
-# (`datasets.standardize`). Then mini-batch SGD, batch size 32, for 10 epochs and 25 learning rates,
+# them). They depend on how the features are scaled. Below, κ for versions of the **same** data:
+# the raw features; the raw features divided by 10; min-max scaled (what we use); min-max scaled and
+# then centred (each column minus its mean); and **standardised**, each column minus its mean, divided
+# by its standard deviation (`datasets.standardize`). Then mini-batch SGD, batch size 32, for 10 epochs and 25 learning rates,
 # on the min-max scaled and on the standardised features: the same algorithm as your two functions,
 # run for all the rates at once by `runs.minibatch_sgd_losses`.
 

@@ -56,3 +56,17 @@ CLAIMS += [
     claim("AdaGrad and RMSprop lose most of their advantage",
           "all(best_loss[rule, 'turned'] > 2 * best_loss[rule, 'axes'] for rule in ('AdaGrad', 'RMSprop'))"),
 ]
+
+G, A, R = "'gradient descent'", "'AdaGrad'", "'RMSprop'"
+CLAIMS += [
+    # Robustness to noise.
+    claim("[[100]] runs of [[200]] steps per setting; for each method the learning rate from a grid of [[13]]",
+          "100", "200", "len(noise_rates)"),
+    claim("RMSprop, each at its best rate, ends about where plain gradient descent does ([[0.071]] against [[0.066]] at "
+          "σ = 1, [[0.41]] against [[0.42]] at σ = [[3]])",
+          f"noisy_best[{R}, 1.0][0]", f"noisy_best[{G}, 1.0][0]", f"noisy_best[{R}, 3.0][0]", f"noisy_best[{G}, 3.0][0]", "3"),
+    claim("ends about where plain gradient descent does",
+          f"all(abs(noisy_best[{R}, s][0] / noisy_best[{G}, s][0] - 1) < 0.1 for s in (1.0, 3.0))"),
+    claim("AdaGrad does end lower ([[0.042]] and [[0.265]])", f"noisy_best[{A}, 1.0][0]", f"noisy_best[{A}, 3.0][0]"),
+    claim("AdaGrad does end lower", f"all(noisy_best[{A}, s][0] < 0.8 * min(noisy_best[{G}, s][0], noisy_best[{R}, s][0]) for s in (1.0, 3.0))"),
+]
