@@ -5,7 +5,8 @@ import pytest
 from optcourse.lesson import landscapes
 
 ALL = [landscapes.parabola(), landscapes.parabola(a=4.0), landscapes.scaled_bowl(),
-       landscapes.rosenbrock(), landscapes.saddle(), landscapes.tilted_double_well()]
+       landscapes.rosenbrock(), landscapes.saddle(), landscapes.tilted_double_well(), landscapes.rotated_bowl(),
+       landscapes.rotated_bowl(degrees=30.0)]
 
 
 def finite_difference(landscape, w, h=1e-6):
@@ -66,3 +67,25 @@ def test_tilted_double_well_has_a_deep_minimum_left_and_a_shallow_one_right():
     assert 0 < depth < 0.05 < well.value(np.array([shallow])) - well.value(np.array([deep]))
     with pytest.raises(ValueError, match="tilt"):
         landscapes.tilted_double_well(tilt=0.5)
+
+
+def test_rotated_bowl_is_the_bowl_turned_about_the_origin():
+    bowl, turned = landscapes.scaled_bowl(), landscapes.rotated_bowl(degrees=45)
+    angle = np.deg2rad(45)
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    points = np.random.default_rng(3).normal(size=(20, 2)) * 3
+    np.testing.assert_allclose(turned.value(points @ turn.T), bowl.value(points), rtol=1e-12)
+    np.testing.assert_allclose(turned.start, turn @ np.array(bowl.start))
+    # Its Hessian has the bowl's curvatures, 0.2 and 4, with the eigenvectors on the diagonals.
+    h = 1e-4
+    hessian = np.array([(turned.gradient(np.eye(2)[i] * h) - turned.gradient(-np.eye(2)[i] * h)) / (2 * h) for i in range(2)])
+    values, vectors = np.linalg.eigh(hessian)
+    np.testing.assert_allclose(values, [0.2, 4.0], rtol=1e-6)
+    np.testing.assert_allclose(np.abs(vectors), np.sqrt(0.5), rtol=1e-6)
+
+
+def test_rotated_bowl_by_zero_degrees_is_the_bowl():
+    bowl, same = landscapes.scaled_bowl(), landscapes.rotated_bowl(degrees=0)
+    points = np.random.default_rng(4).normal(size=(10, 2))
+    np.testing.assert_allclose(same.gradient(points), bowl.gradient(points), atol=1e-12)
+    assert same.start == pytest.approx(bowl.start)

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from learner_answers import gd_trajectory, minibatch_indices, momentum_step
-from optcourse.demos import runs, widgets
+from learner_answers import gd_trajectory, minibatch_indices, momentum_step, sgd_epoch
+from optcourse.demos import plots, runs, widgets
 from optcourse.lesson import datasets, landscapes
 
 
@@ -225,3 +225,125 @@ def test_recorded_runs_explorer_browses_the_recorded_curves():
     explorer.sliders["learning_rate"].value = 0.5
     assert list(explorer.view.lines[("B", "loss")].get_ydata()) == [2.0, 1.0]
     assert "learning rate 0.5" in explorer.view.title.get_text()
+
+
+# The data's scalings and condition number, and the vectorised runs behind Modules 2 and 3's maps.
+
+def test_the_three_scalings_are_the_same_problem_with_different_curvatures():
+    versions = {scaling: datasets.regression_data(300, 4, seed=2, scaling=scaling) for scaling in ("min-max", "standard", "none")}
+    np.testing.assert_array_equal(versions["none"].y, versions["min-max"].y)
+    np.testing.assert_allclose(versions["min-max"].X, datasets.min_max_scale(versions["none"].X))
+    standard = versions["standard"].X
+    np.testing.assert_allclose(standard.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(standard.std(axis=0), 1.0)
+    lowest = []
+    for data in versions.values():
+        design = np.column_stack([data.X, np.ones(len(data.y))])
+        lowest.append(datasets.mse_loss(np.linalg.lstsq(design, data.y, rcond=None)[0], data.X, data.y))
+    np.testing.assert_allclose(lowest, lowest[0], rtol=1e-8)       # an affine change of each column: the same best fit
+    with pytest.raises(ValueError, match="scaling"):
+        datasets.regression_data(scaling="unit")
+
+
+def test_curvatures_are_the_eigenvalues_of_the_mse_hessian():
+    X = np.random.default_rng(5).uniform(size=(50, 3))
+    # The Hessian of the MSE by finite differences of its exact gradient.
+    h, y = 1e-5, np.zeros(50)
+    hessian = np.array([(datasets.mse_gradient(np.eye(4)[i] * h, X, y) - datasets.mse_gradient(-np.eye(4)[i] * h, X, y)) / (2 * h)
+                        for i in range(4)])
+    np.testing.assert_allclose(datasets.curvatures(X), np.linalg.eigvalsh(hessian), rtol=1e-6)
+    # A standardised single feature and the bias are two independent directions of curvature 2.
+    np.testing.assert_allclose(datasets.curvatures(datasets.standardize(X[:, :1])), [2.0, 2.0])
+
+
+def test_vectorised_sgd_is_the_learners_sgd_run_for_each_rate():
+    data = datasets.regression_data(100, 3, seed=1)
+    rates = [0.01, 0.3]
+    losses = runs.minibatch_sgd_losses(data.X, data.y, rates, batch_size=32, epochs=2, seed=4)
+    assert losses.shape == (2, 2 * 4 + 1)                          # 100 examples in batches of 32: 4 steps per epoch
+    for rate, curve in zip(rates, losses):
+        rng, params, expected = np.random.default_rng(4), np.zeros(4), [datasets.mse_loss(np.zeros(4), data.X, data.y)]
+        for _ in range(2):
+            for batch in minibatch_indices(100, 32, rng):
+                params, _ = sgd_epoch(params, data.X, data.y, [batch], learning_rate=rate)
+                expected.append(datasets.mse_loss(params, data.X, data.y))
+        np.testing.assert_allclose(curve, expected, rtol=1e-10)
+
+
+def test_vectorised_sgd_draws_independent_batches_on_request_and_survives_divergence():
+    data = datasets.regression_data(100, 3, seed=1)
+    shuffled = runs.minibatch_sgd_losses(data.X, data.y, [0.1], batch_size=10, epochs=1)
+    independent = runs.minibatch_sgd_losses(data.X, data.y, [0.1], batch_size=10, epochs=1, sampling="replace")
+    assert shuffled.shape == independent.shape == (1, 11)
+    assert not np.allclose(shuffled, independent)
+    exploding = runs.minibatch_sgd_losses(data.X, data.y, [50.0], batch_size=10, epochs=3)
+    assert not exploding[0, -1] < 1e6
+    with pytest.raises(ValueError, match="sampling"):
+        runs.minibatch_sgd_losses(data.X, data.y, [0.1], batch_size=10, epochs=1, sampling="bootstrap")
+
+
+def _spectral_radius(curvatures, learning_rate, momentum):
+    """Largest |eigenvalue| of the heavy-ball update (w, m) → (w + μm − ηaw, μm − ηaw), over the curvatures."""
+    return max(np.abs(np.linalg.eigvals([[1 - learning_rate * a, momentum], [-learning_rate * a, momentum]])).max()
+               for a in curvatures)
+
+
+@pytest.mark.parametrize("learning_rate, momentum", [(0.3, 0.0), (0.1, 0.5), (0.6, 0.9), (0.05, 0.2), (0.668, 0.403)])
+def test_momentum_rate_map_measures_the_spectral_radius(learning_rate, momentum):
+    measured = runs.momentum_rate_map([0.2, 4.0], [learning_rate], [momentum])[0, 0]
+    assert measured == pytest.approx(_spectral_radius([0.2, 4.0], learning_rate, momentum), abs=3e-3)
+
+
+def test_momentum_rate_map_marks_divergence_and_keeps_fast_runs_finite():
+    rates = runs.momentum_rate_map([1.0], [0.5, 1.0, 2.5, 3.9], [0.0, 0.9])
+    assert rates.shape == (2, 4)
+    assert np.isnan(rates[0, 2]) and np.isnan(rates[1, 3])     # beyond 2(1 + μ)/a
+    assert rates[0, 1] < 1e-6                                   # η = 1/a: there in one step, still a number
+    assert np.isfinite(rates[1, :3]).all()
+
+
+def _drawn(draw):
+    from matplotlib.figure import Figure
+    ax = Figure().subplots()
+    draw(ax)
+    return ax
+
+
+@pytest.mark.parametrize("draw", [
+    lambda ax: plots.plot_paths(ax, landscapes.rotated_bowl(), {"a": [[-7, -5], [0, 0]], "b": [[-7, -5], [1, 1]]}, title="paths"),
+    lambda ax: plots.plot_rate_map(ax, np.array([[0.9, np.nan], [0.6, 0.7]]), [0.1, 1.0], [0.0, 0.5],
+                                   marks={"theory": (0.5, 0.4)}, title="rates"),
+    lambda ax: plots.plot_learning_rate_band(ax, [0.01, 0.1, 1.0], {"min-max": [0.5, 0.1, np.inf], "standard": [0.1, 0.01, 0.02]},
+                                             limits={"min-max": 0.3}, good=0.02, title="band"),
+    lambda ax: plots.plot_gradient_spread(ax, [1, 4, 16, 100], [1.0, 0.5, 0.25, 0.0], num_examples=100, title="spread"),
+    lambda ax: plots.plot_noise_floor(ax, [0.1, 0.2], {"shuffled": [1e-4, 3e-4], "independent": [2e-4, 4e-4]}, title="floor"),
+    lambda ax: plots.plot_loss_curves(ax, {"x": ([0, 1], [1.0, 0.5]), "y": ([0, 1], [1.0, np.inf])}, xlabel="epochs", title="curves"),
+], ids=["paths", "rate_map", "band", "spread", "floor", "curves"])
+def test_new_plots_have_a_title_labelled_axes_and_a_legend(draw):
+    ax = _drawn(draw)
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    legend = ax.get_legend()
+    assert legend is not None and len(legend.get_texts()) >= 2
+
+
+def test_rate_map_greys_out_diverged_runs_and_marks_the_theory():
+    ax = _drawn(lambda ax: plots.plot_rate_map(ax, np.array([[0.9, np.nan], [0.6, 0.7]]), [0.1, 1.0], [0.0, 0.5],
+                                                marks={"theory": (0.5, 0.4)}, title="rates"))
+    mesh = ax.collections[0]
+    assert np.ma.getmaskarray(mesh.get_array()).sum() == 1          # the one diverged cell is left to the grey background
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["diverges", "theory"]
+
+
+def test_spread_plot_leaves_out_the_exact_full_batch_and_draws_the_law_through_batch_size_one():
+    ax = _drawn(lambda ax: plots.plot_gradient_spread(ax, [1, 4, 100], [2.0, 1.0, 0.0], num_examples=100, title="spread"))
+    measured, law = ax.lines[0], ax.lines[1]
+    assert list(measured.get_xdata()) == [1.0, 4.0]
+    assert law.get_ydata()[0] == pytest.approx(2.0)
+
+
+def test_band_plot_leaves_out_runs_that_blew_up():
+    ax = _drawn(lambda ax: plots.plot_learning_rate_band(ax, [0.01, 0.1, 1.0], {"min-max": [0.5, 0.1, 1e200]},
+                                                         limits={}, good=0.02, title="band"))
+    shown = ax.lines[0].get_ydata()
+    assert np.isnan(shown[2]) and shown[1] == pytest.approx(0.1)
+    assert ax.get_ylim()[1] < 1e3

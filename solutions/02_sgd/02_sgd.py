@@ -36,7 +36,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from optcourse.lesson import datasets, keras_bridge
-from optcourse.demos import widgets
+from optcourse.demos import plots, runs, widgets
 from optcourse.grading import checks, quiz
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "idea", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -241,6 +241,162 @@ widgets.minibatch_explorer(minibatch_indices, sgd_epoch, datasets.line_data(), b
 # the full batch follows the smooth curve of Module 1. Around the same learning rate, the noisier
 # the gradient, the sooner the steps become too wild.
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "condition_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Why full-batch descent crawls here: the data's condition number
+#
+# Module 1 named the **condition number** $\kappa = a_{\max}/a_{\min}$, the largest curvature of a
+# loss over its smallest: with any single learning rate, plain gradient descent shrinks the error by
+# at best $(\kappa-1)/(\kappa+1)$ per step. The loss of a linear model is a bowl too, and its
+# curvatures are the eigenvalues of $2\,[X\ 1]^\top [X\ 1]/n$ (`datasets.curvatures(X)` computes
+# them). They depend on how the features are scaled. Below, κ for versions of the **same** data:
+# the raw features; the raw features divided by 10; min-max scaled (what we use); min-max scaled and
+# then centred (each column minus its mean); and **standardised**, each column minus its mean, divided
+# by its standard deviation (`datasets.standardize`). Then mini-batch SGD, batch size 32, for 10 epochs and 25 learning rates,
+# on the min-max scaled and on the standardised features: the same algorithm as your two functions,
+# run for all the rates at once by `runs.minibatch_sgd_losses`.
+
+# %% tags=["skip-when-grading"]
+raw = datasets.regression_data(scaling="none").X          # the same examples before any scaling
+X_std = datasets.standardize(X)
+versions = {"raw": raw, "raw ÷ 10": raw / 10, "min-max scaled": X, "min-max, centred": X - X.mean(axis=0),
+            "standardised": X_std}
+kappas = {}
+for name, features in versions.items():
+    curvature = datasets.curvatures(features)
+    kappas[name] = curvature[-1] / curvature[0]
+    print(f"{name:17s} κ = {kappas[name]:11.1f}   (a_min {curvature[0]:.3g}, a_max {curvature[-1]:.3g})")
+
+least_squares = np.linalg.lstsq(np.c_[X, np.ones(len(y))], y, rcond=None)[0]
+lowest = float(datasets.mse_loss(least_squares, X, y))      # the smallest loss: the same for every version
+band_rates = np.geomspace(1e-3, 3, 25)
+finals, limits, bands = {}, {}, {}
+for name in ("min-max scaled", "standardised"):
+    finals[name] = runs.minibatch_sgd_losses(versions[name], y, band_rates, batch_size=32, epochs=10)[:, -1]
+    limits[name] = 2 / datasets.curvatures(versions[name])[-1]
+    trained = band_rates[finals[name] <= 2 * lowest]
+    bands[name] = (trained.min(), trained.max())
+    print(f"{name}: loss within 2× its minimum after 10 epochs for η from {bands[name][0]:.3g} to {bands[name][1]:.3g} "
+          f"({np.log10(bands[name][1] / bands[name][0]):.2f} decades); 2/a_max = {limits[name]:.3g}")
+
+fig, ax = plt.subplots(figsize=(7.5, 4))
+plots.plot_learning_rate_band(ax, band_rates, finals, limits=limits, good=2 * lowest,
+                              title="Mini-batch SGD, 10 epochs: min-max scaled vs standardised features")
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "condition_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The raw features give a κ of about 980 thousand. Dividing every feature by 10 — which some
+# tutorials call "normalisation" — leaves it at 980 thousand: all the features shrink by the same
+# factor, so the ratio of their scales stays, and so does κ. Min-max scaling cuts κ to 583, not to 1:
+# every column now lies in $[0, 1]$, but none is centred (their means, near 0.5, move together with
+# the bias and make one steep direction), and their spreads, about 0.15, are small next to the bias's
+# constant input 1. Centring alone takes κ to 56: the bias is then the steep direction, curvature 2,
+# against about 0.05 for the features. Standardising gives every feature the bias's curvature, and κ
+# falls to 1.40.
+#
+# That is why the full batch crawled in section 4, and why plain SGD's band of good rates on this
+# data is so narrow. Measured: with the min-max scaled features, SGD got within twice the smallest
+# loss in 10 epochs only for η from 0.149 to 0.208, just under its stability limit
+# $2/a_{\max} \approx 0.27$; with the standardised features, for every η from 0.0038 to 0.405 — a
+# band 2.03 decades wide instead of 0.14. Same examples, same model, same smallest loss: only the
+# shape of the loss changed. Standardise the inputs before reaching for a cleverer optimizer.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "spread_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### How noisy is a mini-batch gradient? Measured
+#
+# At the least-squares minimum the gradient on all the data is exactly zero, so whatever a
+# mini-batch gradient says there is pure noise. Below, for batch sizes from 1 to all 1000 examples,
+# the root-mean-square length of at least 200 mini-batch gradients at that point, the batches cut by
+# your `minibatch_indices` (full batches only).
+
+# %% tags=["skip-when-grading"]
+spread_sizes = np.array([1, 4, 16, 64, 256, 1000])
+spread = []
+rng = np.random.default_rng(1)
+for batch_size in spread_sizes:
+    gradients = []
+    while len(gradients) < 200:
+        full_batches = [batch for batch in minibatch_indices(len(y), batch_size, rng) if len(batch) == batch_size]
+        gradients += [datasets.mse_gradient(least_squares, X[batch], y[batch]) for batch in full_batches[:200]]
+    spread.append(np.sqrt(np.mean(np.sum(np.square(gradients), axis=1))))
+spread = np.array(spread)
+for batch_size, size in zip(spread_sizes, spread):
+    print(f"batch size {batch_size:4d}: spread {size:.3g}   (× √B = {size * np.sqrt(batch_size):.3f})")
+
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
+plots.plot_gradient_spread(ax, spread_sizes, spread, num_examples=len(y), title="Noise of the mini-batch gradient at the minimum")
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "spread_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The spread falls as $1/\sqrt{B}$: each batch four times larger halves it (0.38 at $B = 1$, 0.20 at
+# 4, 0.097 at 16, 0.048 at 64). Near the size of the data it falls faster, because the batches are
+# drawn without replacement from only 1000 examples; at $B = 1000$ every batch is the whole data and
+# the noise is zero. So a batch 32 times larger costs 32 times more per step and removes only a
+# factor $\sqrt{32} \approx 5.7$ of the noise.
+#
+# ### The noise floor
+#
+# With the exact gradient, gradient descent settles at the minimum. With a noisy one and a constant
+# learning rate it cannot: every step is a kick of size about $\eta$ times the noise, and the run
+# hovers at a loss above the minimum. Measured on the **standardised** features (there SGD reaches the
+# minimum within an epoch, so what remains is the floor): batch size 32, 20 epochs, the loss above the
+# minimum averaged over every step of the last 10 epochs, with the batches cut from shuffled epochs
+# (as your functions do) and, for comparison, drawn independently with replacement.
+
+# %% tags=["skip-when-grading"]
+floor_rates = np.array([0.025, 0.05, 0.1, 0.2, 0.4])
+steps_per_epoch = -(-len(y) // 32)
+floors = {}
+for sampling, label in (("shuffle", "shuffled epochs (your functions)"), ("replace", "independent batches")):
+    losses = runs.minibatch_sgd_losses(X_std, y, floor_rates, batch_size=32, epochs=20, sampling=sampling)
+    floors[label] = losses[:, -10 * steps_per_epoch:].mean(axis=1) - lowest
+    print(f"{label:33s} floor: " + "  ".join(f"η {rate}: {floor:.2e}" for rate, floor in zip(floor_rates, floors[label])))
+SHUFFLED, INDEPENDENT = floors
+halving = {label: floor[1:] / floor[:-1] for label, floor in floors.items()}   # how much each doubling of η raised it
+
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
+plots.plot_noise_floor(ax, floor_rates, floors, title="SGD's noise floor, standardised features, batch 32")
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "floor_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The floor rises with the learning rate, steeply: from η = 0.025 to 0.4 it grows about 82-fold with
+# shuffled epochs. With independent batches, doubling a small rate roughly doubles the floor (2.0×
+# from 0.025 to 0.05), as the textbook rule "floor ∝ η" says. Shuffled epochs sit lower at small rates
+# (2.6 times lower at η = 0.025) and fall faster, about 3× per halving of η: within one epoch the batch
+# gradients add up to the full gradient, so part of the noise cancels. Either way, to get closer to the
+# minimum with noisy gradients, lower the learning rate at the end (Module 6's schedules) or enlarge the batch.
+#
+# ### The linear scaling rule
+#
+# A rule used to train large networks on many processors: when the batch grows $k$-fold, multiply
+# the learning rate by $k$. An epoch then has $k$ times fewer steps, each $k$ times longer, so the
+# distance travelled per epoch stays the same. It can only hold while the steps stay small compared
+# with the curvature. Measured on the course's min-max scaled data, 5 epochs per run:
+
+# %% tags=["skip-when-grading"]
+scaled_runs = {8: 0.05, 16: 0.1, 32: 0.2, 64: 0.4}                  # batch size: learning rate, η/B fixed
+epoch_means = {}
+curves = {}
+for batch_size, rate in scaled_runs.items():
+    losses = runs.minibatch_sgd_losses(X, y, [rate], batch_size=batch_size, epochs=5)[0]
+    per_epoch = -(-len(y) // batch_size)
+    epoch_means[batch_size] = losses[1:].reshape(5, per_epoch).mean(axis=1)      # the mean loss during each epoch
+    curves[f"B = {batch_size}, η = {rate}"] = (np.arange(len(losses)) / per_epoch, losses)
+    print(f"B = {batch_size:3d}, η = {rate}: mean loss in epochs 1…5 " + " ".join(f"{v:.3g}" for v in epoch_means[batch_size]))
+scaling_gap = max(np.abs(epoch_means[b] / epoch_means[8] - 1).max() for b in (16, 32))   # largest relative gap to B = 8
+
+fig, ax = plt.subplots(figsize=(7.5, 3.8))
+plots.plot_loss_curves(ax, curves, xlabel="epochs", title="Linear scaling rule: double the batch, double η")
+ax.set_ylim(5e-3, 10)
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "scaling_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# From $B = 8$ to $B = 32$ the curves per epoch coincide: the mean loss of each epoch differs by at
+# most 6.2% from the $B = 8$ run, though the run with $B = 32$ takes 32 steps per epoch against 125. At $B = 64$
+# the rule asks for η = 0.4, above this data's stability limit $2/a_{\max} \approx 0.27$, and the run
+# diverges. That is the "point" up to which the rule holds, and it is set by the steepest curvature:
+# with the standardised features the limit is 0.86, so the same rule would carry a batch 3.2 times
+# larger.
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "noise_escape_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Can noise help? Measured
 #
@@ -310,7 +466,9 @@ for batch_size in (1, 32, 1000):
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Only full-batch gradient descent uses all the data for each update. SGD uses one example, and
-# mini-batch SGD a small random part.
+# mini-batch SGD a small random part. Nor are the weights "updated after each epoch", as some
+# tutorials put it: mini-batch SGD updates them after every batch, 32 times per epoch here; only
+# full-batch gradient descent updates once per epoch.
 #
 # ## 5. The Keras way
 #
@@ -400,6 +558,12 @@ print(f"Keras logged {logged:.4f}; your batch losses: size-weighted mean {size_w
 #   batches, keep the smaller last batch. Seed the generator and pass it around for repeatable runs.
 # * Full batch: 1 exact step per epoch. SGD: $n$ noisy steps. Mini-batch: $\lceil n/B \rceil$ steps,
 #   usually the best progress per unit of computation.
+# * The scaling of the inputs sets the loss's condition number: κ = 583 with min-max scaling, 1.40
+#   standardised, and with it the band of learning rates that train well (0.14 against 2.03 decades).
+#   Dividing the features by a constant is not normalising them.
+# * The mini-batch gradient's noise falls as $1/\sqrt{B}$; with a constant learning rate the loss hovers
+#   above the minimum, higher for larger η. Doubling the batch and η together gives the same curve per
+#   epoch, until η reaches the stability limit $2/a_{\max}$.
 # * Noise can carry a run out of a shallow dip or off a ridge (measured on the double well and the
 #   saddle), and it keeps the parameters jittering near the minimum.
 # * SGD does **not** use the whole dataset for each update.

@@ -21,8 +21,8 @@
 #
 # You will write momentum and Nesterov's variant in exactly the form Keras runs — your functions are
 # checked against `tf.keras.optimizers.SGD` step by step — race them against plain SGD, map which
-# (learning rate, momentum) pairs converge, oscillate or diverge, and train a real Keras model with
-# your own momentum.
+# (learning rate, momentum) pairs converge, oscillate or diverge and how fast, and train a real Keras
+# model with your own momentum.
 
 # %% [markdown] include="notation" nbgrader={"grade": false, "grade_id": "notation", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # *(Shared text: `make release` puts solutions/_shared/notation.md here; edit it there.)*
@@ -224,6 +224,74 @@ print({name: f"{value:.0%}" for name, value in share.items()})
 # almost every (η, μ) pair with a large momentum **oscillates**: momentum trades a smooth approach
 # for speed, and the learning rate and momentum must be tuned together.
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "rate_map_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### How fast, not only whether: a convergence-rate map
+#
+# Converging is not the same as converging fast. On Module 1's bowl (curvatures $a_{\min} = 0.2$,
+# $a_{\max} = 4$, condition number $\kappa = 20$) every run below starts at 1 in both directions, at
+# rest, and we measure its **contraction per step**: the factor by which the whole state (parameters
+# and velocity) shrinks per step once the start-up has passed (`runs.momentum_rate_map`, the Keras rule
+# you wrote, run for every pair at once). Lower is faster; grey diverged. Theory (Polyak's heavy ball)
+# puts the best pair at
+#
+# $$
+# \eta^* = \frac{4}{(\sqrt{a_{\max}} + \sqrt{a_{\min}})^2}, \qquad
+# \mu^* = \left(\frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}\right)^2,
+# \qquad \text{contraction } \sqrt{\mu^*} = \frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1},
+# $$
+#
+# against $(\kappa - 1)/(\kappa + 1)$ for the best plain gradient descent (Module 1): $\sqrt{\kappa}$
+# where gradient descent has $\kappa$.
+
+# %% tags=["skip-when-grading"]
+a_min, a_max = 0.2, 4.0                                   # the bowl's curvatures, 2 × 0.1 and 2 × 2
+kappa = a_max / a_min
+best_eta = 4 / (np.sqrt(a_max) + np.sqrt(a_min)) ** 2              # the theory's best pair
+best_mu = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
+map_rates = np.sort(np.append(np.geomspace(0.02, 2.0, 64), [best_eta, 2 / (a_min + a_max)]))   # a grid with both marks on it
+map_momenta = np.sort(np.append(np.linspace(0.0, 0.95, 48), best_mu))
+contraction = runs.momentum_rate_map([a_min, a_max], map_rates, map_momenta)
+best_row, best_column = np.unravel_index(np.nanargmin(contraction), contraction.shape)
+fastest = {"contraction": contraction[best_row, best_column], "eta": map_rates[best_column], "mu": map_momenta[best_row]}
+gd_fastest = np.nanmin(contraction[0])                     # the μ = 0 row: plain gradient descent
+print(f"theory: η* = {best_eta:.3f}, μ* = {best_mu:.3f}, contraction {np.sqrt(best_mu):.3f}; "
+      f"best plain gradient descent {(kappa - 1) / (kappa + 1):.3f}")
+print(f"measured: fastest at η = {fastest['eta']:.3f}, μ = {fastest['mu']:.3f}, contraction {fastest['contraction']:.3f}; "
+      f"best with μ = 0: {gd_fastest:.3f}")
+speedup = np.log(fastest["contraction"]) / np.log(gd_fastest)          # how many times fewer steps for the same shrinking
+print(f"steps for the same shrinking: {speedup:.2f} times fewer with momentum; √κ = {np.sqrt(kappa):.2f}")
+
+def steps_to_a_millionth(learning_rate, momentum, max_steps=2000):
+    w = np.array(bowl.start, dtype=float)
+    state, start_loss = momentum_init(w), bowl.value(w)
+    for count in range(1, max_steps + 1):
+        w, state = momentum_step(w, bowl.gradient(w), state, learning_rate=learning_rate, momentum=momentum)
+        if bowl.value(w) < 1e-6 * start_loss:
+            return count
+    return None
+
+counted = {"gradient descent": steps_to_a_millionth(2 / (a_min + a_max), 0.0), "momentum": steps_to_a_millionth(best_eta, best_mu)}
+print(f"your momentum_step, steps to a millionth of the loss: {counted}")
+
+fig, ax = plt.subplots(figsize=(8, 4.6))
+plots.plot_rate_map(ax, contraction, map_rates, map_momenta,
+                    marks={"theory: (η*, μ*)": (best_eta, best_mu), "best plain gradient descent": (2 / (a_min + a_max), 0.0)},
+                    title="Momentum on the bowl (κ = 20): contraction per step")
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "rate_map_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# No cell of the map beats the theory's star at $\eta^* \approx 0.668$, $\mu^* \approx 0.403$: its
+# measured contraction, 0.635, is the theory's $(\sqrt{20}-1)/(\sqrt{20}+1) \approx 0.634$ to within
+# 0.001. The best plain gradient descent, on the bottom row at $\eta = 2/(a_{\min} + a_{\max})$,
+# manages only 0.905. Since the steps needed to shrink the error by a given factor go as
+# $1/|\ln(\text{contraction})|$, momentum needs 4.5 times fewer of them, close to $\sqrt{\kappa} \approx 4.47$:
+# on a loss with $\kappa$ of ten thousand that would be 100 times fewer. Counted from Module 1's start with
+# your `momentum_step`, to a millionth of the loss, it is 23 steps against 70, only 3.0 times fewer,
+# because the first steps, before the velocity has built up, do not yet contract at the long-run rate.
+#
+# The map also shows how narrow the fast region is: the good η depends on μ, and a μ a little too
+# large or an η a little too small gives back most of the gain. The best pair needs both curvatures,
+# which are rarely known; in practice μ = 0.9 and a tuned η are the usual compromise.
 # %% [markdown] nbgrader={"grade": false, "grade_id": "shallow_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Does momentum roll out of a shallow dip? Measured
 #
@@ -256,6 +324,51 @@ for i, momentum in enumerate(well_momenta):
 # overshooting that makes its paths swing, so it depends on $\eta$ and $\mu$ together, and the same
 # speed can carry a run *out of* a good minimum as easily as out of a bad one.
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "flat_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Flat stretches: a saddle and Rosenbrock's valley, measured
+#
+# Section 1 said the ball keeps rolling on flat stretches. Two landscapes where that can be tested:
+#
+# * the **saddle** $f(x, y) = (x^2 - y^2)/2$ from $(1.5, 0.001)$, just off its ridge: the way down,
+#   along $y$, is almost flat at first. Counted: the steps of your `momentum_step` until $|y| > 1$.
+# * **Rosenbrock's valley** $f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2$ from $(-1.5, 2)$: steep walls and a
+#   long, curved, nearly flat floor leading to the minimum at $(1, 1)$. Counted: the steps until the
+#   point is within 0.001 of the minimum, at most ten thousand, for a few learning rates, with and without momentum
+#   (the same Keras rule, run for all of them at once).
+
+# %% tags=["skip-when-grading"]
+saddle, valley = landscapes.saddle(), landscapes.rosenbrock()
+saddle_steps = {}
+for momentum in (0.0, 0.5, 0.9):
+    w = np.array([1.5, 0.001])
+    state = momentum_init(w)
+    for count in range(1, 1001):
+        w, state = momentum_step(w, saddle.gradient(w), state, learning_rate=0.1, momentum=momentum)
+        if abs(w[1]) > 1:
+            break
+    saddle_steps[momentum] = count
+    print(f"saddle, η = 0.1, momentum {momentum}: |y| > 1 after {count} steps")
+
+valley_rates, valley_momenta = np.array([0.0005, 0.001, 0.0015, 0.002, 0.003]), np.array([0.0, 0.9])
+run_rates, run_momenta = (mesh.reshape(-1, 1) for mesh in np.meshgrid(valley_rates, valley_momenta))
+w = np.tile(np.array(valley.start), (len(run_rates), 1))
+velocity, arrived = np.zeros_like(w), np.zeros(len(run_rates), dtype=int)     # 0: not (yet) within 0.001
+with np.errstate(all="ignore"):
+    for count in range(1, 10_001):
+        velocity = run_momenta * velocity - run_rates * valley.gradient(w)       # the Keras rule, every run at once
+        w = w + velocity
+        arrived[(arrived == 0) & (np.linalg.norm(w - 1.0, axis=1) < 1e-3)] = count
+valley_steps = arrived.reshape(len(valley_momenta), len(valley_rates))
+for momentum, row in zip(valley_momenta, valley_steps):
+    print(f"Rosenbrock, momentum {momentum}: " + "  ".join(f"η {rate}: {steps if steps else '—'}" for rate, steps in zip(valley_rates, row)))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "flat_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# On the saddle, plain gradient descent needs 73 steps to roll off, momentum 0.5 needs 44 and momentum
+# 0.9 only 27: near the ridge each step is tiny, and the velocity adds them up. In Rosenbrock's valley,
+# plain gradient descent arrived within the ten thousand steps at one rate only, η = 0.002, after 5387 steps
+# (below it the floor is too slow, above it the walls throw it out); momentum 0.9 arrived at every rate
+# up to 0.002, fastest in 647 steps, 8.3 times fewer. Both measurements agree with the picture of the
+# ball: where the gradient is small but keeps pointing the same way, momentum is much faster.
 # %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. The Keras way
 #
@@ -322,6 +435,11 @@ plt.show()
 #   learning rate is constant; only the stored state differs.
 # * With $\mu = 0$ momentum is plain SGD. Larger $\mu$ allows larger learning rates (divergence at
 #   $\eta a = 2(1+\mu)$ on a quadratic) but oscillates more: tune $\eta$ and $\mu$ together.
+# * How fast: on a quadratic with condition number κ the best (η, μ) shrinks the error by
+#   $(\sqrt{\kappa}-1)/(\sqrt{\kappa}+1)$ per step, plain gradient descent at best by $(\kappa-1)/(\kappa+1)$:
+#   about $\sqrt{\kappa}$ times fewer steps (4.5 measured on the bowl, where $\sqrt{20} \approx 4.47$).
+#   Where the gradient is small but steady it also helps: off the saddle in 27 steps instead of 73,
+#   through Rosenbrock's valley 8.3 times faster.
 # * Keras: `SGD(momentum=0.9)` (a float), `nesterov=True`; `"momentum"` is not an optimizer string.
 
 # %% [markdown] include="quiz_intro" nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -285,7 +285,7 @@ axes[1].legend(fontsize=8)
 plt.tight_layout()
 plt.show()
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "sparse_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # AdaGrad keeps the rare feature's step size large — its accumulator barely grows, because its
 # gradient is almost always zero — and learns its weight faster than SGD at 90% of SGD's stability
 # limit: after 100 steps AdaGrad's weight is off by 0.51, SGD's by 1.23 (2.4 times as far), and after
@@ -295,7 +295,111 @@ plt.show()
 # **Myth: "RMSprop uses one learning rate for all parameters."** It does not: `learning_rate` is one
 # number, but every parameter is divided by its own $\sqrt{s + \epsilon}$ — you have just plotted the
 # different step sizes.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "rotated_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### The catch: per-parameter steps only help along the axes
 #
+# AdaGrad and RMSprop give each **coordinate** its own step. On the bowl $0.1\,x^2 + 2\,y^2$ that is
+# exactly right, because its flat and steep directions *are* the coordinates $x$ and $y$. Turn the
+# same bowl by 45°: same curvatures, same condition number $\kappa = 20$, same minimum, but now the
+# flat and steep directions lie along the diagonals, and every coordinate's gradient mixes both.
+# Gradient descent does not care which way the axes point: its step is the gradient, and the gradient
+# turns with the bowl. Measured below with the same learning rate as above, from Module 1's start
+# turned with the bowl: gradient descent, **your** AdaGrad and **your** RMSprop for 60 steps on the
+# bowl as it was and turned; then each one's best loss after 60 steps over 12 learning rates, so that
+# no method is judged at a rate that happens to suit it badly.
+
+# %% tags=["skip-when-grading"]
+turned = landscapes.rotated_bowl(degrees=45)
+rules = {"gradient descent": (momentum_step, momentum_init, {"momentum": 0.0}),
+         "AdaGrad": (adagrad_step, adagrad_init, {"epsilon": 1e-7}),
+         "RMSprop": (rmsprop_step, rmsprop_init, {"rho": 0.9, "epsilon": 1e-7})}
+
+def loss_after(rule, landscape, learning_rate, num_steps=60):
+    step, init, extra = rules[rule]
+    path, states = widgets.run_rule(step, init, landscape.gradient, landscape.start, num_steps, learning_rate=learning_rate, **extra)
+    return landscape.value(path), path, states
+
+turned_loss, turned_paths, first_ratio = {}, {}, {}
+for rule in rules:
+    for landscape, name in ((bowl, "axes"), (turned, "turned")):
+        losses, path, states = loss_after(rule, landscape, 0.3)
+        turned_loss[rule, name], turned_paths[rule, name] = losses, path
+        if rule != "gradient descent":
+            field = "accumulator" if rule == "AdaGrad" else "mean_square"
+            effective = runs.effective_step_sizes(states[1:2], field, learning_rate=0.3, epsilon=1e-7)[0]
+            first_ratio[rule, name] = effective.max() / effective.min()      # larger over smaller step, after step 1
+    print(f"{rule:16s} η = 0.3, loss after 60 steps: along the axes {turned_loss[rule, 'axes'][-1]:.3g}, "
+          f"turned {turned_loss[rule, 'turned'][-1]:.3g}")
+
+sweep_rates = np.geomspace(0.01, 10.0, 12)
+best_loss = {}
+with np.errstate(all="ignore"):
+    for rule in rules:
+        for landscape, name in ((bowl, "axes"), (turned, "turned")):
+            finals = np.array([loss_after(rule, landscape, rate)[0][-1] for rate in sweep_rates])
+            best_loss[rule, name] = np.nanmin(np.where(np.isfinite(finals), finals, np.nan))
+        print(f"{rule:16s} best loss after 60 steps over the 12 rates: along the axes {best_loss[rule, 'axes']:.2g}, "
+              f"turned {best_loss[rule, 'turned']:.2g}")
+print("AdaGrad's larger step over its smaller after step 1:", {name: round(first_ratio['AdaGrad', name], 2) for name in ('axes', 'turned')})
+
+fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+for ax, rule in zip(axes[:2], ("AdaGrad", "RMSprop")):
+    plots.plot_paths(ax, turned, {f"{rule}, turned bowl": turned_paths[rule, "turned"],
+                                  "gradient descent, turned bowl": turned_paths["gradient descent", "turned"]},
+                     title=f"{rule} and gradient descent, η = 0.3, on the turned bowl")
+curves = {f"{rule}, {name}": (np.arange(61), turned_loss[rule, name]) for rule in rules for name in ("axes", "turned")}
+plots.plot_loss_curves(axes[2], curves, xlabel="step", title="Loss, bowl along the axes and turned by 45°", ylabel="loss (log scale)")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "rotated_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Gradient descent's loss curves on the two bowls are the same curve (they differ by less than
+# $10^{-12}$ of the loss): it cannot see the axes. The adaptive methods can, and the turn costs
+# them. At η = 0.3 AdaGrad ends at 4.8 on the turned bowl against 2.7 along the axes, and RMSprop at
+# 0.0030 against 0.000018. At each one's best rate the turn still costs orders of magnitude: along
+# the axes AdaGrad's best loss after 60 steps is practically zero, on the turned bowl 0.0040;
+# RMSprop's best rises from 0.000023 to 0.00043, 19 times higher; gradient descent's best, 0.00015, does
+# not move.
+# The reason is in the first step: along the axes AdaGrad's larger step is 4.4 times its smaller,
+# the per-parameter answer to κ; on the turned bowl both coordinates see the steep direction, and
+# the ratio is only 1.6. A per-coordinate step size can only undo bad scaling that lies along the
+# coordinates. Real networks have both kinds, and Adam (next module) inherits the same dependence on
+# the axes.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "noise_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### "Adaptive optimizers are more robust to noise": measured
+#
+# A claim often read in tutorials. On the bowl, with Gaussian noise of spread σ added to every
+# gradient (a stand-in for mini-batch noise), 100 runs of 200 steps per setting; for each method the
+# learning rate from a grid of 13 that gives the lowest mean final loss, so each is judged at its best.
+
+# %% tags=["skip-when-grading"]
+noise_rates = np.geomspace(0.003, 3.0, 13)
+noisy_best = {}
+for sigma in (1.0, 3.0):
+    for rule, (step, init, extra) in rules.items():
+        finals = []
+        for rate in noise_rates:
+            rng = np.random.default_rng(0)                       # the same noise for every method and rate
+            w = np.tile(np.array(bowl.start), (100, 1))          # 100 runs at once: your rules work element-wise
+            state = init(w)
+            with np.errstate(all="ignore"):
+                for _ in range(200):
+                    w, state = step(w, bowl.gradient(w) + sigma * rng.normal(size=w.shape), state, learning_rate=rate, **extra)
+                finals.append(np.mean(bowl.value(w)))
+        finals = np.where(np.isfinite(finals), finals, np.inf)
+        noisy_best[rule, sigma] = (finals.min(), noise_rates[np.argmin(finals)])
+        print(f"σ = {sigma}: {rule:16s} best mean final loss {finals.min():.3f} at η = {noise_rates[np.argmin(finals)]:.3g}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "noise_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Not as a rule. RMSprop, each at its best rate, ends about where plain gradient descent does (0.071
+# against 0.066 at σ = 1, 0.41 against 0.42 at σ = 3): dividing by $\sqrt{s}$ rescales the noise along
+# with the gradient, it does not remove it. AdaGrad does end lower (0.042 and 0.265), but for another
+# reason: its steps only shrink, so late in the run it averages the noise out like a decaying learning
+# rate would (Module 6's schedules do the same for any optimizer).
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. The Keras way
 #
 # `tf.keras.optimizers.Adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7)`
@@ -329,6 +433,12 @@ for optimizer in (tf.keras.optimizers.SGD(), tf.keras.optimizers.Adagrad(), tf.k
 #   first steps from zero are about $\eta/\sqrt{1-\rho}$ whatever the gradient.
 # * Keras 3 puts $\epsilon$ inside the square root: $\sqrt{a + \epsilon}$.
 # * Memory: one extra array per parameter array — $O(n)$, not $O(n^2)$.
+# * The per-parameter step depends on the axes: on the bowl turned by 45° gradient descent runs the
+#   very same curve, while AdaGrad and RMSprop lose most of their advantage (RMSprop's best loss after
+#   60 steps 19 times higher). They fix bad scaling along the coordinates, not along other directions.
+# * "More robust to noise" is not a property of adaptivity: with noisy gradients, each at its best
+#   rate, RMSprop ended about where gradient descent did; AdaGrad ended lower because its steps shrink,
+#   like a decaying learning rate.
 
 # %% [markdown] include="quiz_intro" nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*

@@ -26,3 +26,47 @@ CLAIMS = [
 ]
 
 GIVEN = []
+
+CLAIMS += [
+    # The bowl turned by 45°.
+    claim("Turn the same bowl by [[45]]°: same curvatures, same condition number $\\kappa = [[20]]$",
+          "float(np.degrees(np.arctan2(turned.start[1], turned.start[0]) - np.arctan2(bowl.start[1], bowl.start[0])) % 360)",
+          "20"),
+    claim("then each one's best loss after 60 steps over [[12]] learning rates", "len(sweep_rates)"),
+    claim("Gradient descent's loss curves on the two bowls are the same curve (they differ by less than $10^{-12}$ of the loss)",
+          "np.allclose(turned_loss['gradient descent', 'turned'], turned_loss['gradient descent', 'axes'], rtol=1e-12, atol=0)"),
+    claim("At η = 0.3 AdaGrad ends at [[4.8]] on the turned bowl against [[2.7]] along the axes, and RMSprop at "
+          "[[0.0030]] against [[0.000018]]",
+          "turned_loss['AdaGrad', 'turned'][-1]", "turned_loss['AdaGrad', 'axes'][-1]",
+          "turned_loss['RMSprop', 'turned'][-1]", "turned_loss['RMSprop', 'axes'][-1]"),
+    claim("along the axes AdaGrad's best loss after 60 steps is practically zero, on the turned bowl [[0.0040]]",
+          "best_loss['AdaGrad', 'turned']"),
+    claim("AdaGrad's best loss after 60 steps is practically zero", "best_loss['AdaGrad', 'axes'] < 1e-20"),
+    claim("RMSprop's best rises from [[0.000023]] to [[0.00043]], [[19]] times higher; gradient descent's best, [[0.00015]], does not move",
+          "best_loss['RMSprop', 'axes']", "best_loss['RMSprop', 'turned']", "best_loss['RMSprop', 'turned'] / best_loss['RMSprop', 'axes']",
+          "best_loss['gradient descent', 'axes']"),
+    claim("gradient descent's best, 0.00015, does not move",
+          "np.isclose(best_loss['gradient descent', 'axes'], best_loss['gradient descent', 'turned'], rtol=1e-9)"),
+    claim("along the axes AdaGrad's larger step is [[4.4]] times its smaller", "first_ratio['AdaGrad', 'axes']"),
+    claim("and the ratio is only [[1.6]]", "first_ratio['AdaGrad', 'turned']"),
+]
+
+CLAIMS += [
+    claim("(RMSprop's best loss after 60 steps [[19]] times higher)", "best_loss['RMSprop', 'turned'] / best_loss['RMSprop', 'axes']"),
+    claim("AdaGrad and RMSprop lose most of their advantage",
+          "all(best_loss[rule, 'turned'] > 2 * best_loss[rule, 'axes'] for rule in ('AdaGrad', 'RMSprop'))"),
+]
+
+G, A, R = "'gradient descent'", "'AdaGrad'", "'RMSprop'"
+CLAIMS += [
+    # Robustness to noise.
+    claim("[[100]] runs of [[200]] steps per setting; for each method the learning rate from a grid of [[13]]",
+          "100", "200", "len(noise_rates)"),
+    claim("RMSprop, each at its best rate, ends about where plain gradient descent does ([[0.071]] against [[0.066]] at "
+          "σ = 1, [[0.41]] against [[0.42]] at σ = [[3]])",
+          f"noisy_best[{R}, 1.0][0]", f"noisy_best[{G}, 1.0][0]", f"noisy_best[{R}, 3.0][0]", f"noisy_best[{G}, 3.0][0]", "3"),
+    claim("ends about where plain gradient descent does",
+          f"all(abs(noisy_best[{R}, s][0] / noisy_best[{G}, s][0] - 1) < 0.1 for s in (1.0, 3.0))"),
+    claim("AdaGrad does end lower ([[0.042]] and [[0.265]])", f"noisy_best[{A}, 1.0][0]", f"noisy_best[{A}, 3.0][0]"),
+    claim("AdaGrad does end lower", f"all(noisy_best[{A}, s][0] < 0.8 * min(noisy_best[{G}, s][0], noisy_best[{R}, s][0]) for s in (1.0, 3.0))"),
+]

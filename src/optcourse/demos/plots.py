@@ -13,12 +13,15 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import NullFormatter
 from PIL import Image
 
 from ..lesson.landscapes import Landscape
 from .runs import RunSummary, summarize
 
-__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "plot_effective_steps", "RunView", "MomentView", "ScheduleView", "CurveView"]
+__all__ = ["COLORS", "plot_landscape", "plot_stability_map", "plot_effective_steps", "plot_paths", "plot_rate_map",
+           "plot_learning_rate_band", "plot_gradient_spread", "plot_noise_floor", "plot_loss_curves",
+           "RunView", "MomentView", "ScheduleView", "CurveView"]
 
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 _GRID = 120
@@ -74,6 +77,106 @@ def plot_effective_steps(ax, steps_by_label: dict, *, parameter: int, title: str
         ax.semilogy(np.arange(len(steps)), np.asarray(steps)[:, parameter], color=color, label=label)
     ax.set_xlabel("step")
     ax.set_ylabel("effective step size (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+
+
+def plot_paths(ax, landscape: Landscape, paths: dict, *, title: str | None = None) -> None:
+    """Optimizer paths (label → array of points, shape (steps + 1, 2)) over the landscape's contours."""
+    plot_landscape(ax, landscape)
+    for color, (label, path) in zip(COLORS, paths.items()):
+        path = np.asarray(path, dtype=float)
+        ax.plot(path[:, 0], path[:, 1], marker="o", markersize=2.5, linewidth=1.2, color=color, label=label)
+    (x_lo, x_hi), (y_lo, y_hi) = landscape.bounds
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper right")
+
+
+def plot_rate_map(ax, rates, learning_rates, momenta, *, marks: dict | None = None, title: str) -> None:
+    """Colour each (η, μ) by its contraction per step (``runs.momentum_rate_map``); diverged runs grey.
+
+    ``marks`` maps a label to an (η, μ) point to mark, e.g. the theoretical optimum.
+    """
+    rates = np.ma.masked_invalid(np.asarray(rates, dtype=float))
+    ax.set_facecolor("0.8")
+    mesh = ax.pcolormesh(learning_rates, momenta, rates, cmap="cividis_r", vmin=max(0.0, float(rates.min()) - 0.02), vmax=1.0,
+                         shading="nearest")
+    ax.figure.colorbar(mesh, ax=ax, label="contraction per step (lower is faster)")
+    for (label, (eta, mu)), marker in zip((marks or {}).items(), ["*", "o", "s", "D"]):
+        ax.plot(eta, mu, marker=marker, markersize=12 if marker == "*" else 8, color=COLORS[4], markeredgecolor="white",
+                linestyle="none", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate η (log scale)")
+    ax.set_ylabel("momentum μ")
+    ax.set_title(title)
+    handles = [Patch(color="0.8", label="diverges")] + ax.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+
+
+def plot_learning_rate_band(ax, learning_rates, final_losses: dict, *, limits: dict, good: float, title: str) -> None:
+    """Final loss against learning rate, one line per label; the line ``good`` marks what counts as trained,
+    and a dotted vertical line per label its stability limit (``limits``: label → 2/a_max).
+
+    Losses more than 10 times the largest loss at the smallest rate are runs that blew up: they are
+    left out, so that the axis shows the losses that matter.
+    """
+    ceiling = 10 * max(float(np.asarray(losses, dtype=float)[0]) for losses in final_losses.values())
+    for color, (label, losses) in zip(COLORS, final_losses.items()):
+        losses = np.asarray(losses, dtype=float)
+        shown = np.where(np.isfinite(losses) & (losses <= ceiling), losses, np.nan)
+        ax.loglog(learning_rates, shown, marker="o", markersize=3, color=color, label=label)
+        if label in limits:
+            ax.axvline(limits[label], color=color, linestyle=":", linewidth=1.2, label=f"{label}: 2/a_max = {limits[label]:.2g}")
+    ax.axhline(good, color="0.4", linestyle="--", linewidth=1, label=f"trained: loss ≤ {good:.3g}")
+    ax.set_xlabel("learning rate η (log scale; missing points: the run blew up)")
+    ax.set_ylabel("loss on all data at the end (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+
+
+def plot_gradient_spread(ax, batch_sizes, spread, *, num_examples: int, title: str) -> None:
+    """Measured spread of the mini-batch gradient against batch size, with the 1/√B law through B = 1
+    and the same law corrected for drawing without replacement, √((n − B)/(B (n − 1)))."""
+    batch_sizes, spread = np.asarray(batch_sizes, dtype=float), np.asarray(spread, dtype=float)
+    shown = spread > 1e-9 * spread.max()          # the whole data as one batch has no noise: nothing to draw on a log axis
+    ax.loglog(batch_sizes[shown], spread[shown], marker="o", linestyle="none", color=COLORS[0], label="measured")
+    sizes = np.geomspace(batch_sizes.min(), batch_sizes.max(), 100)
+    first = spread[0] * np.sqrt(batch_sizes[0])
+    ax.loglog(sizes, first / np.sqrt(sizes), color=COLORS[1], linestyle="--", label="1/√B")
+    finite = first * np.sqrt((num_examples - sizes) / (sizes * (num_examples - 1)))
+    ax.loglog(sizes[finite > 0], finite[finite > 0], color=COLORS[2], linestyle=":", label="1/√B, without replacement")
+    ax.set_xlabel("batch size B (log scale)")
+    ax.set_ylabel("spread of the mini-batch gradient (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+
+
+def plot_noise_floor(ax, learning_rates, floors: dict, *, title: str) -> None:
+    """The loss a constant-rate run hovers at, above the minimum, against the learning rate (log-log)."""
+    for color, (label, floor) in zip(COLORS, floors.items()):
+        ax.loglog(learning_rates, floor, marker="o", color=color, label=label)
+    rates = np.asarray(learning_rates, dtype=float)
+    first = np.asarray(next(iter(floors.values())), dtype=float)[0]
+    ax.loglog(rates, first * rates / rates[0], color="0.5", linestyle=":", label="∝ η (for reference)")
+    ax.set_xticks(rates, [f"{rate:g}" for rate in rates])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("learning rate η (log scale)")
+    ax.set_ylabel("loss above the minimum (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+
+
+def plot_loss_curves(ax, curves: dict, *, xlabel: str, title: str, ylabel: str = "loss on all data (log scale)") -> None:
+    """Loss curves on a log scale: ``curves`` maps a label to (x values, losses)."""
+    styles = ["-", "--", "-.", ":"]
+    for k, (color, (label, (x, losses))) in enumerate(zip(COLORS, curves.items())):
+        losses = np.asarray(losses, dtype=float)
+        ax.semilogy(x, np.where(np.isfinite(losses), losses, np.nan), color=color, linestyle=styles[k % 4], label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(fontsize=8)
 

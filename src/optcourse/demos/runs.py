@@ -8,7 +8,7 @@ import numpy as np
 from ..constants import SWEEP_DIVERGENCE_FACTOR, diverged
 
 __all__ = ["RunSummary", "summarize", "SMOOTH", "OSCILLATING", "DIVERGED", "stability_grid", "effective_step_sizes",
-           "train_minibatch", "learning_rate_sweep", "suggest_learning_rate"]
+           "train_minibatch", "learning_rate_sweep", "suggest_learning_rate", "minibatch_sgd_losses", "momentum_rate_map"]
 
 
 class RunSummary(NamedTuple):
@@ -128,3 +128,64 @@ def suggest_learning_rate(learning_rates, losses, *, factor: float = 10.0) -> fl
     """The usual reading of a range test: the rate where the loss was lowest, divided by ``factor``."""
     losses = np.where(np.isfinite(losses), losses, np.inf)
     return float(np.asarray(learning_rates)[int(np.argmin(losses))] / factor)
+
+
+def minibatch_sgd_losses(X, y, learning_rates, *, batch_size: int, epochs: int, seed: int = 0,
+                         sampling: str = "shuffle") -> np.ndarray:
+    """Mini-batch SGD on the linear model (MSE, from zero), one run per learning rate, all at once.
+
+    Every run sees the same batches. ``sampling="shuffle"`` cuts a fresh ``rng.permutation`` into
+    batches each epoch (the smaller last batch kept), exactly as the course's ``minibatch_indices``
+    and ``sgd_epoch`` do; ``"replace"`` draws every batch independently, with replacement. Returns
+    the loss on all the data before the first step and after every step, shape
+    ``(len(learning_rates), num_steps + 1)``; a run that overflows shows ``inf`` or ``nan`` from then on.
+    """
+    if sampling not in ("shuffle", "replace"):
+        raise ValueError(f"sampling must be 'shuffle' or 'replace', got {sampling!r}")
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    rates = np.asarray(learning_rates, dtype=float)[:, None]
+    num_examples = len(y)
+    rng = np.random.default_rng(seed)
+    weights, bias = np.zeros((len(rates), X.shape[1])), np.zeros((len(rates), 1))
+    losses = [np.mean((weights @ X.T + bias - y) ** 2, axis=1)]
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            if sampling == "shuffle":
+                order = rng.permutation(num_examples)
+                batches = [order[start:start + batch_size] for start in range(0, num_examples, batch_size)]
+            else:
+                batches = [rng.integers(0, num_examples, batch_size) for _ in range(-(-num_examples // batch_size))]
+            for batch in batches:
+                residual = weights @ X[batch].T + bias - y[batch]           # (runs, batch)
+                weights = weights - rates * (2 * residual @ X[batch] / len(batch))
+                bias = bias - rates * (2 * residual.mean(axis=1, keepdims=True))
+                losses.append(np.mean((weights @ X.T + bias - y) ** 2, axis=1))
+    return np.array(losses).T
+
+
+def momentum_rate_map(curvatures, learning_rates, momenta, *, num_steps: int = 1000) -> np.ndarray:
+    """Measured contraction per step of momentum (Keras form) on the quadratic ``Σ_i curvature_i w_i² / 2``.
+
+    One run per (momentum, learning rate), all at once, from ``w = 1`` in every direction at rest.
+    The contraction is the geometric mean, over the second half of the run, of the factor by which
+    the whole state (parameters and velocity) shrinks per step, so the start-up transient is left out;
+    for long runs it tends to the spectral radius of the update. (The state is rescaled after every
+    step, which changes nothing in a linear update but keeps fast and diverging runs finite.) Shape
+    ``(len(momenta), len(learning_rates))``; ``nan`` where the run diverged (contraction ≥ 1).
+    """
+    curvatures = np.asarray(curvatures, dtype=float)
+    rates = np.asarray(learning_rates, dtype=float)[None, :, None]
+    mus = np.asarray(momenta, dtype=float)[:, None, None]
+    w = np.ones((mus.shape[0], rates.shape[1], len(curvatures)))
+    velocity = np.zeros_like(w)
+    half = num_steps // 2
+    log_shrink = np.zeros(w.shape[:2])
+    for step in range(1, 2 * half + 1):
+        velocity = mus * velocity - rates * (curvatures * w)
+        w = w + velocity
+        size = np.maximum(np.sqrt((w**2).sum(-1) + (velocity**2).sum(-1)), 1e-300)[..., None]
+        w, velocity = w / size, velocity / size
+        if step > half:
+            log_shrink += np.log(size[..., 0])
+    rate = np.exp(log_shrink / half)
+    return np.where(rate < 1.0, rate, np.nan)

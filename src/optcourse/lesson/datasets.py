@@ -13,7 +13,7 @@ import numpy as np
 from .landscapes import Landscape
 
 __all__ = ["Regression", "regression_data", "line_data", "sparse_data", "Classification", "classification_data",
-           "min_max_scale", "predict", "mse_loss", "mse_gradient", "regression_landscape"]
+           "min_max_scale", "predict", "mse_loss", "mse_gradient", "regression_landscape", "standardize", "curvatures"]
 
 
 class Regression(NamedTuple):
@@ -29,14 +29,42 @@ def min_max_scale(X: np.ndarray) -> np.ndarray:
     return (X - low) / np.where(high > low, high - low, 1.0)
 
 
-def regression_data(num_examples: int = 1000, num_features: int = 10, *, noise: float = 0.1, seed: int = 0) -> Regression:
-    """A linear regression problem whose raw features have very different scales, min-max scaled."""
+def standardize(X: np.ndarray) -> np.ndarray:
+    """Scale each column to mean 0 and standard deviation 1: subtract its mean, divide by its spread."""
+    X = np.asarray(X, dtype=float)
+    spread = X.std(axis=0)
+    return (X - X.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+
+
+_SCALINGS = {"min-max": min_max_scale, "standard": standardize, "none": lambda raw: np.asarray(raw, dtype=float)}
+
+
+def regression_data(num_examples: int = 1000, num_features: int = 10, *, noise: float = 0.1, seed: int = 0,
+                    scaling: str = "min-max") -> Regression:
+    """A linear regression problem whose raw features have very different scales (0.1 to 100).
+
+    ``y`` is made from the min-max scaled features; ``scaling`` only chooses how ``X`` is handed
+    out: ``"min-max"`` (each column in [0, 1], the course's default), ``"standard"`` (mean 0,
+    spread 1) or ``"none"`` (the raw features). Each column of one is an affine function of the same
+    column of another, so a linear model with a bias fits all three equally well; only the shape of
+    the loss (its curvatures) differs, and with it how fast gradient descent gets there.
+    ``true_params`` are the weights for the min-max scaled features.
+    """
+    if scaling not in _SCALINGS:
+        raise ValueError(f"scaling must be one of {sorted(_SCALINGS)}, got {scaling!r}")
     rng = np.random.default_rng(seed)
     raw = rng.normal(size=(num_examples, num_features)) * np.geomspace(0.1, 100.0, num_features)
-    X = min_max_scale(raw)
     true_params = np.append(rng.normal(size=num_features), 0.5)
-    y = predict(true_params, X) + noise * rng.normal(size=num_examples)
-    return Regression(X, y, true_params)
+    y = predict(true_params, min_max_scale(raw)) + noise * rng.normal(size=num_examples)
+    return Regression(_SCALINGS[scaling](raw), y, true_params)
+
+
+def curvatures(X: np.ndarray) -> np.ndarray:
+    """The curvatures (Hessian eigenvalues, smallest first) of the mean squared error of a linear model
+    with a bias on features ``X``: the eigenvalues of ``2 [X 1]ᵀ[X 1] / n``. Their ratio, largest over
+    smallest, is the loss's condition number κ."""
+    design = np.column_stack([np.asarray(X, dtype=float), np.ones(len(X))])
+    return np.linalg.eigvalsh(2 * design.T @ design / len(design))
 
 
 class Classification(NamedTuple):

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["Landscape", "parabola", "scaled_bowl", "rosenbrock", "saddle", "tilted_double_well"]
+__all__ = ["Landscape", "parabola", "scaled_bowl", "rotated_bowl", "rosenbrock", "saddle", "tilted_double_well"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,44 @@ def scaled_bowl(a: float = 0.1, b: float = 2.0) -> Landscape:
         gradient=gradient,
         bounds=((-10.0, 10.0), (-3.0, 3.0)),
         start=(-9.0, 2.0),
+        minimum=(0.0, 0.0),
+    )
+
+
+@_remembered
+def rotated_bowl(a: float = 0.1, b: float = 2.0, degrees: float = 45.0) -> Landscape:
+    """The badly scaled bowl ``a u² + b v²`` turned by ``degrees``: ``(u, v)`` are ``(x, y)`` rotated back.
+
+    Same curvatures (``2a``, ``2b``), same minimum, and the start is ``scaled_bowl``'s start turned
+    the same way, so any optimizer that does not care about the axes (gradient descent, momentum)
+    takes exactly the turned path. Its flat and steep directions lie along the diagonals (at 45°),
+    not along the coordinate axes x and y.
+    """
+    angle = np.deg2rad(degrees)
+    cos, sin = np.cos(angle), np.sin(angle)
+
+    def turned_back(w):
+        x, y = _split(w)
+        return cos * x + sin * y, -sin * x + cos * y
+
+    def value(w):
+        u, v = turned_back(w)
+        return a * u**2 + b * v**2
+
+    def gradient(w):
+        u, v = turned_back(w)
+        du, dv = 2 * a * u, 2 * b * v
+        return np.stack([cos * du - sin * dv, sin * du + cos * dv], axis=-1)
+
+    start_u, start_v = -9.0, 2.0
+    return Landscape(
+        name=f"badly scaled bowl turned by {degrees:g}°",
+        formula=rf"$f = {a:g}\,u^2 + {b:g}\,v^2$, $(u, v)$ = $(x, y)$ turned by {degrees:g}°",
+        dim=2,
+        value=value,
+        gradient=gradient,
+        bounds=((-10.0, 10.0), (-10.0, 10.0)),
+        start=(cos * start_u - sin * start_v, sin * start_u + cos * start_v),
         minimum=(0.0, 0.0),
     )
 
