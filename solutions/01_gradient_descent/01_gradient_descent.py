@@ -444,7 +444,6 @@ quiz.check("gd_q4", answer_gd_q4)
 # **Question 5 — explain why (1 point, marked by your instructor).** On $f(w) = a w^2/2$, why does gradient descent diverge for *every* learning rate above
 # $2/a$, however close to the minimum it starts?
 #
-#
 # Write two to four sentences in the cell below (double-click it to edit).
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "explain_gd", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}

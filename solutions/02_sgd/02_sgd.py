@@ -510,7 +510,6 @@ quiz.check("sgd_q4", answer_sgd_q4)
 # **Question 5 — explain why (1 point, marked by your instructor).** With a constant learning rate, why does mini-batch SGD keep wandering near the minimum instead of
 # settling on it, while full-batch gradient descent settles? And what would make the wandering smaller?
 #
-#
 # Write two to four sentences in the cell below (double-click it to edit).
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "explain_sgd", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}

@@ -429,7 +429,6 @@ quiz.check("mom_q4", answer_mom_q4)
 # **Question 5 — explain why (1 point, marked by your instructor).** In the ravine, why does momentum speed up the progress along the flat direction without blowing
 # up along the steep one?
 #
-#
 # Write two to four sentences in the cell below (double-click it to edit).
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "explain_mom", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}

@@ -430,7 +430,6 @@ quiz.check("ada_q4", answer_ada_q4)
 # **Question 5 — explain why (1 point, marked by your instructor).** Why can AdaGrad almost stop moving on a long run, even far from the minimum, while RMSprop keeps
 # moving?
 #
-#
 # Write two to four sentences in the cell below (double-click it to edit).
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "explain_ada", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}

@@ -438,7 +438,6 @@ quiz.check("adam_q4", answer_adam_q4)
 # **Question 5 — explain why (1 point, marked by your instructor).** Why does Adam move each parameter by roughly the learning rate per step, whatever the size of its
 # gradient, and when does that stop being true?
 #
-#
 # Write two to four sentences in the cell below (double-click it to edit).
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "explain_adam", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}

@@ -521,7 +521,6 @@ quiz.check("tune_q4", answer_tune_q4)
 # largest rate that converges when it is held constant (about 0.22 for this data). Why does the range
 # test's lowest point lie so high, and what does that mean for how you read it?
 #
-#
 # Write two to four sentences in the cell below (double-click it to edit).
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "explain_tune", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
