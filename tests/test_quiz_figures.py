@@ -16,7 +16,7 @@ from autograder import release
 from test_quiz_balance import OPTION
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 MODULES = [m for m in release.modules() if m < "07"]
 LEADING_NUMBER = re.compile(r"(?:about )?(\d+(?:\.\d+)?)")
