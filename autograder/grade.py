@@ -409,7 +409,7 @@ class ManualAnswer(NamedTuple):
 
     student: str
     assignment: str
-    cell: str           # its grade_id (``explain_gd``)
+    cell: str           # its grade_id (``quiz_explain_gd``)
     state: str          # TO_MARK, UNANSWERED or MARKED
 
 

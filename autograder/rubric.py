@@ -4,8 +4,8 @@
     python -m autograder.rubric 03_momentum     # one module
 
 Each module asks one "explain why" question: a markdown answer cell with ``solution`` and
-``points`` in its nbgrader metadata (``explain_<topic>``), preceded by its prompt
-(``explain_<topic>_prompt``). The model answer and the rubric are the cell's solution, between
+``points`` in its nbgrader metadata (``quiz_explain_<topic>``), preceded by its prompt
+(``quiz_explain_<topic>_prompt``). The model answer and the rubric are the cell's solution, between
 ``### BEGIN SOLUTION`` and ``### END SOLUTION``: the release replaces them with "YOUR ANSWER HERE",
 so they are in no learner's notebook (course/, the student release) and have one home, the source.
 Print them next to Formgrader's Manual Grading view (autograder/README.md).

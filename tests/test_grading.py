@@ -65,7 +65,7 @@ def test_autograde_scores_and_feedback_hides_hidden_tests(tmp_path):
         scores = {student: gradebook.find_submission(MODULE, student).score
                   for student in ("correct", "untouched", "mixed", "broken")}
         max_score = gradebook.find_assignment(MODULE).max_score
-        explain = {student: gradebook.find_grade("explain_gd", MODULE, MODULE, student).needs_manual_grade
+        explain = {student: gradebook.find_grade("quiz_explain_gd", MODULE, MODULE, student).needs_manual_grade
                    for student in ("correct", "untouched")}
     # 10 points: 9 graded here, and 1 for the explain-why answer, which a person marks in Formgrader
     # (tests/test_manual_grading.py): until then it counts 0, and an untouched one needs no marking.

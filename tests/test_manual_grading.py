@@ -19,7 +19,7 @@ pytestmark = pytest.mark.tensorflow
 def give_mark(work: Path, student: str, points: float) -> None:
     """What Formgrader's Manual Grading view does when the instructor types a score (its GradeHandler)."""
     with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
-        found = gradebook.find_grade("explain_gd", MODULE, MODULE, student)
+        found = gradebook.find_grade("quiz_explain_gd", MODULE, MODULE, student)
         found.manual_score = points
         found.needs_manual_grade = False
         gradebook.db.commit()
@@ -29,8 +29,8 @@ def test_an_explain_why_answer_waits_for_a_person_and_counts_once_marked(tmp_pat
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     nbformat.write(solution_with(MODULE, {}), submissions / "ada.ipynb")                              # wrote an answer
-    nbformat.write(solution_with(MODULE, {"explain_gd": "YOUR ANSWER HERE"}), submissions / "ben.ipynb")  # left as released
-    nbformat.write(solution_with(MODULE, {"explain_gd": "  \n"}), submissions / "cy.ipynb")             # emptied it
+    nbformat.write(solution_with(MODULE, {"quiz_explain_gd": "YOUR ANSWER HERE"}), submissions / "ben.ipynb")  # left as released
+    nbformat.write(solution_with(MODULE, {"quiz_explain_gd": "  \n"}), submissions / "cy.ipynb")             # emptied it
     work = tmp_path / "work"
 
     assert grade.main([MODULE, str(submissions), "--work", str(work), "--jobs", "2"]) == 0
@@ -40,10 +40,10 @@ def test_an_explain_why_answer_waits_for_a_person_and_counts_once_marked(tmp_pat
     with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
         assert gradebook.find_assignment(MODULE).max_score == 10
         flags = {s: (g.needs_manual_grade, g.auto_score) for s in ("ada", "ben", "cy")
-                 for g in [gradebook.find_grade("explain_gd", MODULE, MODULE, s)]}
+                 for g in [gradebook.find_grade("quiz_explain_gd", MODULE, MODULE, s)]}
     assert flags == {"ada": (True, None), "ben": (False, 0.0), "cy": (False, 0.0)}
-    assert "1 written answer(s) need manual grading in Formgrader" in printed and printed.count("ada explain_gd") == 1
-    assert "2 written answer(s) left unanswered (0 points, nothing to mark): ben explain_gd, cy explain_gd" in printed
+    assert "1 written answer(s) need manual grading in Formgrader" in printed and printed.count("ada quiz_explain_gd") == 1
+    assert "2 written answer(s) left unanswered (0 points, nothing to mark): ben quiz_explain_gd, cy quiz_explain_gd" in printed
     assert "Error" not in printed and "Traceback" not in printed
 
     give_mark(work, "ada", 1.0)
@@ -57,7 +57,7 @@ def test_an_explain_why_answer_waits_for_a_person_and_counts_once_marked(tmp_pat
 def test_the_rubric_is_in_the_source_for_the_instructor_and_in_no_learner_notebook(capsys):
     assert rubric.main([MODULE]) == 0
     printed = capsys.readouterr().out
-    assert "explain_gd (1 point)" in printed and "**Rubric (1 point).**" in printed and "Model answer" in printed
+    assert "quiz_explain_gd (1 point)" in printed and "**Rubric (1 point).**" in printed and "Model answer" in printed
     for notebook in (ROOT / "course").glob("*/*.ipynb"):
         text = notebook.read_text()
         assert "Rubric (1 point)" not in text and "Model answer" not in text, notebook

@@ -102,7 +102,7 @@ def test_module_6_the_rule_of_thumb_is_a_tenth_of_the_range_tests_lowest_point()
     # The explain-why prompt quotes this data's constant-rate stability limit, 2 / λmax.
     X = names["quiz_X"]
     limit = 2 / np.linalg.eigvalsh(X.T @ X / len(X)).max()
-    prompt = {c.id: c.source for c in release.notebook("06_tuning").cells}["explain_tune_prompt"]
+    prompt = {c.id: c.source for c in release.notebook("06_tuning").cells}["quiz_explain_tune_prompt"]
     assert f"about {limit:.2f} for this data" in prompt and lowest > 3 * limit
 
 

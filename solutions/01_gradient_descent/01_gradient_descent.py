@@ -440,13 +440,13 @@ answer_gd_q4 = "c"
 """Check the answer to question 4."""
 quiz.check("gd_q4", answer_gd_q4)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "explain_gd_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_gd_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 5 — explain why (1 point, marked by your instructor).** On $f(w) = a w^2/2$, why does gradient descent diverge for *every* learning rate above
 # $2/a$, however close to the minimum it starts?
 #
 # Write two to four sentences in the cell below (double-click it to edit).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "explain_gd", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_gd", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
 # **Model answer.** One step gives $w_{t+1} = w_t - \eta a w_t = (1 - \eta a)\,w_t$: every step multiplies the distance to
 # the minimum by the same factor $1 - \eta a$. Above $\eta = 2/a$ that factor is below $-1$, so each step

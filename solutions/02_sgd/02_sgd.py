@@ -491,8 +491,8 @@ quiz.check("sgd_q3", answer_sgd_q3)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** At the end of an epoch Keras prints `loss: 0.41`. What is that number?
 #
-# * (a) the loss on the epoch's last batch, measured after its update
-# * (b) the mean of the epoch's batch losses, each taken before its update
+# * (a) the loss on the epoch's last batch alone, measured after that batch's update was applied
+# * (b) the mean of the epoch's batch losses (size-weighted), each taken before its update
 # * (c) the loss on all the training data after the epoch's last update
 # * (d) the loss on the validation data, since Keras does not log the training loss
 
@@ -506,13 +506,13 @@ answer_sgd_q4 = "b"
 """Check the answer to question 4."""
 quiz.check("sgd_q4", answer_sgd_q4)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "explain_sgd_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_sgd_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 5 — explain why (1 point, marked by your instructor).** With a constant learning rate, why does mini-batch SGD keep wandering near the minimum instead of
 # settling on it, while full-batch gradient descent settles? And what would make the wandering smaller?
 #
 # Write two to four sentences in the cell below (double-click it to edit).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "explain_sgd", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_sgd", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
 # **Model answer.** Each update uses the gradient of a few examples, a noisy estimate of the full gradient. At the
 # minimum the full gradient is zero but the gradients of single batches are not, so every step still

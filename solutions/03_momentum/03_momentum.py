@@ -425,13 +425,13 @@ answer_mom_q4 = 3
 """Check the answer to question 4."""
 quiz.check("mom_q4", answer_mom_q4)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "explain_mom_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_mom_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 5 — explain why (1 point, marked by your instructor).** In the ravine, why does momentum speed up the progress along the flat direction without blowing
 # up along the steep one?
 #
 # Write two to four sentences in the cell below (double-click it to edit).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "explain_mom", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_mom", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
 # **Model answer.** Along the flat direction the gradient points the same way step after step, so the velocity adds
 # those gradients up and the step grows towards $1/(1-\mu)$ times plain gradient descent's. Along the

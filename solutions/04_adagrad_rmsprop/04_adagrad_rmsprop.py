@@ -397,7 +397,7 @@ quiz.check("ada_q2", answer_ada_q2)
 # **Question 3.** Keras's RMSprop with $\rho = 0.9$ starts from a zero average and sees the gradient $g = 1$. Ignoring
 # $\epsilon$, its first step is how many times the learning rate? Give a number (three digits).
 
-# %% nbgrader={"grade": false, "grade_id": "answer_ada_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "The first average is (1 \u2212 \u03c1) g\u00b2 = 0.1, and Keras's RMSprop has no bias correction: divide g by its square root.", "digits": 3}
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"digits": 3, "hint": "The first average is (1 \u2212 \u03c1) g\u00b2 = 0.1, and Keras's RMSprop has no bias correction: divide g by its square root."}
 # Your answer to question 3, e.g. answer_ada_q3 = 1
 ### BEGIN SOLUTION
 answer_ada_q3 = 3.16
@@ -426,13 +426,13 @@ answer_ada_q4 = "a"
 """Check the answer to question 4."""
 quiz.check("ada_q4", answer_ada_q4)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "explain_ada_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_ada_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 5 — explain why (1 point, marked by your instructor).** Why can AdaGrad almost stop moving on a long run, even far from the minimum, while RMSprop keeps
 # moving?
 #
 # Write two to four sentences in the cell below (double-click it to edit).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "explain_ada", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_ada", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
 # **Model answer.** AdaGrad adds every squared gradient to its accumulator and never forgets, so the accumulator only
 # grows and its effective step $\eta/\sqrt{\text{accumulator} + \epsilon}$ only shrinks, roughly like

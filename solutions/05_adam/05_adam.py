@@ -434,13 +434,13 @@ answer_adam_q4 = "d"
 """Check the answer to question 4."""
 quiz.check("adam_q4", answer_adam_q4)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "explain_adam_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_adam_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 5 — explain why (1 point, marked by your instructor).** Why does Adam move each parameter by roughly the learning rate per step, whatever the size of its
 # gradient, and when does that stop being true?
 #
 # Write two to four sentences in the cell below (double-click it to edit).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "explain_adam", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_adam", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
 # **Model answer.** Adam divides the averaged gradient $\hat m$ by $\sqrt{\hat v}$, the root of the averaged *squared*
 # gradient. Both scale with the gradient, so their ratio does not: multiplying every gradient by 1000

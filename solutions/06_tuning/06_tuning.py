@@ -498,8 +498,8 @@ quiz.check("tune_q3", answer_tune_q3)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 4.** *Revisit your prediction.* In section 2 you predicted whether you would start high and end low,
-# start low and end high, or keep the learning rate constant. Which does this module's evidence
-# support, and why?
+# start low and end high, or keep the learning rate constant. Which do the usual decay schedules
+# choose, and for what reason?
 #
 # * (a) start low and end high, so that early steps are careful and late ones fast
 # * (b) keep it constant: a schedule only adds settings that need tuning
@@ -516,14 +516,14 @@ answer_tune_q4 = "d"
 """Check the answer to question 4."""
 quiz.check("tune_q4", answer_tune_q4)
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "explain_tune_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_tune_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question 5 — explain why (1 point, marked by your instructor).** In the range test above, the loss is lowest at a learning rate several times larger than the
 # largest rate that converges when it is held constant (about 0.22 for this data). Why does the range
 # test's lowest point lie so high, and what does that mean for how you read it?
 #
 # Write two to four sentences in the cell below (double-click it to edit).
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "explain_tune", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_tune", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
 # **Model answer.** In a range test the rate grows at every step, so the loss at a given rate reflects the progress made
 # at all the smaller rates before it. A rate just above the stability limit does not blow up at once:
