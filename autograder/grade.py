@@ -416,6 +416,74 @@ def _who(outcome: Outcome, assignment: str) -> str:
     return outcome.student if assignment != ALL else f"{outcome.student} {outcome.assignment}"
 
 
+class ManualAnswer(NamedTuple):
+    """A written answer a person marks in Formgrader (a markdown cell with solution and points)."""
+
+    student: str
+    assignment: str
+    cell: str           # its grade_id (``quiz_explain_gd``)
+    state: str          # TO_MARK, UNANSWERED or MARKED
+
+
+TO_MARK, UNANSWERED, MARKED = "to mark", "unanswered", "marked"
+
+
+def manual_answers(work: Path, graded: list[tuple[str, str]]) -> list[ManualAnswer]:
+    """The hand-marked answers of the ``(student, assignment)`` notebooks graded, as the gradebook holds them.
+
+    nbgrader leaves such a cell "needs manual grade" when the learner wrote something, and scores it
+    0 with nothing to mark when the cell is still as released: that is an unanswered question, not
+    an error. A cell the learner emptied (only blanks left) is recorded the same way here, so nobody
+    is asked to mark nothing. A mark given in Formgrader (``manual_score``) counts from then on and
+    survives re-grading.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    found = []
+    with Gradebook(f"sqlite:///{work / 'gradebook.db'}") as gradebook:
+        for student, assignment in graded:
+            try:
+                notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+            except MissingEntry:
+                continue
+            written = _written_answers(work / "autograded" / student / assignment / f"{assignment}.ipynb")
+            for grade in sorted(notebook.grades, key=lambda g: g.name):
+                if grade.cell.cell_type != "markdown":  # code test cells are scored by the referee
+                    continue
+                if grade.needs_manual_grade and grade.manual_score is None and grade.name in written and not written[grade.name].strip():
+                    grade.auto_score, grade.needs_manual_grade = 0.0, False
+                    gradebook.db.commit()
+                state = (MARKED if grade.manual_score is not None else TO_MARK if grade.needs_manual_grade
+                         else UNANSWERED)
+                found.append(ManualAnswer(student, assignment, grade.name, state))
+    return found
+
+
+def _written_answers(graded_notebook: Path) -> dict[str, str]:
+    """``{grade_id: text}`` of the hand-marked answer cells in a graded notebook ({} if it cannot be read)."""
+    try:
+        nb = nbformat.read(graded_notebook, as_version=4)
+    except Exception:  # noqa: BLE001 - then nothing is re-recorded; nbgrader's own flags stand
+        return {}
+    return {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in nb.cells
+            if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")}
+
+
+def manual_summary(answers: list[ManualAnswer], assignment: str) -> list[str]:
+    """Lines for the summary: what waits to be marked by hand, and what was left unanswered."""
+    lines = []
+    waiting = [a for a in answers if a.state == TO_MARK]
+    empty = [a for a in answers if a.state == UNANSWERED]
+    name = lambda a: f"{a.student} {a.assignment if assignment == ALL else ''} {a.cell}".replace("  ", " ")  # noqa: E731
+    if waiting:
+        lines.append(f"{len(waiting)} written answer(s) need manual grading in Formgrader (make author → Nbgrader → "
+                     "Formgrader → Manual Grading; rubric: python -m autograder.rubric); their points count once "
+                     "marked, then run this again or `nbgrader export`: " + ", ".join(map(name, waiting)))
+    if empty:
+        lines.append(f"{len(empty)} written answer(s) left unanswered (0 points, nothing to mark): " + ", ".join(map(name, empty)))
+    return lines
+
+
 def read_grades(work: Path, assignment: str) -> dict[str, float]:
     with open(work / "grades.csv", newline="") as table:
         return {row["student_id"]: float(row["score"]) for row in csv.DictReader(table) if row["assignment"] == assignment}
@@ -467,6 +535,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {_who(outcome, args.assignment)}: {outcome.reason}")
     for note in notes:
         print(f"  {note}")
+    for line in manual_summary(manual_answers(work, [(o.student, o.assignment) for o in outcomes if o.graded]), args.assignment):
+        print(line)
     imports = [work / name for name in (lms.CANVAS_IMPORT, lms.MOODLE_IMPORT) if (work / name).is_file()]
     if imports:
         print("Gradebook import files for the LMS: " + ", ".join(str(path) for path in imports))

@@ -1,7 +1,7 @@
 """A class of adversarial Module 1 submissions graded end to end in the sandbox, each with its exact score.
 
-Module 1 is worth 9 points: gd_step 2, gd_trajectory 3 (it calls the learner's gd_step), four quiz
-questions 1 each. One grading run holds every submission, so the test also shows that no
+Module 1's autograded points are 9: gd_step 2, gd_trajectory 3 (it calls the learner's gd_step), four
+quiz questions 1 each (the explain-why answer, 1 more, waits for a person and counts 0 here). One grading run holds every submission, so the test also shows that no
 submission, however broken, stops the run or changes anyone else's grade.
 """
 from __future__ import annotations

@@ -65,8 +65,13 @@ def test_autograde_scores_and_feedback_hides_hidden_tests(tmp_path):
         scores = {student: gradebook.find_submission(MODULE, student).score
                   for student in ("correct", "untouched", "mixed", "broken")}
         max_score = gradebook.find_assignment(MODULE).max_score
-    assert max_score == 9
+        explain = {student: gradebook.find_grade("quiz_explain_gd", MODULE, MODULE, student).needs_manual_grade
+                   for student in ("correct", "untouched")}
+    # 10 points: 9 graded here, and 1 for the explain-why answer, which a person marks in Formgrader
+    # (tests/test_manual_grading.py): until then it counts 0, and an untouched one needs no marking.
+    assert max_score == 10
     assert scores == {"correct": 9, "untouched": 0, "mixed": 3, "broken": 4}
+    assert explain == {"correct": True, "untouched": False}
 
     nbgrader(tmp_path, "generate_feedback", MODULE)
     for student in scores:

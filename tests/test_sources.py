@@ -63,7 +63,8 @@ def test_one_word_of_prose_is_a_small_diff_in_the_release(tmp_path, monkeypatch)
     for folder in (module, "_shared"):
         shutil.copytree(ROOT / "solutions" / folder, tmp_path / "solutions" / folder)
     source = tmp_path / "solutions" / module / f"{module}.py"
-    source.write_text(source.read_text().replace("memory of past steps", "memory of earlier steps", 1))
+    source.write_text(source.read_text().replace("the gradient stays about the same for many steps",
+                                                "the gradient stays about the same for many earlier steps", 1))
     monkeypatch.setattr(release, "SOURCES", tmp_path / "solutions")
     monkeypatch.setattr(release, "BUILD", tmp_path / "solutions" / ".build")
     release.release(course=tmp_path / "course", keys_file=tmp_path / "keys.json")
@@ -154,13 +155,13 @@ BROKEN = {
         ('quiz.check("gd_q3", answer_gd_q3)', 'print(answer_gd_q3)'),
         "(answer_gd_q3): this quiz answer has no question (no quiz.check(...) cell reads it)."),
     "a question without a hint": (
-        (' quiz={"hint": "Think about what the gradient points towards."}', ''),
+        (' quiz={"hint": "Between 1/a and 2/a each step overshoots the minimum, but by less than the distance it started from."}', ''),
         "(answer_gd_q1): quiz question 'gd_q1' has no hint"),
     "an answer that is not a choice": (
         ('answer_gd_q1 = "b"', 'answer_gd_q1 = "e"'),
         "(answer_gd_q1): quiz question 'gd_q1' answers 'e', which is not among the choices of its prompt cell"),
     "an answer that is not a literal": (
-        ('answer_gd_q2 = 0.2', 'answer_gd_q2 = 2 / a'),
+        ('answer_gd_q2 = 0.25', 'answer_gd_q2 = 1 / a'),
         "(answer_gd_q2): quiz question 'gd_q2' needs its answer as 'answer_gd_q2 = <letter or number>'"),
     "an included cell edited in place": (
         ("# *(Shared text: `make release` puts solutions/_shared/notation.md here; edit it there.)*",
@@ -173,7 +174,7 @@ BROKEN = {
         ('"grade_id": "ex1_intro"', '"grade_id": "' + "x" * 57 + '"'),
         "grade_id '" + "x" * 57 + "' must be 1 to 56 letters, digits and _."),
     "quiz metadata that is not a dict": (
-        (' quiz={"hint": "Think about what the gradient points towards."}', ' quiz="Think again"'),
+        (' quiz={"hint": "Between 1/a and 2/a each step overshoots the minimum, but by less than the distance it started from."}', ' quiz="Think again"'),
         "(answer_gd_q1): its quiz metadata must look like quiz={\"hint\": \"...\", \"digits\": 3}"),
     "a grade_id that collides with a derived id": (
         ('# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, '

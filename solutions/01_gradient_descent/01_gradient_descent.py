@@ -352,15 +352,32 @@ print(f"largest difference from your path: {difference:.1e}  (float32 in Keras v
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_gd_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 1.** 
-# Why does the update $w \leftarrow w - \eta \nabla L(w)$ *subtract* the gradient?
+# **Question 1.** *Read the figure.* The cell below runs gradient descent on the parabola $f(w) = a w^2/2$ with
+# $a = 4$, from $w = 3$, at four learning rates, and plots $w$ after each step. Which run used a
+# learning rate between $1/a$ and $2/a$, just below the stability limit? Tell it from the shape of its path.
 #
-# * (a) so that the learning rate can stay positive
-# * (b) because the gradient points uphill, towards higher loss
-# * (c) because subtracting is cheaper to compute than adding
-# * (d) it does not matter: adding the gradient also reaches the minimum
+# * (a) run A (blue)
+# * (b) run C (green)
+# * (c) run D (purple)
+# * (d) run B (orange)
 
-# %% nbgrader={"grade": false, "grade_id": "answer_gd_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think about what the gradient points towards."}
+# %% tags=["skip-when-grading"]
+# Gradient descent on f(w) = a w²/2 with a = 4, from w = 3, at four learning rates. Each step
+# multiplies w by (1 − η a), so the path is a geometric sequence. The runs are named by letter only.
+import matplotlib.pyplot as plt
+import numpy as np
+
+quiz_curvature, quiz_start = 4.0, 3.0
+quiz_runs = {"A": 0.05, "B": 0.2, "C": 0.45, "D": 0.55}      # the learning rate of each run
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+for (name, rate), colour, marker in zip(quiz_runs.items(), ["tab:blue", "tab:orange", "tab:green", "tab:purple"], "osD^"):
+    ax.plot(quiz_start * (1 - rate * quiz_curvature) ** np.arange(13), marker=marker, color=colour, label=f"run {name}")
+ax.axhline(0, color="gray", linewidth=0.8)
+ax.set(xlabel="step", ylabel="w", ylim=(-8, 8), title="Four runs on the parabola a = 4 (which rate is which?)")
+ax.legend(loc="upper right")
+plt.show()
+
+# %% nbgrader={"grade": false, "grade_id": "answer_gd_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Between 1/a and 2/a each step overshoots the minimum, but by less than the distance it started from."}
 # Your answer to question 1, e.g. answer_gd_q1 = "a"
 ### BEGIN SOLUTION
 answer_gd_q1 = "b"
@@ -371,14 +388,15 @@ answer_gd_q1 = "b"
 quiz.check("gd_q1", answer_gd_q1)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_gd_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 2.** 
-# Gradient descent runs on $f(w) = a w^2 / 2$ with $a = 10$. Above which learning rate does it
-# diverge? Give a number.
+# **Question 2.** *Revisit your prediction.* In section 3 you predicted whether a higher learning rate always speeds
+# up training. In Experiment A ($a = 4$, from $w = 3$), which learning rate reaches the minimum
+# fastest, in a single step? Give a number. (Above it every step overshoots, so the runs get slower
+# again, and from $2/a$ on they diverge: higher is not always faster.)
 
-# %% nbgrader={"grade": false, "grade_id": "answer_gd_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Go back to the parabola experiment: where did the path stop shrinking?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_gd_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "One step lands exactly on the minimum when the factor 1 \u2212 \u03b7a is zero."}
 # Your answer to question 2, e.g. answer_gd_q2 = 0.5
 ### BEGIN SOLUTION
-answer_gd_q2 = 0.2
+answer_gd_q2 = 0.25
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_gd_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -386,19 +404,18 @@ answer_gd_q2 = 0.2
 quiz.check("gd_q2", answer_gd_q2)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_gd_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 3.** 
-# On the bowl $f(x, y) = 0.1\,x^2 + 2\,y^2$, which direction sets the largest learning rate that
+# **Question 3.** On the bowl $f(x, y) = 0.1\,x^2 + 2\,y^2$, which direction sets the largest learning rate that
 # still converges, and what is that limit?
 #
-# * (a) $x$, because it is the flatter direction: $\eta < 10$
-# * (b) both equally: $\eta < 2$
-# * (c) neither: gradient descent converges for any learning rate on a bowl
-# * (d) $y$, because it is the steeper direction: $\eta < 0.5$
+# * (a) $y$, the steeper direction (curvature 4): $\eta < 0.5$
+# * (b) $x$, the flatter direction (curvature 0.2), since it is the slowest: $\eta < 10$
+# * (c) their average curvature, 2.1: $\eta < 0.95$
+# * (d) neither: on a bowl any learning rate converges in the end
 
-# %% nbgrader={"grade": false, "grade_id": "answer_gd_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Compare the two curvatures of the badly scaled bowl with the limit 2/a."}
-# Your answer to question 3, e.g. answer_gd_q3 = "a"
+# %% nbgrader={"grade": false, "grade_id": "answer_gd_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Each direction has its own limit 2/(its curvature); the run diverges as soon as one of them is exceeded."}
+# Your answer to question 3, e.g. answer_gd_q3 = "b"
 ### BEGIN SOLUTION
-answer_gd_q3 = "d"
+answer_gd_q3 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_gd_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -406,20 +423,38 @@ answer_gd_q3 = "d"
 quiz.check("gd_q3", answer_gd_q3)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_gd_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 4.** 
-# You double the learning rate of a run that was converging smoothly. What can happen?
+# **Question 4.** You double the learning rate of a run on $f(w) = a w^2/2$ that was converging smoothly. What can happen?
 #
-# * (a) it may converge faster, zig-zag or diverge, depending on where 2η sits against 1/a and 2/a
-# * (b) it always converges twice as fast, because every step covers twice the distance
-# * (c) it always slows down, because larger steps overshoot the minimum at every learning rate
-# * (d) nothing changes, because the steps shrink by themselves as the gradient gets smaller
+# * (a) it always converges twice as fast, since every step covers twice the distance
+# * (b) nothing much changes: the steps shrink by themselves as the gradient does
+# * (c) faster, zig-zag or divergence: it depends on where $2\eta$ falls against $1/a$ and $2/a$
+# * (d) it always diverges, because a run that converges smoothly is already at its largest stable rate
 
-# %% nbgrader={"grade": false, "grade_id": "answer_gd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Recall what the slider showed just below and just above the stability limit."}
+# %% nbgrader={"grade": false, "grade_id": "answer_gd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Recall what the slider showed just below 1/a, between 1/a and 2/a, and above 2/a."}
 # Your answer to question 4, e.g. answer_gd_q4 = "a"
 ### BEGIN SOLUTION
-answer_gd_q4 = "a"
+answer_gd_q4 = "c"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_gd_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("gd_q4", answer_gd_q4)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_gd_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question 5 — explain why (1 point, marked by your instructor).** On $f(w) = a w^2/2$, why does gradient descent diverge for *every* learning rate above
+# $2/a$, however close to the minimum it starts?
+#
+# Write two to four sentences in the cell below (double-click it to edit).
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_gd", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# ### BEGIN SOLUTION
+# **Model answer.** One step gives $w_{t+1} = w_t - \eta a w_t = (1 - \eta a)\,w_t$: every step multiplies the distance to
+# the minimum by the same factor $1 - \eta a$. Above $\eta = 2/a$ that factor is below $-1$, so each step
+# overshoots to the other side *further* than it started, and the distance grows geometrically from
+# any start other than the minimum itself; starting close only delays it.
+#
+# **Rubric (1 point).** 1 point: the update multiplies $w$ by $1 - \eta a$ (or says each step overshoots by more than the
+# current distance) **and** connects $|1 - \eta a| > 1$ with $\eta > 2/a$. ½ point: "the steps
+# overshoot / are too large" without saying why the overshoot grows, or the factor without the
+# condition. 0: "the learning rate is too big" alone, or a reason about the gradient vanishing.
+# ### END SOLUTION

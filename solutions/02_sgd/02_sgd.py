@@ -574,15 +574,41 @@ print(f"Keras logged {logged:.4f}; your batch losses: size-weighted mean {size_w
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 1.** 
-# What does mini-batch SGD use to compute each update?
+# **Question 1.** *Read the figure.* The cell below runs mini-batch SGD with batches of 4 examples on a small
+# regression, at learning rates 0.3 and 0.03, and plots how far the loss is above its minimum after
+# each update (log scale). Which run is lower after 400 updates, and why?
 #
-# * (a) every example in the dataset, visited in a freshly shuffled order
-# * (b) always the same fixed subset of examples, chosen once before training
-# * (c) only the example with the largest loss, so the worst errors are fixed first
-# * (d) a small, randomly chosen part of the examples
+# * (a) 0.3: larger steps reach the minimum sooner and then stay on it
+# * (b) neither: both end at the same loss, since the minimum is the same
+# * (c) 0.3: only large steps average the noise of small batches away
+# * (d) 0.03: slower at first, but it jitters less around the minimum
 
-# %% nbgrader={"grade": false, "grade_id": "answer_sgd_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Count the examples behind one update in the table at the top of the module."}
+# %% tags=["skip-when-grading"]
+# Mini-batch SGD (4 examples per batch) on a small regression made here, at two learning rates, from
+# the same start and with the same batches. Plotted: the loss on all the data minus its minimum.
+import matplotlib.pyplot as plt
+import numpy as np
+
+quiz_rng = np.random.default_rng(0)
+quiz_X = quiz_rng.normal(size=(500, 2))
+quiz_y = quiz_X @ np.array([2.0, -1.0]) + 0.5 * quiz_rng.normal(size=500)
+quiz_best = np.linalg.lstsq(quiz_X, quiz_y, rcond=None)[0]
+quiz_excess = {}                                   # learning rate → loss above the minimum, after each update
+for rate in (0.3, 0.03):
+    order, w, excess = np.random.default_rng(1), np.zeros(2), []
+    for _ in range(400):
+        batch = order.choice(500, size=4, replace=False)
+        w = w - rate * quiz_X[batch].T @ (quiz_X[batch] @ w - quiz_y[batch]) / 4
+        excess.append(0.5 * np.mean((quiz_X @ w - quiz_y) ** 2) - 0.5 * np.mean((quiz_X @ quiz_best - quiz_y) ** 2))
+    quiz_excess[rate] = np.array(excess)
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+for (rate, excess), colour in zip(quiz_excess.items(), ["tab:orange", "tab:blue"]):
+    ax.semilogy(np.arange(1, 401), excess, color=colour, label=f"learning rate {rate}")
+ax.set(xlabel="update", ylabel="loss − its minimum", title="Mini-batch SGD, batch size 4: two learning rates")
+ax.legend()
+plt.show()
+
+# %% nbgrader={"grade": false, "grade_id": "answer_sgd_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Compare the two curves over the last hundred updates, not the first twenty."}
 # Your answer to question 1, e.g. answer_sgd_q1 = "a"
 ### BEGIN SOLUTION
 answer_sgd_q1 = "d"
@@ -593,9 +619,9 @@ answer_sgd_q1 = "d"
 quiz.check("sgd_q1", answer_sgd_q1)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 2.** 
-# There are 1000 training examples and the batch size is 32. The last, smaller batch is kept. How
-# many updates happen in one epoch? Give a number.
+# **Question 2.** *Revisit your prediction.* In section 2 you predicted how many updates one epoch takes. There are
+# 1000 training examples and the batch size is 32; the last, smaller batch is kept. How many updates
+# happen in one epoch? Give a number.
 
 # %% nbgrader={"grade": false, "grade_id": "answer_sgd_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Divide, then round up: the smaller last batch is one more update."}
 # Your answer to question 2, e.g. answer_sgd_q2 = 10
@@ -608,17 +634,16 @@ answer_sgd_q2 = 32
 quiz.check("sgd_q2", answer_sgd_q2)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 3.** 
-# You train with `model.compile(optimizer="sgd")` and `model.fit(X, y, batch_size=len(X), epochs=10)`.
+# **Question 3.** You train with `model.compile(optimizer="sgd")` and `model.fit(X, y, batch_size=len(X), epochs=10)`.
 # What are you actually running?
 #
 # * (a) full-batch gradient descent: one exact step per epoch, 10 in all
-# * (b) stochastic gradient descent with one example per step, as the name "sgd" says
-# * (c) mini-batch SGD with Keras's default batch size of 32; batch_size only sets the memory used
+# * (b) SGD with one example per step, as the name "sgd" says: 10 × len(X) steps
+# * (c) mini-batch SGD with Keras's default of 32; `batch_size` only sets the memory used
 # * (d) Adam, because Keras switches to an adaptive optimizer when batches are large
 
 # %% nbgrader={"grade": false, "grade_id": "answer_sgd_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "How many batches does one epoch have when a batch holds all the data?"}
-# Your answer to question 3, e.g. answer_sgd_q3 = "a"
+# Your answer to question 3, e.g. answer_sgd_q3 = "b"
 ### BEGIN SOLUTION
 answer_sgd_q3 = "a"
 ### END SOLUTION
@@ -628,16 +653,15 @@ answer_sgd_q3 = "a"
 quiz.check("sgd_q3", answer_sgd_q3)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_sgd_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 4.** 
-# Why shuffle the examples again at the start of every epoch?
+# **Question 4.** At the end of an epoch Keras prints `loss: 0.41`. What is that number?
 #
-# * (a) to make each epoch faster, since shuffled data fits the processor's cache better
-# * (b) so the batches differ between epochs and follow no order hidden in the data
-# * (c) because the gradient of sorted data is undefined at the boundaries between batches
-# * (d) it is only needed for full-batch gradient descent, where each step uses every example
+# * (a) the loss on the epoch's last batch alone, measured after that batch's update was applied
+# * (b) the mean of the epoch's batch losses (size-weighted), each taken before its update
+# * (c) the loss on all the training data after the epoch's last update
+# * (d) the loss on the validation data, since Keras does not log the training loss
 
-# %% nbgrader={"grade": false, "grade_id": "answer_sgd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think about what the batches would look like in every epoch without it."}
-# Your answer to question 4, e.g. answer_sgd_q4 = "b"
+# %% nbgrader={"grade": false, "grade_id": "answer_sgd_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Each batch's loss is computed in the forward pass, before that batch's update; Keras then averages them over the epoch so far."}
+# Your answer to question 4, e.g. answer_sgd_q4 = "a"
 ### BEGIN SOLUTION
 answer_sgd_q4 = "b"
 ### END SOLUTION
@@ -645,3 +669,23 @@ answer_sgd_q4 = "b"
 # %% nbgrader={"grade": true, "grade_id": "quiz_sgd_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("sgd_q4", answer_sgd_q4)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_sgd_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question 5 — explain why (1 point, marked by your instructor).** With a constant learning rate, why does mini-batch SGD keep wandering near the minimum instead of
+# settling on it, while full-batch gradient descent settles? And what would make the wandering smaller?
+#
+# Write two to four sentences in the cell below (double-click it to edit).
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_sgd", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# ### BEGIN SOLUTION
+# **Model answer.** Each update uses the gradient of a few examples, a noisy estimate of the full gradient. At the
+# minimum the full gradient is zero but the gradients of single batches are not, so every step still
+# moves the parameters by about $\eta$ times that noise, and the loss hovers at a floor above the
+# minimum. Full-batch gradient descent uses the exact gradient, which vanishes at the minimum, so its
+# steps vanish too. A smaller learning rate (or a decaying schedule) or larger batches shrink the wandering.
+#
+# **Rubric (1 point).** 1 point: the mini-batch gradient is a noisy estimate that is not zero at the minimum (so the steps
+# do not vanish) **and** one correct remedy (smaller or decaying learning rate, larger batch).
+# ½ point: only one of the two. 0: "SGD is random" without linking the noise to the steps, or
+# "more epochs" as the remedy.
+# ### END SOLUTION

@@ -446,18 +446,20 @@ plt.show()
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_mom_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 1.** 
-# What does momentum add to plain SGD?
+# **Question 1.** Keras keeps the velocity *with* the learning rate in it ($v \leftarrow \mu v - \eta g$, then
+# $w \leftarrow w + v$); PyTorch keeps it without ($b \leftarrow \mu b + g$, then $w \leftarrow w - \eta b$).
+# From zero velocity at a constant learning rate, both take the same steps. What changes when the
+# learning rate drops from 0.1 to 0.01 in the middle of training?
 #
-# * (a) a separate learning rate for every parameter, scaled by its own gradient history
-# * (b) exact second derivatives of the loss, so that a step can jump straight to the minimum
-# * (c) a memory of past steps (the velocity) that keeps the ball moving
-# * (d) a larger mini-batch, so that each gradient carries less noise
+# * (a) nothing: the two forms take the same steps under any schedule
+# * (b) both diverge for a while, since the stored velocity no longer fits the learning rate
+# * (c) in Keras's form the whole step shrinks at once, while PyTorch's velocity still carries steps made at 0.1
+# * (d) PyTorch's whole step shrinks at once; Keras's velocity still carries steps made at 0.1 and fades
 
-# %% nbgrader={"grade": false, "grade_id": "answer_mom_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of these is something momentum keeps between steps?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_mom_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of the two stored quantities already has the old learning rate multiplied into it?"}
 # Your answer to question 1, e.g. answer_mom_q1 = "a"
 ### BEGIN SOLUTION
-answer_mom_q1 = "c"
+answer_mom_q1 = "d"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_mom_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -465,9 +467,9 @@ answer_mom_q1 = "c"
 quiz.check("mom_q1", answer_mom_q1)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_mom_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 2.** 
-# The gradient stays the same for many steps. With momentum $\mu = 0.9$, the steps of momentum
-# approach how many times the step plain SGD would take with the same learning rate? Give a number.
+# **Question 2.** Along a *flat* direction the gradient stays about the same for many steps. With momentum
+# $\mu = 0.9$, the steps there approach how many times the step plain SGD would take with the same
+# learning rate? Give a number.
 
 # %% nbgrader={"grade": false, "grade_id": "answer_mom_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Add up the geometric series 1 + \u03bc + \u03bc\u00b2 + \u2026 ."}
 # Your answer to question 2, e.g. answer_mom_q2 = 2
@@ -480,18 +482,47 @@ answer_mom_q2 = 10
 quiz.check("mom_q2", answer_mom_q2)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_mom_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 3.** 
-# How do you get SGD with momentum 0.9 in Keras?
+# **Question 3.** *Revisit your prediction, and read the figure.* In section 2 you predicted whether momentum, at the
+# same learning rate as plain gradient descent on the badly scaled bowl, would reach the minimum
+# faster, slower, or zig-zag even more. The cell below runs both at $\eta = 0.1$ and plots the loss
+# and the steep coordinate $y$. What does it show?
 #
-# * (a) `model.compile(optimizer="momentum")`
-# * (b) `tf.keras.optimizers.SGD(momentum=1)`
-# * (c) `model.compile(optimizer="sgd")`, which uses momentum 0.9 by default
-# * (d) `tf.keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)`
+# * (a) faster, and without any zig-zag: the velocity smooths the path
+# * (b) faster, though its steep coordinate swings across zero again and again
+# * (c) slower: the velocity keeps carrying it past the minimum, so it never gets below 1e-6
+# * (d) the same speed, since both runs use the same learning rate
 
-# %% nbgrader={"grade": false, "grade_id": "answer_mom_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Re-read the two traps in the Keras section."}
+# %% tags=["skip-when-grading"]
+# Plain gradient descent and momentum 0.9 (Keras's form) on the badly scaled bowl
+# f(x, y) = 0.1 x² + 2 y², both at learning rate 0.1, from (x, y) = (4, 1).
+import matplotlib.pyplot as plt
+import numpy as np
+
+quiz_curvatures = np.array([0.2, 4.0])                    # of x and of y
+quiz_runs = {}                                            # name → (loss after each step, y after each step)
+for name, momentum in (("plain gradient descent", 0.0), ("momentum 0.9", 0.9)):
+    w, velocity, losses, ys = np.array([4.0, 1.0]), np.zeros(2), [], []
+    for _ in range(300):
+        velocity = momentum * velocity - 0.1 * quiz_curvatures * w
+        w = w + velocity
+        losses.append(0.5 * np.sum(quiz_curvatures * w**2))
+        ys.append(w[1])
+    quiz_runs[name] = (np.array(losses), np.array(ys))
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+for (name, (losses, ys)), colour in zip(quiz_runs.items(), ["tab:blue", "tab:orange"]):
+    left.semilogy(np.arange(1, 301), losses, color=colour, label=name)
+    right.plot(np.arange(1, 41), ys[:40], marker=".", color=colour, label=name)
+left.axhline(1e-6, color="gray", linestyle=":")
+left.set(xlabel="step", ylabel="loss", title="Loss (dotted: 1e-6)")
+right.axhline(0, color="gray", linewidth=0.8)
+right.set(xlabel="step", ylabel="y (the steep coordinate)", title="The steep coordinate, first 40 steps")
+left.legend()
+plt.show()
+
+# %% nbgrader={"grade": false, "grade_id": "answer_mom_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Find where each loss curve crosses the dotted line, then count how often each y curve crosses zero."}
 # Your answer to question 3, e.g. answer_mom_q3 = "a"
 ### BEGIN SOLUTION
-answer_mom_q3 = "d"
+answer_mom_q3 = "b"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_mom_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -499,11 +530,10 @@ answer_mom_q3 = "d"
 quiz.check("mom_q3", answer_mom_q3)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_mom_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 4.** 
-# Momentum with $\mu = 0.5$ runs on $f(w) = w^2/2$ (curvature $a = 1$). Above which learning rate
+# **Question 4.** Momentum with $\mu = 0.5$ runs on $f(w) = w^2/2$ (curvature $a = 1$). Above which learning rate
 # does it diverge? Give a number.
 
-# %% nbgrader={"grade": false, "grade_id": "answer_mom_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Use the divergence line of the stability map: \u03b7 a = 2(1 + \u03bc)."}
+# %% nbgrader={"grade": false, "grade_id": "answer_mom_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Plain gradient descent's limit 2/a is not momentum's: use the divergence line of the stability map, \u03b7 a = 2(1 + \u03bc)."}
 # Your answer to question 4, e.g. answer_mom_q4 = 1.5
 ### BEGIN SOLUTION
 answer_mom_q4 = 3
@@ -512,3 +542,22 @@ answer_mom_q4 = 3
 # %% nbgrader={"grade": true, "grade_id": "quiz_mom_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("mom_q4", answer_mom_q4)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_mom_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question 5 — explain why (1 point, marked by your instructor).** In the ravine, why does momentum speed up the progress along the flat direction without blowing
+# up along the steep one?
+#
+# Write two to four sentences in the cell below (double-click it to edit).
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_mom", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# ### BEGIN SOLUTION
+# **Model answer.** Along the flat direction the gradient points the same way step after step, so the velocity adds
+# those gradients up and the step grows towards $1/(1-\mu)$ times plain gradient descent's. Along the
+# steep direction the gradient changes sign from one step to the next (the path overshoots), so
+# successive contributions to the velocity largely cancel; the swings are damped instead of amplified,
+# as long as $\eta a < 2(1+\mu)$.
+#
+# **Rubric (1 point).** 1 point: gradients that keep their sign add up in the velocity (flat direction) **and** gradients
+# that alternate in sign cancel (steep direction). ½ point: only one of the two. 0: "momentum makes
+# every step bigger" or "momentum lowers the learning rate".
+# ### END SOLUTION

@@ -444,19 +444,18 @@ for optimizer in (tf.keras.optimizers.SGD(), tf.keras.optimizers.Adagrad(), tf.k
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_ada_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 1.** 
-# Which optimizer suits sparse data, where some features appear rarely, but can see its effective
-# learning rate shrink too far during long training?
+# **Question 1.** AdaGrad and RMSprop run for 10,000 steps on a parameter whose gradient stays the same, $g$, at
+# every step ($\epsilon$ negligible). What happens to their steps?
 #
-# * (a) plain SGD
-# * (b) RMSprop
-# * (c) AdaGrad
-# * (d) SGD with momentum
+# * (a) both settle near $\eta$: each divides $g$ by the size of its own gradients
+# * (b) AdaGrad's shrink like $1/\sqrt{t}$, while RMSprop's settle near $\eta$
+# * (c) RMSprop's shrink like $1/\sqrt{t}$, while AdaGrad's settle near $\eta$
+# * (d) both shrink like $1/\sqrt{t}$, because both add up every squared gradient
 
-# %% nbgrader={"grade": false, "grade_id": "answer_ada_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which one sums squared gradients for ever?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "After t steps AdaGrad's accumulator holds about t g\u00b2; RMSprop's average holds about g\u00b2."}
 # Your answer to question 1, e.g. answer_ada_q1 = "a"
 ### BEGIN SOLUTION
-answer_ada_q1 = "c"
+answer_ada_q1 = "b"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_ada_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -464,18 +463,40 @@ answer_ada_q1 = "c"
 quiz.check("ada_q1", answer_ada_q1)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_ada_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 2.** 
-# Does RMSprop use the same step size for every parameter?
+# **Question 2.** *Revisit your prediction, and read the figure.* In section 2 you predicted whether RMSprop adapts
+# the step per parameter, and which direction of the badly scaled bowl gets the larger effective step.
+# The cell below runs RMSprop on the bowl and plots each parameter's effective step size. What does it show?
 #
-# * (a) no: each parameter's step is divided by the root of its own average of squared gradients
-# * (b) yes: it has one `learning_rate`, so every parameter moves by the same rule and the same amount
-# * (c) yes, but only once its moving average has forgotten the first gradients, after about 1/(1−ρ) steps
-# * (d) no: it draws a random learning rate for each parameter at the start and keeps it
+# * (a) both directions get the same step all along: there is one learning rate
+# * (b) the steep $y$ all along, since its gradients are the largest
+# * (c) the flat $x$ at first; later the steep $y$, whose gradients vanish once it has converged
+# * (d) the flat $x$ all along, since its curvature is the smallest
 
-# %% nbgrader={"grade": false, "grade_id": "answer_ada_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Look again at the plot of each parameter's effective step size."}
+# %% tags=["skip-when-grading"]
+# RMSprop (Keras's form, rho = 0.9) on the badly scaled bowl f(x, y) = 0.1 x² + 2 y², learning rate
+# 0.05, from (x, y) = (4, 1). Plotted: each parameter's effective step size η / sqrt(mean_square + ε).
+import matplotlib.pyplot as plt
+import numpy as np
+
+quiz_curvatures = np.array([0.2, 4.0])                    # of x and of y
+w, mean_square, quiz_effective = np.array([4.0, 1.0]), np.zeros(2), []
+for _ in range(60):
+    grads = quiz_curvatures * w
+    mean_square = 0.9 * mean_square + 0.1 * grads**2
+    quiz_effective.append(0.05 / np.sqrt(mean_square + 1e-7))
+    w = w - quiz_effective[-1] * grads
+quiz_effective = np.array(quiz_effective)                 # step × (x, y)
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+ax.plot(np.arange(1, 61), quiz_effective[:, 0], color="tab:blue", label="x (flat, curvature 0.2)")
+ax.plot(np.arange(1, 61), quiz_effective[:, 1], color="tab:orange", linestyle="--", label="y (steep, curvature 4)")
+ax.set(xlabel="step", ylabel="effective step size", title="RMSprop on the badly scaled bowl")
+ax.legend()
+plt.show()
+
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "The effective step is \u03b7 divided by the size of that parameter's recent gradients: look at both ends of the plot."}
 # Your answer to question 2, e.g. answer_ada_q2 = "a"
 ### BEGIN SOLUTION
-answer_ada_q2 = "a"
+answer_ada_q2 = "c"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_ada_q2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -483,14 +504,13 @@ answer_ada_q2 = "a"
 quiz.check("ada_q2", answer_ada_q2)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_ada_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 3.** 
-# A model has 1,000,000 parameters. How many extra numbers does (diagonal) AdaGrad store for them?
-# Give a number.
+# **Question 3.** Keras's RMSprop with $\rho = 0.9$ starts from a zero average and sees the gradient $g = 1$. Ignoring
+# $\epsilon$, its first step is how many times the learning rate? Give a number (three digits).
 
-# %% nbgrader={"grade": false, "grade_id": "answer_ada_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "One extra array per parameter array, of the same size."}
-# Your answer to question 3, e.g. answer_ada_q3 = 5
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"digits": 3, "hint": "The first average is (1 \u2212 \u03c1) g\u00b2 = 0.1, and Keras's RMSprop has no bias correction: divide g by its square root."}
+# Your answer to question 3, e.g. answer_ada_q3 = 1
 ### BEGIN SOLUTION
-answer_ada_q3 = 1000000
+answer_ada_q3 = 3.16
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_ada_q3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -498,20 +518,39 @@ answer_ada_q3 = 1000000
 quiz.check("ada_q3", answer_ada_q3)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_ada_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 4.** 
-# Where does Keras 3 put epsilon in AdaGrad's and RMSprop's update?
+# **Question 4.** Keras 3 divides RMSprop's gradient by $\sqrt{v + \epsilon}$; many papers and Keras 2 write
+# $\sqrt{v} + \epsilon$. With $\epsilon = 10^{-7}$, for which gradients do the two give clearly different steps?
 #
-# * (a) outside the root, $g / (\sqrt{a} + \epsilon)$, as Keras 2 and many papers write it
-# * (b) it multiplies the learning rate, so that the first steps stay small
-# * (c) it is added to the gradient before squaring
-# * (d) inside the square root: $g / \sqrt{a + \epsilon}$
+# * (a) gradients of about $\sqrt{\epsilon} \approx 3 \times 10^{-4}$ or smaller
+# * (b) large gradients, $|g| \gg 1$, where $\epsilon$ is added to a large number
+# * (c) none: $10^{-7}$ is too small to change any step
+# * (d) only the first step, before the average $v$ has built up
 
-# %% nbgrader={"grade": false, "grade_id": "answer_ada_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Re-read 'Where epsilon goes' in section 1."}
+# %% nbgrader={"grade": false, "grade_id": "answer_ada_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Compare \u221a(v + \u03b5) with \u221av + \u03b5 when v is much larger than \u03b5, about \u03b5, and much smaller than \u03b5."}
 # Your answer to question 4, e.g. answer_ada_q4 = "b"
 ### BEGIN SOLUTION
-answer_ada_q4 = "d"
+answer_ada_q4 = "a"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_ada_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("ada_q4", answer_ada_q4)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_ada_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question 5 — explain why (1 point, marked by your instructor).** Why can AdaGrad almost stop moving on a long run, even far from the minimum, while RMSprop keeps
+# moving?
+#
+# Write two to four sentences in the cell below (double-click it to edit).
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_ada", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# ### BEGIN SOLUTION
+# **Model answer.** AdaGrad adds every squared gradient to its accumulator and never forgets, so the accumulator only
+# grows and its effective step $\eta/\sqrt{\text{accumulator} + \epsilon}$ only shrinks, roughly like
+# $1/\sqrt{t}$ when the gradients stay similar; after many steps the steps are tiny wherever it is.
+# RMSprop keeps a decaying average instead ($\rho$), which tracks the *recent* gradients, so its
+# effective step stays near $\eta$ divided by their typical size and does not decay with time.
+#
+# **Rubric (1 point).** 1 point: AdaGrad's sum only grows (never forgets), so its effective step only shrinks, **and**
+# RMSprop's exponential average forgets old gradients, so its step does not decay with time.
+# ½ point: only one side. 0: "AdaGrad has a smaller learning rate" or anything about momentum.
+# ### END SOLUTION

@@ -477,12 +477,12 @@ print(f"norm of all the weights: start {start_norm:.2f}; " + "; ".join(f"{label}
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 1.** 
-# Which two optimizers does Adam combine?
+# **Question 1.** *Revisit your prediction.* In section 2 you predicted whether Adam combines ideas from other
+# optimizers. Which two does it combine, and which part of its update comes from which?
 #
 # * (a) AdaGrad's accumulator and plain SGD's step, with a correction for the first steps
-# * (b) momentum (its first moment) and RMSprop (its second moment)
-# * (c) Nesterov momentum and AdaGrad, with the accumulator reset at every epoch
+# * (b) momentum (its first moment $m$) and RMSprop (its second moment $v$)
+# * (c) Nesterov's look-ahead and RMSprop's average, recomputed at every epoch
 # * (d) none: Adam is a second-order method that estimates the Hessian from the gradients
 
 # %% nbgrader={"grade": false, "grade_id": "answer_adam_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which optimizers keep an average of gradients, and of squared gradients?"}
@@ -496,16 +496,16 @@ answer_adam_q1 = "b"
 quiz.check("adam_q1", answer_adam_q1)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 2.** 
-# Which of these optimizers adapts the size of its steps, parameter by parameter, during training?
+# **Question 2.** Two parameters get constant gradients, 0.001 for one and 1000 for the other, at every step. After
+# a few hundred steps of Adam (default betas, $\epsilon$ negligible), how do their steps compare?
 #
-# * (a) Adam
-# * (b) plain SGD
-# * (c) SGD with momentum 0.9
-# * (d) SGD with Nesterov momentum
+# * (a) both move about $\eta$ per step: Adam's step does not scale with the gradient
+# * (b) the second moves $10^6$ times further, as it would with plain SGD
+# * (c) the second moves $\sqrt{10^6} = 1000$ times further, since $v$ is under a square root
+# * (d) the first moves further, because it is divided by a smaller $\sqrt{v}$
 
-# %% nbgrader={"grade": false, "grade_id": "answer_adam_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Which of these divides each parameter's step by its own gradient history?"}
-# Your answer to question 2, e.g. answer_adam_q2 = "a"
+# %% nbgrader={"grade": false, "grade_id": "answer_adam_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "With a constant gradient g, m\u0302 tends to g and \u221av\u0302 to |g|: what is their ratio, and what does it not depend on?"}
+# Your answer to question 2, e.g. answer_adam_q2 = "b"
 ### BEGIN SOLUTION
 answer_adam_q2 = "a"
 ### END SOLUTION
@@ -515,11 +515,10 @@ answer_adam_q2 = "a"
 quiz.check("adam_q2", answer_adam_q2)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 3.** 
-# On the very first step ($t = 1$) with $\beta_1 = 0.9$, by what number must the first moment $m$ be
+# **Question 3.** On the very first step ($t = 1$) with $\beta_1 = 0.9$, by what number must the first moment $m$ be
 # divided to remove its bias? Give a number.
 
-# %% nbgrader={"grade": false, "grade_id": "answer_adam_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "The correction divides by 1 \u2212 beta_1^t."}
+# %% nbgrader={"grade": false, "grade_id": "answer_adam_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "The correction divides by 1 \u2212 \u03b2\u2081\u1d57."}
 # Your answer to question 3, e.g. answer_adam_q3 = 0.5
 ### BEGIN SOLUTION
 answer_adam_q3 = 0.1
@@ -530,16 +529,56 @@ answer_adam_q3 = 0.1
 quiz.check("adam_q3", answer_adam_q3)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_adam_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 4.** 
-# Adam starts from zero state with the default betas and a constant gradient. Ignoring epsilon, each
-# step moves a parameter by how many times the learning rate? Give a number.
+# **Question 4.** *Read the figure.* The cell below plots how many times too large Adam's step is when the bias
+# correction is left out (default betas, constant gradient). What does the figure show?
+#
+# * (a) about 3× too large at step 1, and back to 1× within ten steps
+# * (b) too small, not too large: about 0.3× at step 1, as $m$ starts at zero
+# * (c) 1× from the start: the correction only matters when $\beta_2$ is small, not at 0.999
+# * (d) about 3× at step 1, rising to about 6.6× near step 12, still 2× at step 300
 
-# %% nbgrader={"grade": false, "grade_id": "answer_adam_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Look at the example after Exercise 2: how far did each parameter move per step?"}
-# Your answer to question 4, e.g. answer_adam_q4 = 3
+# %% tags=["skip-when-grading"]
+# How much too large Adam's step is without bias correction, with the default betas and a constant
+# gradient: the uncorrected m / sqrt(v) divided by the corrected m̂ / sqrt(v̂) is (1 − β₁ᵗ) / sqrt(1 − β₂ᵗ).
+import matplotlib.pyplot as plt
+import numpy as np
+
+quiz_steps = np.arange(1, 301)
+quiz_too_large = (1 - 0.9**quiz_steps) / np.sqrt(1 - 0.999**quiz_steps)
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+ax.plot(quiz_steps, quiz_too_large, color="tab:blue")
+ax.axhline(1, color="gray", linestyle=":")
+ax.set(xlabel="step t", ylabel="uncorrected step ÷ corrected step", ylim=(0, 7.5),
+       title="Adam without bias correction (β₁ = 0.9, β₂ = 0.999)")
+ax.grid(alpha=0.3)
+plt.show()
+
+# %% nbgrader={"grade": false, "grade_id": "answer_adam_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Read the curve at step 1, at its highest point, and at the right-hand end."}
+# Your answer to question 4, e.g. answer_adam_q4 = "a"
 ### BEGIN SOLUTION
-answer_adam_q4 = 1
+answer_adam_q4 = "d"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_adam_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("adam_q4", answer_adam_q4)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_adam_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question 5 — explain why (1 point, marked by your instructor).** Why does Adam move each parameter by roughly the learning rate per step, whatever the size of its
+# gradient, and when does that stop being true?
+#
+# Write two to four sentences in the cell below (double-click it to edit).
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_adam", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# ### BEGIN SOLUTION
+# **Model answer.** Adam divides the averaged gradient $\hat m$ by $\sqrt{\hat v}$, the root of the averaged *squared*
+# gradient. Both scale with the gradient, so their ratio does not: multiplying every gradient by 1000
+# multiplies $\hat m$ and $\sqrt{\hat v}$ by 1000 and leaves the step unchanged. When the gradient keeps
+# its sign the ratio is about 1, so the step is about $\eta$; when the gradients are noisy or change sign,
+# $|\hat m|$ is smaller than $\sqrt{\hat v}$ and the step is shorter. It stops holding when the
+# gradients are as small as $\epsilon$ (then $\epsilon$ dominates the denominator and the step shrinks with the gradient).
+#
+# **Rubric (1 point).** 1 point: $\hat m / \sqrt{\hat v}$ is unchanged when the gradient is scaled (both scale alike) **and**
+# one limit: tiny gradients comparable to $\epsilon$, or noisy / sign-changing gradients giving shorter
+# steps. ½ point: the scale invariance alone. 0: "Adam normalises the learning rate" with no reason.
+# ### END SOLUTION

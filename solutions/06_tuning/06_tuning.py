@@ -595,19 +595,44 @@ for name, curves in net_curves.items():
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q1_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 1.** 
-# In a learning-rate range test the loss is lowest around $\eta = 0.3$ and blows up at $\eta = 2$.
-# Which learning rate does the usual rule of thumb suggest?
+# **Question 1.** *Read the figure.* The cell below runs a learning-rate range test on a small regression and plots
+# the loss against the learning rate. Which learning rate does the usual rule of thumb suggest for
+# training at a constant rate?
 #
-# * (a) 2
-# * (b) 0.03
-# * (c) 0.3
-# * (d) 0.0003
+# * (a) about 0.8, where the loss is lowest, since that is the best rate
+# * (b) about 1.6, just before the loss blows up, for the fastest progress
+# * (c) about 0.08, a tenth of where the loss is lowest
+# * (d) about 0.0001, where the test starts, since it is surely stable
 
-# %% nbgrader={"grade": false, "grade_id": "answer_tune_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Take the rate where the loss was lowest, then stay well below it."}
+# %% tags=["skip-when-grading"]
+# A learning-rate range test on a small regression made here: one run of gradient descent whose
+# learning rate grows by the same factor at every step, from 1e-4 towards 10, stopped once the loss
+# is ten times its starting value. Plotted: the loss against the learning rate in use.
+import matplotlib.pyplot as plt
+import numpy as np
+
+quiz_rng = np.random.default_rng(0)
+quiz_X = quiz_rng.normal(size=(200, 2)) * np.array([1.0, 3.0])
+quiz_y = quiz_X @ np.array([1.0, 2.0]) + 0.3 * quiz_rng.normal(size=200)
+quiz_rates = np.geomspace(1e-4, 10, 120)
+w, quiz_losses = np.zeros(2), []
+for rate in quiz_rates:
+    residual = quiz_X @ w - quiz_y
+    quiz_losses.append(0.5 * np.mean(residual**2))
+    if quiz_losses[-1] > 10 * quiz_losses[0]:
+        break
+    w = w - rate * quiz_X.T @ residual / len(quiz_y)
+quiz_losses = np.array(quiz_losses)
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+ax.loglog(quiz_rates[:len(quiz_losses)], quiz_losses, marker=".", color="tab:blue")
+ax.set(xlabel="learning rate", ylabel="loss", title="A learning-rate range test")
+ax.grid(which="both", alpha=0.3)
+plt.show()
+
+# %% nbgrader={"grade": false, "grade_id": "answer_tune_q1", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Find the rate where the loss is lowest, then stay well below it: the loss there reflects a rate that was still rising."}
 # Your answer to question 1, e.g. answer_tune_q1 = "a"
 ### BEGIN SOLUTION
-answer_tune_q1 = "b"
+answer_tune_q1 = "c"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_tune_q1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -615,8 +640,7 @@ answer_tune_q1 = "b"
 quiz.check("tune_q1", answer_tune_q1)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q2_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 2.** 
-# `ExponentialDecay(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5)`: what is the
+# **Question 2.** `ExponentialDecay(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5)`: what is the
 # learning rate at step 20? Give a number.
 
 # %% nbgrader={"grade": false, "grade_id": "answer_tune_q2", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Step 20 is two decay periods: the rate has been multiplied by 0.5 twice."}
@@ -630,16 +654,16 @@ answer_tune_q2 = 0.025
 quiz.check("tune_q2", answer_tune_q2)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q3_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 3.** 
-# What is the usual reason for starting a cosine schedule with a linear warmup (a reason this module's
-# linear regression, where the warmup did not help, does not test)?
+# **Question 3.** Plain SGD's band of good learning rates is narrow when one direction of the loss is far steeper
+# than another (a large condition number $\kappa = \lambda_{\max}/\lambda_{\min}$). Which change
+# widens the band most directly?
 #
-# * (a) to make training take longer, so that the model generalises better
-# * (b) because Keras's schedules require a warmup before any decay can start
-# * (c) because the loss is always zero in the first steps, so large steps there would be wasted
-# * (d) large early steps are risky while Adam's moments and the activations settle
+# * (a) a larger batch size, so that each gradient carries less noise
+# * (b) more epochs, so that small learning rates have time to arrive
+# * (c) a smaller $\epsilon$, so that the division by the gradient's size is exact
+# * (d) standardising every feature, which lowers $\kappa$
 
-# %% nbgrader={"grade": false, "grade_id": "answer_tune_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "What is still unsettled in the first steps of training?"}
+# %% nbgrader={"grade": false, "grade_id": "answer_tune_q3", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "The largest stable rate is set by the steepest direction, the speed by the flattest: what brings them closer?"}
 # Your answer to question 3, e.g. answer_tune_q3 = "a"
 ### BEGIN SOLUTION
 answer_tune_q3 = "d"
@@ -650,20 +674,41 @@ answer_tune_q3 = "d"
 quiz.check("tune_q3", answer_tune_q3)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_tune_q4_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 4.** 
-# Does a higher learning rate always speed up training?
+# **Question 4.** *Revisit your prediction.* In section 2 you predicted whether you would start high and end low,
+# start low and end high, or keep the learning rate constant. Which do the usual decay schedules
+# choose, and for what reason?
 #
-# * (a) yes, as long as a schedule brings the rate down again before training ends
-# * (b) no: past a limit it overshoots and diverges; a schedule starts high and ends low
-# * (c) yes, for adaptive optimizers such as Adam, whose steps do not depend on the learning rate
-# * (d) no: a lower learning rate is always faster, because each of its steps is more accurate
+# * (a) start low and end high, so that early steps are careful and late ones fast
+# * (b) keep it constant: a schedule only adds settings that need tuning
+# * (c) start high and end low, because the gradient grows as training goes on
+# * (d) start high and end low: large steps cover ground, small ones shrink the noise
 
-# %% nbgrader={"grade": false, "grade_id": "answer_tune_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think of Module 1's parabola and of the schedule experiment."}
+# %% nbgrader={"grade": false, "grade_id": "answer_tune_q4", "locked": false, "schema_version": 3, "solution": true, "task": false} quiz={"hint": "Think of what large steps do far from the minimum, and what mini-batch noise does near it."}
 # Your answer to question 4, e.g. answer_tune_q4 = "a"
 ### BEGIN SOLUTION
-answer_tune_q4 = "b"
+answer_tune_q4 = "d"
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "quiz_tune_q4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the answer to question 4."""
 quiz.check("tune_q4", answer_tune_q4)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "quiz_explain_tune_prompt", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question 5 — explain why (1 point, marked by your instructor).** In the range test above, the loss is lowest at a learning rate several times larger than the
+# largest rate that converges when it is held constant (about 0.22 for this data). Why does the range
+# test's lowest point lie so high, and what does that mean for how you read it?
+#
+# Write two to four sentences in the cell below (double-click it to edit).
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "quiz_explain_tune", "locked": false, "points": 1, "schema_version": 3, "solution": true, "task": false}
+# ### BEGIN SOLUTION
+# **Model answer.** In a range test the rate grows at every step, so the loss at a given rate reflects the progress made
+# at all the smaller rates before it. A rate just above the stability limit does not blow up at once:
+# its oscillation needs several steps to grow, and by then the rate has moved on. So the curve keeps
+# falling past the limit and turns up only well beyond it. The lowest point is therefore an
+# overestimate of a usable constant rate, which is why the rule of thumb takes about a tenth of it.
+#
+# **Rubric (1 point).** 1 point: the rate is still rising / the loss reflects earlier, smaller rates (or divergence needs
+# several steps to show) **and** the conclusion that the lowest point overestimates a safe constant
+# rate (hence dividing it by about 10). ½ point: only one of the two. 0: "the test is noisy" alone.
+# ### END SOLUTION

@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -43,7 +44,7 @@ class Choice:
         letter = answer.strip().strip("().").lower()
         if letter not in self.choices or len(letter) != 1:
             options = ", ".join(self.choices)
-            fail(f'{question_id}: "{answer}" is not one of the choices {options}; give a single letter in quotes.')
+            fail(f'{question_id}: "{_shown(answer)}" is not one of the choices {options}; give a single letter in quotes.')
         return letter
 
 
@@ -57,12 +58,37 @@ class Number:
 
     def normalise(self, question_id: str, answer) -> str:
         __tracebackhide__ = True
+        if isinstance(answer, str):
+            fail(f"{question_id}: {_why_not_a_number(answer)}")
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-            kind = "nothing (None)" if answer is None else f"the {type(answer).__name__} {answer!r}"
+            kind = "nothing (None)" if answer is None else f"the {type(answer).__name__} {_shown(repr(answer))}"
             fail(f"{question_id}: give a number without quotes, such as 0.5; you gave {kind}.")
         if not math.isfinite(answer):
             fail(f"{question_id}: give a finite number; you gave {answer}.")
         return f"{float(answer):.{self.digits}g}"
+
+
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A learner's answer as quoted back to them: never more than ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _why_not_a_number(text: str) -> str:
+    """One sentence for a number question answered with a string: quotes, units, words or a formula."""
+    stripped = text.strip()
+    if _NUMBER.fullmatch(stripped):
+        return f'give the number without quotes: {stripped}, not "{_shown(text)}".'
+    leading = _NUMBER.match(stripped)
+    if leading and re.fullmatch(r"\s*(%|[^\W\d_][\w\s./²]*)", stripped[leading.end():]):  # "0.5 s", "10x", "32 updates"
+        return f'give the number alone, without units or words: {leading.group()}, not "{_shown(text)}".'
+    if re.fullmatch(r"[^\W\d_]{2,}([\s'-]+[^\W\d_]+)*", stripped):  # "zero point two"; a lone letter is a symbol
+        return f'give the value in digits without quotes, such as 0.5, not the words "{_shown(text)}".'
+    if re.search(r"[/*+^()√]|[^\W\d_]|\d\s*-", stripped):  # an operator, a symbol (a, η, sqrt) or a subtraction
+        return f'work the value out and give it as a number without quotes (such as 0.5), not the expression "{_shown(text)}".'
+    return f'give a number without quotes, such as 0.5; you gave the str "{_shown(text)}".'
 
 
 def digest(question_id: str, normalised: str) -> str:
