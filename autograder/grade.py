@@ -26,6 +26,7 @@ grades each notebook as a task on an existing Dask cluster instead of here (dask
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import os
 import runpy
@@ -76,6 +77,8 @@ def _pick(notebooks: list[Path], assignment: str, *, only_one_assignment: bool) 
 COPIES = "copies"  # grade.py's own tidied copy of each notebook, the folder nbgrader autograde reads
 LMS_FOLDER = "lms_download"  # an LMS download laid out one folder per student (autograder/lms.py)
 TIMESTAMP = "timestamp.txt"  # a submission time, as `nbgrader collect` writes it next to the notebook
+# What `nbgrader submit` adds; `release_feedback` names each student's feedback page after it.
+SECRET = "submission_secret.txt"
 
 
 class Submission(NamedTuple):
@@ -84,6 +87,7 @@ class Submission(NamedTuple):
     notebook: object     # the nbformat notebook
     timestamp: str | None
     note: str = ""       # something the instructor should know although it is graded
+    secret: str | None = None  # the submission's submission_secret.txt, carried through to its feedback
 
 
 class Collected(NamedTuple):
@@ -137,6 +141,8 @@ def collect(assignments: list[str], submissions: Path, copies: Path, *, students
                 nbformat.write(found.notebook, target / f"{assignment}.ipynb")
                 if found.timestamp:
                     (target / TIMESTAMP).write_text(found.timestamp + "\n")
+                if found.secret:
+                    (target / SECRET).write_text(found.secret)
                 if found.note:
                     notes[student, assignment] = found.note
     return Collected(problems, notes, seen)
@@ -152,29 +158,50 @@ def _read(notebooks: list[Path], assignment: str, known: set[str], *, only_one_a
         tidy = _tidy(nbformat.read(notebook, as_version=4), known)
     except Exception:  # noqa: BLE001 - any unreadable file is reported the same way
         return f"{notebook.name} is not a readable notebook"
-    if timestamp is None and top is not None:  # nearest first: the notebook's own folder, then up to the student's
-        for folder in [notebook.parent, *notebook.parent.parents]:
-            if (folder / TIMESTAMP).is_file():
-                timestamp = (folder / TIMESTAMP).read_text(errors="replace").strip() or None
-                break
-            if folder == top:
-                break
+    if timestamp is None and top is not None:
+        timestamp = (_nearest(notebook, top, TIMESTAMP) or "").strip() or None
+    secret = _nearest(notebook, top, SECRET) if top is not None else None
     if timestamp is not None:
         try:
             parse_utc(timestamp)
         except (ValueError, OverflowError):  # nbgrader would refuse the whole notebook
-            return Submission(tidy, None, f"graded without a submission time: {timestamp[:40]!r} is not a date and time")
-    return Submission(tidy, timestamp)
+            return Submission(tidy, None, f"graded without a submission time: {timestamp[:40]!r} is not a date and time",
+                              secret)
+    return Submission(tidy, timestamp, secret=secret)
 
 
-def _grade_ids(assignment: str) -> set[str]:
-    return {cell.metadata.nbgrader["grade_id"] for cell in release.notebook(assignment).cells if "nbgrader" in cell.metadata}
+def _nearest(notebook: Path, top: Path, name: str) -> str | None:
+    """The text of the file ``name`` nearest the notebook: its own folder first, then up to the student's ``top``."""
+    for folder in [notebook.parent, *notebook.parent.parents]:
+        if (folder / name).is_file():
+            return (folder / name).read_text(errors="replace")
+        if folder == top:
+            return None
+    return None
+
+
+def _grade_ids(assignment: str) -> dict:
+    """The assignment's grade_ids, each with the released stub of its cell where it is a solution cell.
+
+    The stubs come from course/ (never the source, which holds the solutions): a submission that lacks a
+    solution cell gets the stub back, so nbgrader can place the missing test cells after it and grade them
+    0 instead of failing the whole notebook.
+    """
+    stubs = {}
+    released = ROOT / "course" / assignment / f"{assignment}.ipynb"
+    if released.is_file():
+        for cell in nbformat.read(released, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") and meta.get("grade_id"):
+                stubs[meta["grade_id"]] = cell
+    return {cell.metadata.nbgrader["grade_id"]: stubs.get(cell.metadata.nbgrader["grade_id"])
+            for cell in release.notebook(assignment).cells if "nbgrader" in cell.metadata}
 
 
 _MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
-def _tidy(nb, known: set[str]):
+def _tidy(nb, known: dict):
     """What an honest student may have done to the nbgrader side of a notebook, made harmless.
 
     * A copied grade cell is graded once: later copies of a grade_id become plain cells (nbgrader's
@@ -183,6 +210,8 @@ def _tidy(nb, known: set[str]):
       a plain cell: nbgrader would otherwise fail the whole notebook (KeyError: 'grade_id').
     * Outside the assignment's own test cells, a line that merely quotes a hidden-test marker is
       defused: nbgrader's feedback step refuses a marker outside a test cell and writes no feedback.
+    * A solution cell the notebook lacks (a foreign or emptied notebook) is appended as released, so
+      nbgrader grades its tests 0 rather than failing the whole notebook.
     """
     seen = set()
     for cell in nb.cells:
@@ -196,6 +225,7 @@ def _tidy(nb, known: set[str]):
         if not (kept and meta.get("grade")) and any(marker in cell.source for marker in _MARKERS):
             for marker in _MARKERS:
                 cell.source = cell.source.replace(marker, marker.replace("HIDDEN TESTS", "HIDDEN-TESTS"))
+    nb.cells.extend(copy.deepcopy(stub) for grade_id, stub in known.items() if stub is not None and grade_id not in seen)
     return nb
 
 

@@ -18,7 +18,7 @@ def cell(source, **nbgrader):
 
 def test_copied_and_foreign_grade_cells_become_plain_cells_and_the_real_ones_stay():
     known = grade._grade_ids(MODULE)
-    assert {"gd_step", "gd_step_tests", "quiz_gd_q1_check"} <= known
+    assert {"gd_step", "gd_step_tests", "quiz_gd_q1_check"} <= set(known)
     nb = nbformat.v4.new_notebook(cells=[
         cell("checks.gd_step(gd_step)", grade_id="gd_step_tests", grade=True, points=2),
         cell("checks.gd_step(gd_step)", grade_id="gd_step_tests", grade=True, points=2),            # a copy
@@ -26,7 +26,31 @@ def test_copied_and_foreign_grade_cells_become_plain_cells_and_the_real_ones_sta
         cell("x = 1", task=False),                                                                   # no grade_id
     ])
     tidy = grade._tidy(nb, known)
-    assert [c.metadata.get("nbgrader", {}).get("grade_id") for c in tidy.cells] == ["gd_step_tests", None, None, None]
+    assert [c.metadata.get("nbgrader", {}).get("grade_id") for c in tidy.cells[:4]] == ["gd_step_tests", None, None, None]
+
+
+def test_missing_solution_cells_come_back_as_released_stubs_so_their_tests_can_be_graded_zero():
+    known = grade._grade_ids(MODULE)
+    solutions = {grade_id for grade_id, stub in known.items() if stub is not None}
+    assert {"gd_step", "gd_trajectory", "answer_gd_q1"} <= solutions
+    kept = cell("def gd_step(w, g, lr): return w - lr * g", grade_id="gd_step", solution=True, locked=False)
+    tidy = grade._tidy(nbformat.v4.new_notebook(cells=[kept]), known)
+    added = tidy.cells[1:]
+    assert tidy.cells[0].source == kept.source  # the learner's own cell is untouched, not duplicated
+    assert sorted(c.metadata.nbgrader["grade_id"] for c in added) == sorted(solutions - {"gd_step"})
+    assert all("BEGIN SOLUTION" not in c.source and "YOUR" in c.source for c in added), "a stub must come from course/, not the source"
+
+
+def test_the_submission_secret_is_carried_next_to_the_copy(tmp_path):
+    submitted = tmp_path / "submitted" / "ada" / MODULE
+    submitted.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(), submitted / f"{MODULE}.ipynb")
+    (submitted / "timestamp.txt").write_text("2026-12-08 10:00:00 UTC\n")
+    (submitted / "submission_secret.txt").write_text("4f2a")
+    grade.collect([MODULE], tmp_path / "submitted", tmp_path / "copies")
+    copy = tmp_path / "copies" / "ada" / MODULE
+    assert (copy / "submission_secret.txt").read_text() == "4f2a"
+    assert (copy / "timestamp.txt").read_text().strip() == "2026-12-08 10:00:00 UTC"
 
 
 def test_a_quoted_hidden_test_marker_is_defused_outside_the_test_cells_only():
