@@ -45,7 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 COURSE_ID = "optcourse"
 MODULE = "01_gradient_descent"
 NOTEBOOK = f"{MODULE}/{MODULE}.ipynb"
-FULL_MARKS = 9.0  # gd_step 2, gd_trajectory 3, four quiz questions 1 each
+FULL_MARKS = 9.0  # what grade.py gives a right notebook: gd_step 2, gd_trajectory 3, four quiz questions 1 each
+POSSIBLE = 10.0   # with the explain-why answer (1 point) that the instructor marks by hand in Formgrader
 TRAJECTORY_POINTS = 3.0
 MARK = "optcourse hub test"  # the accounts' comment field: only accounts carrying it are ever removed
 INSTRUCTOR = "hubteacher"
@@ -460,7 +461,7 @@ def test_a_class_runs_on_the_hub_from_release_to_feedback(classroom):
     pages = {student: found[0] for student, found in pages.items()}
     assert "BEGIN HIDDEN TESTS" not in "".join(pages.values())
     for student, page in pages.items():
-        assert f"{MODULE} (Score: {round(scores[student], 2)} / {FULL_MARKS})" in page, student
+        assert f"{MODULE} (Score: {round(scores[student], 2)} / {POSSIBLE})" in page, student
     assert "Late submission penalty (Score: -0.9)" in pages[CY] and "Late submission penalty" not in pages[ADA]
 
     # Nobody else's: a student cannot list the exchange's feedback, fetch another's, or read another's
