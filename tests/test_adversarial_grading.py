@@ -102,8 +102,8 @@ def bank(gradebook: Path) -> dict[str, tuple[nbformat.NotebookNode | None, float
 
     def answer_from_experiment(cells):
         sweep = [cell for cell in cells if "skip-when-grading" in cell.metadata.get("tags", [])][1]
-        sweep.source += "\ndiverges_above = 2 / 10.0  # for question 2"
-        cells[_index(cells, "answer_gd_q2")].source = "answer_gd_q2 = diverges_above"
+        sweep.source += "\none_step_rate = 1 / 4.0  # for question 2 (the parabola's a is 4)"
+        cells[_index(cells, "answer_gd_q2")].source = "answer_gd_q2 = one_step_rate"
 
     def foreign_test_cell(cells):  # an honest mistake: a check cell copied from Module 2's notebook
         course_2 = nbformat.read(ROOT / "course" / "02_sgd" / "02_sgd.ipynb", as_version=4)
@@ -193,7 +193,7 @@ def test_every_adversarial_submission_gets_its_exact_score(tmp_path, capsys):
     for student in ("patched_allclose", "patched_numpy_testing", "patched_checks"):
         assert "the step goes uphill" in feedback(student), student
     assert "MemoryError" in feedback("memory_blow_up")
-    assert "run while grading because it defines `diverges_above`" in feedback("answer_from_experiment")
+    assert "run while grading because it defines `one_step_rate`" in feedback("answer_from_experiment")
     # Honest students are never hurt by the grader: every graded notebook has its feedback, and a
     # solution cell that does not parse shows no hidden test (they sit below the visible check).
     hidden = f"seed={hidden_cases('gd_step')[0]['seed']}"

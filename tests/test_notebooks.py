@@ -57,6 +57,8 @@ def test_every_module_has_the_required_parts():
         assert len([c for c in nbgrader_cells(path, grade=True) if "quiz.check" in c.source]) >= 3
         assert any("widgets." in cell.source for cell in nb.cells if cell.cell_type == "code")
         for cell in nbgrader_cells(path, grade=True):
+            if cell.cell_type == "markdown":  # an explain-why answer, marked by hand: no test code
+                continue
             assert cell.source.lstrip().startswith('"""Check'), f"test cell {cell.metadata.nbgrader['grade_id']} lacks its docstring"
 
 

@@ -115,8 +115,9 @@ def test_a_class_with_known_mistakes_is_counted_exactly(tmp_path, capsys):
     work = tmp_path / "work"
     assert grade.main([module, str(submissions), "--work", str(work), "--jobs", "2"]) == 0
     printed = capsys.readouterr().out
-    # 9 points graded here: adam_init 1, adam_step 4, four quiz questions 1 each (+1 marked by hand, not yet).
-    assert grade.read_grades(work, module) == {"ada": 4.0, "ben": 4.0, "cy": 5.0, "dee": 3.0, "eve": 5.0, "fay": 9.0}
+    # 12 points graded here: adam_init 1, adam_step 4, adamw_step 3, four quiz questions 1 each (+1 marked by
+    # hand, not yet). adamw_step builds on the learner's adam_step, so a wrong adam_step loses both.
+    assert grade.read_grades(work, module) == {"ada": 4.0, "ben": 4.0, "cy": 5.0, "dee": 3.0, "eve": 5.0, "fay": 12.0}
 
     built = report.build(work, [module])
     found = {(f.cell, f.kind, f.what): f.students for f in built.findings}

@@ -369,7 +369,7 @@ plt.show()
 def adamw_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon, weight_decay):
     """One AdamW step, as tf.keras.optimizers.AdamW takes it: decoupled weight decay, then Adam.
 
-    decayed = params - learning_rate * weight_decay * params       (the decay never touches m or v)
+    w_decayed = w - learning_rate * weight_decay * w   (on the weights only: the decay never touches m or v)
     then one Keras-form Adam step from `decayed` with the unchanged grads (epsilon outside the root,
     t = 1 on the first step). Returns (params_new, AdamState(m_new, v_new, t_new)); inputs unchanged.
     """
