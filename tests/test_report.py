@@ -126,6 +126,11 @@ def test_a_class_with_known_mistakes_is_counted_exactly(tmp_path, capsys):
             ("ada", "ben", "cy"),
         ("adam_step_tests", report.NAMED, "`adam_step`: epsilon is inside the square root; Keras's Adam divides by sqrt(v) + epsilon."):
             ("dee", "eve"),
+        # adamw_step calls the learner's adam_step, so the checks name the same mistake there too.
+        ("adamw_step_tests", report.NAMED, "`adamw_step`: there is no bias correction: scale by sqrt(1 − beta_2^t)/(1 − beta_1^t)."):
+            ("ada", "ben", "cy"),
+        ("adamw_step_tests", report.NAMED, "`adamw_step`: epsilon is inside the square root; Keras's Adam divides by sqrt(v) + epsilon."):
+            ("dee", "eve"),
         ("quiz_adam_q1_check", report.QUIZ, "a"): ("ada", "ben"),
         ("quiz_adam_q1_check", report.QUIZ, "d"): ("dee",),
         ("quiz_adam_q3_check", report.QUIZ, "0.9"): ("dee",),

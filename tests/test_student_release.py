@@ -26,11 +26,13 @@ SHORTEST_SECRET = 12  # shorter solution lines ("else:", "break") are not secret
 
 def secret_lines() -> tuple[set[str], set[str]]:
     """(solution lines, hidden-test lines) of every module source; a line the learners are given
-    elsewhere in a source (a loop header in a demonstration) is no secret."""
+    elsewhere in a source (a loop header in a demonstration, an API hint in the prose) is no secret."""
     regions = {"### BEGIN SOLUTION": set(), "### BEGIN HIDDEN TESTS": set()}
-    given = set()
+    given, prose = set(), []
     for module in release.modules():
         for cell in release.notebook(module).cells:
+            if cell.cell_type == "markdown" and "### BEGIN" not in cell.source:
+                prose.append(cell.source)
             inside = None
             for line in cell.source.splitlines():
                 text = line.strip()
@@ -42,7 +44,9 @@ def secret_lines() -> tuple[set[str], set[str]]:
                     inside.add(text)
                 elif inside is None:
                     given.add(text)
-    return regions["### BEGIN SOLUTION"] - given, regions["### BEGIN HIDDEN TESTS"] - given
+    prose_text = "\n".join(prose)
+    return tuple({line for line in regions[marker] - given if line not in prose_text}
+                 for marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"))
 
 
 def leaks(folder: Path) -> list[str]:
