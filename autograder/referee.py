@@ -30,6 +30,7 @@ import contextlib
 import io
 import json
 import math
+import re
 import time
 from queue import Empty
 
@@ -196,6 +197,17 @@ def judge(source: str, found: dict | RefereeStop, worker: Worker) -> list:
     return outputs + ([outcome] if outcome else [])
 
 
+def _load_keras_early_if_needed(nb) -> None:
+    """Start loading TensorFlow now if a test cell calls a check whose oracle is Keras: it loads while
+    the learner's cells run, instead of after them."""
+    from optcourse.grading import checks
+    from optcourse.lesson.keras_bridge import start_importing_tensorflow
+
+    called = {name for cell in nb.cells if is_test_cell(cell) for name in re.findall(r"\bchecks\.(\w+)", cell.source)}
+    if any(checks.compares_with_keras(name) for name in called):
+        start_importing_tensorflow()
+
+
 class RefereedExecute(ExecuteWithOutputBudget):
     """nbgrader's Execute (with the output budget) that hands graded test cells to the referee."""
 
@@ -207,6 +219,7 @@ class RefereedExecute(ExecuteWithOutputBudget):
         self._broken: str | None = None
         self._waiting: list = []      # test cells with what they need, judged after the last cell
         self.judged, self.judging_seconds = 0, 0.0  # what the referee cost (benchmarks/run.py reports it)
+        _load_keras_early_if_needed(nb)
         result = super().preprocess(nb, resources, km)
         self.log.info("Referee: %d test cells judged in %.2f s", self.judged, self.judging_seconds)
         return result

@@ -167,3 +167,27 @@ def test_every_landscape_of_the_course_can_be_sent_as_a_recipe():
             rebuilt = _through(landscape.gradient, rebuild_callables=True)
             point = np.array(landscape.start, dtype=float)
             assert np.allclose(rebuilt(point), landscape.gradient(point)), name
+
+
+# ---------------------------------------------------------------- loading Keras early
+
+
+def test_the_referee_starts_loading_tensorflow_only_for_notebooks_checked_against_keras(monkeypatch):
+    from autograder import referee
+    from optcourse.grading import checks
+    from optcourse.lesson import keras_bridge
+
+    assert [checks.compares_with_keras(name) for name in ("gd_step", "sgd_epoch", "run_learner", "no_such_check")] == [False] * 4
+    assert all(checks.compares_with_keras(name) for name in ("adam_step", "cosine_decay", "fit_with_rule", "clip_by_global_norm"))
+    started = []
+    monkeypatch.setattr(keras_bridge, "start_importing_tensorflow", lambda: started.append(True))
+
+    def notebook(test_source):
+        cell = new_code_cell(test_source, metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}})
+        prose = new_code_cell("checks.adam_step(adam_step)")  # not a test cell: the learner's own call
+        return new_notebook(cells=[prose, cell])
+
+    referee._load_keras_early_if_needed(notebook("checks.gd_step(gd_step)\nchecks.sgd_epoch(sgd_epoch)"))
+    assert started == []
+    referee._load_keras_early_if_needed(notebook("checks.gd_step(gd_step)\nchecks.adam_step(adam_step)"))
+    assert started == [True]

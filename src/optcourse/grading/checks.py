@@ -28,6 +28,17 @@ __all__ = ["gd_step", "gd_trajectory", "minibatch_indices", "sgd_epoch", "moment
            "cosine_decay", "cosine_decay_restarts", "lr_range_test", "optimizer_state_size", "fresh_optimizer",
            "fit_with_rule", "keras_range_test", "budget_choice", "run_learner", "adamw_step", "clip_by_global_norm"]
 
+def compares_with_keras(name: str) -> bool:
+    """Whether the check ``name`` loads TensorFlow (its oracle is Keras).
+
+    Those are the checks kept in this package's other modules; the numpy-only checks of Modules 1
+    and 2 live here. The referee starts loading TensorFlow early for a notebook that uses one.
+    """
+    check = globals().get(name)
+    module = getattr(check, "__module__", "")
+    return callable(check) and module.startswith(f"{__package__}.") and module != __name__
+
+
 class _Mistake(NamedTuple):
     """A known wrong variant: its output for the same inputs, and what to tell the learner."""
 
