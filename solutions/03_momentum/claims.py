@@ -8,7 +8,11 @@ CLAIMS = [
     claim("(momentum's path swings out to $x = [[1.38]]$ beyond the minimum at 0)", "overshoot['momentum 0.9']"),
     claim("its swings are smaller (to $x = [[1.08]]$) and it arrives after [[23]] steps",
           "overshoot['Nesterov 0.9']", "arrival['Nesterov 0.9']"),
-    claim("so the zig-zag is damped rather than amplified", "overshoot['SGD'] <= 0"),
+    claim("shrinks by the factor $1 - \\eta a = [[0.8]]$ each step and never changes sign ([[0]] crossings)",
+          "1 - 0.05 * 4.0", "y_crossings['SGD']"),
+    claim("momentum's $y$ crosses zero [[8]] times in those [[56]] steps", "y_crossings['momentum 0.9']", "arrival['momentum 0.9']"),
+    claim("its swings shrinking only by about $\\sqrt{\\mu} \\approx [[0.95]]$ per step", "np.sqrt(0.9)"),
+    claim("(A popular picture says that alternating gradients", "y_crossings['momentum 0.9'] > y_crossings['SGD']"),
     # The stability map.
     claim("Momentum **raises the divergence limit** from $\\eta a < 2$ (plain gradient descent, the bottom edge) to almost $\\eta a < 4$",
           "learning_rates[grid[0] != runs.DIVERGED].max() < 2 < 3.5 < learning_rates[grid[-1] != runs.DIVERGED].max()"),
