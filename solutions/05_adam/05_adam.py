@@ -272,10 +272,12 @@ for name, losses in race_losses.items():
 # 90 steps just to arrive — raise $\eta$ to 0.3 and it arrives at step 37. RMSprop, with no bias correction,
 # starts with steps up to $\eta/\sqrt{1-\rho} \approx 32\,\eta$ at $\rho = 0.999$: wild early steps
 # that happen to help on this smooth bowl and can wreck a real network's first updates. Momentum
-# builds up speed along the flat direction. Whether Adam's combination pays off when gradients are
-# noisy is measured in Module 7: with a constant learning rate it does not (near the minimum its
-# normalised steps keep their size while the gradients shrink to noise); a decaying rate settles
-# it. No optimizer wins everywhere.
+# builds up speed along the flat direction. What the combination does with noisy gradients is
+# measured in Module 7, on Module 6's regression with small batches: at a constant learning rate Adam
+# ends well above the best possible loss — farther than SGD + momentum, though far closer than
+# RMSprop, whose jitter Adam's averaged $m$ smooths. Near the minimum the *mean* gradient shrinks but
+# each mini-batch gradient does not, and the normalised step $\hat m/\sqrt{\hat v}$ keeps its size; a
+# decaying rate brings all of them close to the best loss. No optimizer wins everywhere.
 #
 # ### Relations
 #
@@ -453,8 +455,10 @@ print(f"norm of all the weights: start {start_norm:.2f}; " + "; ".join(f"{label}
 # AdamW's pull of $\eta\lambda = 4\times10^{-5}$ of each weight per step is small at Keras's
 # default — it adds up over long training runs, the setting it was designed for. With AdamW the
 # strength of the decay is what you set, the same for every weight; with Adam + L2 it depends on
-# each weight's gradient history. That is why Loshchilov and Hutter, who proposed AdamW, found its best
-# `weight_decay` much less tied to the learning rate than the best L2 coefficient of Adam + L2.
+# each weight's gradient history. Loshchilov and Hutter, who proposed AdamW, also found its best
+# decay much less tied to the learning rate — but in their formulation the decay is not multiplied by
+# the learning rate. Keras (like PyTorch) multiplies it: the pull per step is `learning_rate × weight_decay`,
+# so when you change the learning rate, retune `weight_decay` too.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Key takeaways
