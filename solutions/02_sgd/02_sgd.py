@@ -177,7 +177,7 @@ checks.sgd_epoch(sgd_epoch, seed=7)
 # ## 4. Full batch, mini-batch, one example: the same five epochs
 #
 # Your two functions train the linear model for five epochs with three batch sizes. The learning
-# rates are each close to the largest that behaves well for that batch size (for the full batch,
+# rates were chosen by hand to behave well for each batch size, the full batch's close to its limit (for the full batch,
 # Module 1's rule gives a limit of $2/a_{\max} \approx 0.27$ here, where $a_{\max}$ is the largest
 # curvature of this loss). We measure the loss on **all** the data after every step, and count the
 # steps.
@@ -369,8 +369,8 @@ plt.show()
 #
 # A rule used to train large networks on many processors: when the batch grows $k$-fold, multiply
 # the learning rate by $k$. An epoch then has $k$ times fewer steps, each $k$ times longer, so the
-# distance travelled per epoch stays the same. It can only hold while the steps stay small compared
-# with the curvature. Measured on the course's min-max scaled data, 5 epochs per run:
+# distance travelled per epoch stays the same. It can only hold while $\eta\,a_{\max}$ stays well below 2,
+# the full-batch stability limit. Measured on the course's min-max scaled data, 5 epochs per run:
 
 # %% tags=["skip-when-grading"]
 scaled_runs = {8: 0.05, 16: 0.1, 32: 0.2, 64: 0.4}                  # batch size: learning rate, η/B fixed

@@ -11,8 +11,7 @@ CLAIMS = [
     claim("scaled** to $[0, 1]$", "X.min() == 0 and X.max() == 1"),
     # Section 4: batch sizes compared.
     claim("Module 1's rule gives a limit of $2/a_{\\max} \\approx [[0.27]]$ here", "2 / steepest"),
-    claim("The learning rates are each close to the largest that behaves well for that batch size",
-          f"settings[{FULL}][1] < 2 / steepest"),
+    claim("the full batch's close to its limit", f"0.8 * 2 / steepest < settings[{FULL}][1] < 2 / steepest"),
     claim("full-batch gradient descent gets **one** step out of it, mini-batch SGD [[32]], and SGD [[1000]]",
           f"steps_taken[{MINI}] / 5", f"steps_taken[{ONE}] / 5"),
     claim("Full batch has barely started after five epochs", f"final[{FULL}] > 0.8 * train(1000, 0.25, epochs=0)[0][0]"),

@@ -271,7 +271,7 @@ for name, losses in race_losses.items():
 # size. Adam's steps are about $\eta$ long whatever the gradient, so from 9 units away it needs some
 # 90 steps just to arrive — raise $\eta$ to 0.3 and it arrives at step 37. RMSprop, with no bias correction,
 # starts with steps up to $\eta/\sqrt{1-\rho} \approx 32\,\eta$ at $\rho = 0.999$: wild early steps
-# that happen to help on this smooth bowl and can wreck a real network's first updates. Momentum
+# that happen to help on this smooth bowl and could wreck a real network's first updates. Momentum
 # builds up speed along the flat direction. What the combination does with noisy gradients is
 # measured in Module 7, on Module 6's regression with small batches: at a constant learning rate Adam
 # ends well above the best possible loss — farther than SGD + momentum, though far closer than
