@@ -287,11 +287,10 @@ for name, losses in race_losses.items():
 # starts with steps up to $\eta/\sqrt{1-\rho} \approx 32\,\eta$ at $\rho = 0.999$: wild early steps
 # that happen to help on this smooth bowl and could wreck a real network's first updates. Momentum
 # builds up speed along the flat direction. What the combination does with noisy gradients is
-# measured in Module 7, on Module 6's regression with small batches: at a constant learning rate Adam
-# ends well above the best possible loss — farther than SGD + momentum, though far closer than
-# RMSprop, whose jitter Adam's averaged $m$ smooths. Near the minimum the *mean* gradient shrinks but
-# each mini-batch gradient does not, and the normalised step $\hat m/\sqrt{\hat v}$ keeps its size; a
-# decaying rate brings all of them close to the best loss. No optimizer wins everywhere.
+# measured in Module 7, on Module 6's regression with small batches: at a constant learning rate Adam,
+# like the others, ends well above the best possible loss, by an amount set mostly by the rate. Near
+# the minimum the *mean* gradient shrinks but each mini-batch gradient does not, and the normalised
+# step $\hat m/\sqrt{\hat v}$ keeps its size; a decaying rate brings all of them close to the best loss. No optimizer wins everywhere.
 #
 # ### Relations
 #
