@@ -35,6 +35,18 @@ CLAIMS = [
           "all(v[n]['val_mean'] > v[n]['test_mean'] for v in verdicts.values() for n in generalization.NAMES)"),
     claim("([[0.894]] against [[0.834]] for SGD + momentum at [[320]] epochs)",
           f"verdicts[320][{SGD}]['val_mean']", f"verdicts[320][{SGD}]['test_mean']", "max(verdicts)"),
+    # The range test on the network, against the record's choices.
+    claim("One pass of [[25]] batches", "len(data.y_train) // 32"),
+    claim("copies of the training rows ([[250]] batches of 32)", "len(long_y) // 32"),
+    claim("Adam's smoothed loss is lowest near η = [[0.19]] and SGD + momentum's near [[0.39]]",
+          f"lowest_at[{ADAM}]", f"lowest_at[{SGD}]", tol=0.02),
+    claim("a tenth of those, [[0.019]] and [[0.039]],", f"lowest_at[{ADAM}] / 10", f"lowest_at[{SGD}] / 10", tol=0.002),
+    claim("fall inside the ranges of rates that validation chose for each",
+          "all(min(v[n]['learning_rate'] for v in verdicts.values()) <= lowest_at[n] / 10 <= max(v[n]['learning_rate'] for v in verdicts.values()) "
+          "for n in generalization.NAMES)"),
+    claim("(Adam [[0.01]] to [[0.03]], SGD + momentum [[0.03]] to [[0.1]])",
+          f"min(v[{ADAM}]['learning_rate'] for v in verdicts.values())", f"max(v[{ADAM}]['learning_rate'] for v in verdicts.values())",
+          f"min(v[{SGD}]['learning_rate'] for v in verdicts.values())", f"max(v[{SGD}]['learning_rate'] for v in verdicts.values())"),
     # Section 8 and the decision guide.
     claim("Adam's band of good learning rates is the widest ([[1.3]] decades), SGD + momentum's close behind ([[1.0]]), "
           "RMSprop's [[0.5]] and plain SGD's [[0.1]]",

@@ -298,7 +298,8 @@ def _range_rate(k: int, min_lr: float, max_lr: float, num_steps: int) -> float:
     return min_lr * (max_lr / min_lr) ** (k / (num_steps - 1))
 
 
-def _range_test_fit(start: list, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size, mistake: str = ""):
+def _range_test_fit(start: list, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size, mistake: str = "",
+                    eagerly: bool = True):
     """The oracle (or a known ``mistake``): the range test run by a callback of ours under ``model.fit``,
     with ``optimizer`` (a new one: it is compiled into a copy of the model).
 
@@ -325,7 +326,7 @@ def _range_test_fit(start: list, optimizer, X, y, *, min_lr, max_lr, num_steps, 
 
     model = small_classifier(X.shape[1], 3, hidden=start[0].shape[1])
     model.set_weights(start)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", run_eagerly=True)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", run_eagerly=eagerly)
     model.fit(X, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[RangeTest()])
     return np.array(rates), np.array(losses)
 
@@ -422,7 +423,9 @@ def course_range_test(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batc
     """The course's range test under ``model.fit`` (it stands in for a learner's that fails its check).
 
     ``model`` is one of the course's classifiers; it is left as it was (the test runs on a copy).
+    Compiled, as a learner's ``model.fit`` is (the check's oracle runs eagerly; both agree within
+    the model tolerance), so that a long test on the network stays quick.
     """
     return _range_test_fit(model.get_weights(), type(optimizer).from_config(optimizer.get_config()),
                            np.asarray(X, dtype=np.float32), np.asarray(y),
-                           min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, batch_size=batch_size)
+                           min_lr=min_lr, max_lr=max_lr, num_steps=num_steps, batch_size=batch_size, eagerly=False)
