@@ -309,7 +309,7 @@ for t in range(1, 1001):
         print(f"t = {t:4d}: Adam(beta_1=0) step ÷ RMSprop(rho=0.99) step = {np.round(adam_move / rms_move, 3)};  "
               f"sqrt(1 - 0.99^t) = {np.sqrt(1 - 0.99**t):.3f}")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "relations_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The ratio of the two steps is exactly Adam's correction of $v$, $\sqrt{1-\beta_2^t}$: RMSprop's
 # early steps are too large (about $\eta/\sqrt{1-\rho}$), Adam's are not, and the two agree once
 # $1 - \beta_2^t \approx 1$.
@@ -322,7 +322,94 @@ for t in range(1, 1001):
 #   $v$, so a stretch of small gradients cannot inflate the step — a fix for rare cases where Adam
 #   fails to converge. (In Keras the factor $\alpha_t$ still changes with $t$, falling and then
 #   rising towards $\eta$, so the step size is not simply non-increasing.)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "rotated_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Does Adam care which way the axes point?
 #
+# Module 4 turned the bowl by 45° (same curvatures, same $\kappa$, but the flat and steep directions
+# along the diagonals instead of the axes) and found that AdaGrad's and RMSprop's per-coordinate
+# steps lose most of their advantage, while gradient descent does not notice. Adam divides each
+# coordinate by its own $\sqrt{v}$ just as RMSprop does, so it should pay too. Measured below:
+# **your** Adam on both bowls, from Module 1's start (turned with the bowl), at 13 learning rates
+# from 0.01 to 10; each run counts the steps until its loss is below a millionth of the start (as in
+# Module 3), and each method is judged by its fewest. Gradient descent is the control: it cannot see
+# the axes. Your Adam runs a second time with $\beta_1 = 0$, which is RMSprop with bias correction
+# (above), to tell its two halves apart. (If your Adam does not pass its checks yet, the course's
+# stands in for it, and the output says so.)
+
+# %% tags=["skip-when-grading"]
+turned = landscapes.rotated_bowl(degrees=45)
+try:                              # an Adam that fails its checks would measure its own mistakes
+    checks.adam_init(adam_init)
+    checks.adam_step(adam_step)
+    turn_step, turn_init, whose = adam_step, adam_init, "your Adam"
+except AssertionError as problem:
+    turn_step, turn_init, whose = reference.adam_step, reference.adam_init, "the course's Adam, standing in for yours"
+    print(f"The course's reference Adam runs below, standing in for yours, which does not pass its checks yet: {problem}")
+
+turn_rules = {"gradient descent": (reference.momentum_step, momentum_init, {"momentum": 0.0}),
+              "Adam": (turn_step, turn_init, {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}),
+              "Adam, β₁ = 0": (turn_step, turn_init, {"beta_1": 0.0, "beta_2": 0.999, "epsilon": 1e-7})}
+turn_rates = np.geomspace(0.01, 10.0, 13)            # a quarter of a decade apart
+
+def steps_to_a_millionth(rule, landscape, learning_rate, max_steps=200):
+    """Steps until the loss is below a millionth of the start (nan: not within max_steps), and the path."""
+    step, init, extra = turn_rules[rule]
+    path, _ = widgets.run_rule(step, init, landscape.gradient, landscape.start, max_steps, learning_rate=learning_rate, **extra)
+    with np.errstate(all="ignore"):
+        losses = landscape.value(path)
+        below = np.flatnonzero(losses < 1e-6 * losses[0])
+    return (below[0] if below.size else np.nan), path
+
+turn_counts, fewest, best_path = {}, {}, {}
+for rule in turn_rules:
+    for landscape, name in ((bowl, "axes"), (turned, "turned")):
+        results = [steps_to_a_millionth(rule, landscape, rate) for rate in turn_rates]
+        turn_counts[rule, name] = np.array([count for count, _ in results], dtype=float)
+        best = np.nanargmin(turn_counts[rule, name])
+        fewest[rule, name], best_path[rule, name] = int(turn_counts[rule, name][best]), results[best][1]
+        print(f"{rule:16s} {name:6s}: fewest steps to a millionth {fewest[rule, name]:3d}, at η = {turn_rates[best]:.2g}")
+
+def pace(path, first=100, last=200):
+    """Factor by which the distance to the minimum shrinks per step, from the peaks of steps first… and …last."""
+    distance = np.linalg.norm(path, axis=1)
+    return (distance[last - 20:last].max() / distance[first:first + 20].max()) ** (1 / (last - 20 - first))
+
+adam_pace = {name: pace(best_path["Adam", name]) for name in ("axes", "turned")}
+print(f"Adam's fastest runs, steps 100 to 200: distance to the minimum × {adam_pace['axes']:.3f} per step along the axes, "
+      f"× {adam_pace['turned']:.3f} turned; √β₁ = {np.sqrt(0.9):.3f}")
+
+fig, ax = plt.subplots(figsize=(8.5, 3.4))
+for rule, color in zip(turn_rules, ["0.4", "#0072B2", "#D55E00"]):
+    ax.semilogx(turn_rates, turn_counts[rule, "axes"], marker="o", color=color, label=f"{rule}, along the axes")
+    ax.semilogx(turn_rates, turn_counts[rule, "turned"], marker="s", linestyle="--", color=color, label=f"{rule}, turned 45°")
+ax.set(xlabel="learning rate η (log scale; no point: not within 200 steps)", ylabel="steps to a millionth of the loss",
+       title=f"The bowl along the axes and turned by 45°: {whose}")
+ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+plt.tight_layout()
+plt.show()
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "rotated_reveal", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Gradient descent needs 101 steps on both bowls: the control does not move. Adam with
+# $\beta_1 = 0$ pays for the turn as RMSprop did in Module 4: 29 steps along the axes, 76 turned,
+# 2.6 times as many. Your full Adam pays far less. Its fewest steps go from 86 to 99, and at all but
+# one of the rates at which it arrives its two curves lie within a quarter of each other; only at the
+# smallest rate at which it arrives on both bowls does the turn cost it many steps (88 against 166
+# at η = 0.18).
+#
+# Its division by $\sqrt{v}$ is no less tied to the axes: the $\beta_1 = 0$ runs are that division
+# alone. What differs is what sets the pace. With $\beta_1 = 0.9$ Adam is momentum with a learning
+# rate per coordinate (one that changes only slowly), and its fastest runs swing across the minimum
+# like Module 3's oscillating runs. A swinging heavy ball shrinks its distance to the minimum by
+# $\sqrt{\mu}$ per step, whatever the curvature, as long as it swings (the two roots of its update are
+# then complex, with product $\mu$). Measured: from step 100 to 200 Adam's fastest runs shrink it by
+# 0.949 per step along the axes and by 0.949 turned, which is $\sqrt{\beta_1}$. A pace set by
+# $\beta_1$ does not depend on how well each coordinate's step fits its curvature, so the turn has
+# little to take away — and for the same reason the per-coordinate steps won Adam little here: at its
+# best it needs about as many steps as gradient descent. On this bowl Adam's momentum hides its
+# dependence on the axes; it does not remove it.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "keras_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. The Keras way
 #
 # `tf.keras.optimizers.Adam()` (defaults 0.001, 0.9, 0.999, 1e-7) or the string `"adam"`. Below,
@@ -486,6 +573,9 @@ print(f"norm of all the weights: start {start_norm:.2f}; " + "; ".join(f"{label}
 #   step 1, 6.6× around step 12, still 2.0× at step 300. Forgetting it silently changes the learning rate.
 # * A step of Adam is roughly $\eta$ in size whatever the gradient's scale. $\beta_1 = 0$ gives
 #   RMSprop with bias correction. AMSGrad keeps the largest $v$.
+# * Adam divides each coordinate by its own $\sqrt{v}$, so like RMSprop it depends on the axes: on the
+#   bowl turned by 45° your Adam with $\beta_1 = 0$ needed 2.6 times the steps. With $\beta_1 = 0.9$ its
+#   pace on the bowl was set by momentum ($\sqrt{\beta_1}$ per step), and the turn cost it little.
 # * AdamW shrinks the weights by $\eta\lambda w$ before the Adam step, the same fraction for every
 #   weight. Adam + L2 feeds $\lambda w$ through Adam's division by $\sqrt{v}$, so weights with small
 #   gradients are pulled far harder than others: at the same `weight_decay` they are different regularisers.

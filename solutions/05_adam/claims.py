@@ -46,3 +46,40 @@ CLAIMS += [
           "start_norm", "norms['Adam']", "norms['AdamW']", "norms['Adam + L2']"),
     claim("AdamW's pull of $\\eta\\lambda = [[4]]\\times10^{-5}$ of each weight per step", "0.01 * weight_decay * 1e5"),
 ]
+
+# Adam on the bowl turned by 45° (section 4), steps to a millionth of the loss, fewest over the rates.
+ADAM_AXES, ADAM_TURNED = "turn_counts['Adam', 'axes']", "turn_counts['Adam', 'turned']"
+BOTH = f"np.flatnonzero(np.isfinite({ADAM_AXES}) & np.isfinite({ADAM_TURNED}))"      # rates at which Adam arrives on both bowls
+CLAIMS += [
+    claim("Module 4 turned the bowl by [[45]]°",
+          "float(np.degrees(np.arctan2(turned.start[1], turned.start[0]) - np.arctan2(bowl.start[1], bowl.start[0])) % 360)"),
+    claim("at [[13]] learning rates from [[0.01]] to [[10]]", "len(turn_rates)", "turn_rates[0]", "turn_rates[-1]"),
+    claim("Gradient descent needs [[101]] steps on both bowls: the control does not move",
+          "fewest['gradient descent', 'axes']"),
+    claim("Gradient descent needs 101 steps on both bowls",
+          "np.array_equal(turn_counts['gradient descent', 'axes'], turn_counts['gradient descent', 'turned'], equal_nan=True)"),
+    claim("[[29]] steps along the axes, [[76]] turned, [[2.6]] times as many",
+          "fewest['Adam, β₁ = 0', 'axes']", "fewest['Adam, β₁ = 0', 'turned']",
+          "fewest['Adam, β₁ = 0', 'turned'] / fewest['Adam, β₁ = 0', 'axes']"),
+    claim("Its fewest steps go from [[86]] to [[99]]", "fewest['Adam', 'axes']", "fewest['Adam', 'turned']"),
+    claim("at all but one of the rates at which it arrives its two curves lie within a quarter of each other",
+          f"np.sum(np.abs({ADAM_TURNED}[{BOTH}] / {ADAM_AXES}[{BOTH}] - 1) > 0.25) == 1"),
+    claim("only at the smallest rate at which it arrives on both bowls does the turn cost it many steps ([[88]] against [[166]] at η = [[0.18]])",
+          f"{ADAM_AXES}[{BOTH}[0]]", f"{ADAM_TURNED}[{BOTH}[0]]", f"turn_rates[{BOTH}[0]]"),
+    claim("only at the smallest rate at which it arrives on both bowls does the turn cost it many steps",
+          f"{ADAM_TURNED}[{BOTH}[0]] > 1.5 * {ADAM_AXES}[{BOTH}[0]]"),
+    claim("and its fastest runs swing across the minimum",
+          "all(np.count_nonzero(np.diff(np.sign(best_path['Adam', name][:, k]))) > 3 for name in ('axes', 'turned') for k in (0, 1))"),
+    claim("from step [[100]] to [[200]] Adam's fastest runs shrink it by [[0.949]] per step along the axes and by [[0.949]] turned, "
+          "which is $\\sqrt{\\beta_1}$",
+          "100", "len(best_path['Adam', 'axes']) - 1", "adam_pace['axes']", "adam_pace['turned']"),
+    claim("which is $\\sqrt{\\beta_1}$", "all(abs(adam_pace[name] - np.sqrt(0.9)) < 0.002 for name in ('axes', 'turned'))"),
+    claim("at its best it needs about as many steps as gradient descent",
+          "all(abs(fewest['Adam', name] / fewest['gradient descent', name] - 1) < 0.2 for name in ('axes', 'turned'))"),
+]
+CLAIMS += [
+    claim("bowl turned by [[45]]° your Adam with $\\beta_1 = 0$ needed [[2.6]] times the steps",
+          "float(np.degrees(np.arctan2(turned.start[1], turned.start[0]) - np.arctan2(bowl.start[1], bowl.start[0])) % 360)",
+          "fewest['Adam, β₁ = 0', 'turned'] / fewest['Adam, β₁ = 0', 'axes']"),
+    claim("and the turn cost it little", "fewest['Adam', 'turned'] < 1.25 * fewest['Adam', 'axes']"),
+]
