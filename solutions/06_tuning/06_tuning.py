@@ -515,11 +515,11 @@ checks.clip_by_global_norm(clip_by_global_norm, seed=7, shapes=[[(2, 2), (5,)], 
 # often the clipping acted.
 #
 # Two controls ask *how* clipping helps. If it shortens every step, it may just be a lower learning
-# rate in disguise: the first control trains without clipping at the rate that makes a typical step
-# as long as a clipped one, $0.05 \times 1 / (\text{median norm of the clipped runs})$. The second
-# clips only the spikes: its threshold is the 90th percentile of the norms seen in the first control's
-# runs, which train without trouble. A run counts as diverged when its last ten batch losses average
-# above its first.
+# rate in disguise: the first control trains without clipping at the rate that makes a gradient of
+# typical size push as far as a clipped one,
+# $0.05 \times 1 / (\text{median norm of the clipped runs})$. The second clips only the spikes: its
+# threshold is the 90th percentile of the norms seen in the first control's runs, which train without
+# trouble. A run counts as diverged when its last ten batch losses average above its first.
 
 # %% tags=["skip-when-grading"]
 from optcourse.constants import diverged
@@ -561,8 +561,8 @@ net_runs = {}
 for name, options in [("no clipping", {}), ("clipnorm 1", {"clipnorm": 1.0}), ("16-step warmup", {"warmup_steps": 16})]:
     net_runs[name] = [network_run(seed, **options) for seed in net_seeds]
 clipped_norms = np.concatenate([norms for _, norms in net_runs["clipnorm 1"]])
-# Control 1, no clipping at a lower rate: clipping at 1 gives a step of length 0.05 × 1 instead of 0.05 × norm,
-# so a gradient of the clipped runs' median norm makes the same step at 0.05 × 1 / (median norm).
+# Control 1, no clipping at a lower rate: clipping at 1 makes each push into the momentum 0.05 × 1 long instead
+# of 0.05 × norm, so a gradient of the clipped runs' median norm pushes as far at 0.05 × 1 / (median norm).
 lower_rate = 0.05 * 1.0 / np.median(clipped_norms)
 net_runs["lower rate, no clipping"] = [network_run(seed, peak=lower_rate) for seed in net_seeds]
 # Control 2, clipping that catches only the spikes: a threshold at a high percentile of the norms of those
@@ -611,11 +611,11 @@ for name, curves in net_curves.items():
 # *How* did it rescue them? The right panel answers: the clipping acted on every step. In each of the
 # 3 runs, all 64 steps had a global gradient norm above the threshold of 1 — the median norm was
 # between 10.1 and 13.5. So clipping at 1 never let a gradient through unchanged: it kept only its
-# direction, and every step had the length $\eta \times 1$ instead of $\eta \times \lVert g\rVert$,
-# about 12 times shorter at the median norm. That is SGD with normalised gradients and, in effect, a
-# lower learning rate. The first control gets the same without any clipping: at $\eta = 0.0041$, none
-# of the 3 runs diverged either, and their last ten batches averaged 2.6 against 3.1 with clipping
-# (means over the 3 starts).
+# direction, and every push into the momentum had the length $\eta \times 1$ instead of
+# $\eta \times \lVert g\rVert$, about 12 times shorter at the median norm. That is SGD with
+# normalised gradients and, in effect, a lower learning rate. The first control gets the same
+# without any clipping: at $\eta = 0.0041$, none of the 3 runs diverged either, and their last ten
+# batches averaged 2.6 against 3.1 with clipping (means over the 3 starts).
 #
 # Clipping only the spikes did not make $\eta = 0.05$ safe. With the threshold at 34.4, 3.0 times
 # the median norm of the healthy lower-rate runs, 2 of the 3 runs diverged, as many as without any
@@ -623,11 +623,11 @@ for name, curves in net_curves.items():
 # between 20% and 66% of the steps. The runs were not thrown off by a rare huge gradient: the rate
 # was too large for the ordinary ones.
 #
-# The practical lesson: a threshold below the typical gradient norm turns clipping into a normalised
-# step of fixed length $\eta \cdot$ `clipnorm` — it then works by lowering the rate, and a lower rate
-# is the plainer way to say so. To make clipping the safety net for rare spikes it is meant to be,
-# look at the gradient norms of your runs and put the threshold above the typical one (a high
-# percentile); and if the runs still diverge, lower the rate.
+# The practical lesson: a threshold below the typical gradient norm cuts every gradient to the same
+# length, `clipnorm`, so every step is a normalised step, rescaled — clipping then works by lowering
+# the rate, and a lower rate is the plainer way to get that. To make clipping the safety net for rare
+# spikes it is meant to be, look at the gradient norms of your runs and put the threshold above the
+# typical one (a high percentile); and if the runs still diverge, lower the rate.
 #
 # And warmup? It did not help here: all 3 warmup runs diverged, each loss peaking between step 21 and
 # step 53, after the 16 warmup steps, once the rate had reached its peak. Warmup protects the first
@@ -657,7 +657,7 @@ for name, curves in net_curves.items():
 #   it clipped every step (median gradient norms 10.1 to 13.5): it acted as a lower rate, and the same
 #   network without clipping at a rate about 12 times lower trained as well. With a threshold above the
 #   typical norm, catching only spikes, 2 runs of 3 diverged. Choose the threshold from the norms you
-#   observe, above the typical one; below it, every step becomes a normalised step of length η × clipnorm.
+#   observe, above the typical one; below it, every gradient is cut to length clipnorm, a lower rate in disguise.
 # * A 16-step warmup rescued none of the network's runs, because the trouble was the peak rate, not the
 #   first steps; on the regression, the same cosine with and without warmup survived the same peak.
 
