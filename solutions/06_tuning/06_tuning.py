@@ -357,6 +357,7 @@ my_schedules = {
     "exponential decay": lambda step: exponential_decay(step, initial_learning_rate=1.0, decay_steps=total_steps // 4, decay_rate=0.5),
     "cosine, 20-step warmup": lambda step: cosine_decay(step, initial_learning_rate=0.0, decay_steps=total_steps - 20, alpha=0.01,
                                                         warmup_target=1.0, warmup_steps=20),
+    "cosine, no warmup": lambda step: cosine_decay(step, initial_learning_rate=1.0, decay_steps=total_steps - 20, alpha=0.01),
     "cosine, warm restarts": lambda step: cosine_decay_restarts(step, initial_learning_rate=1.0, first_decay_steps=30, alpha=0.01),
 }
 widgets.schedule_explorer(my_schedules, data, learning_rate=0.4)
@@ -390,11 +391,14 @@ print(f"floor (least squares): {floor:.4f}; peaks tried: {peaks}")
 # peak. So a higher learning rate speeds training only while it stays below the divergence limit —
 # and a *schedule* lets you have the fast start and the calm finish.
 #
-# Did the warmup help? Not here: the cosine schedule with a 20-step warmup survives peaks up to 0.509,
-# exponential decay (no warmup) up to 0.566. On a linear regression nothing is "settling" at the
-# start — the limit is set by the curvature alone. Warmup earns its place where the early steps are
-# the risky ones: Adam's moment estimates from a handful of batches, and a network's activations
-# before its weights have moved; this module does not measure that case.
+# Did the warmup help? Not here. The same cosine with and without its 20-step warmup (the second
+# starts the identical decay at step 0) survives the same largest peak, 0.509, and both diverge at
+# the next peak tried. Exponential decay, which has no warmup either, survives up to 0.566, but it
+# also has another shape, so setting it against the warmup schedule would mix the two effects. On a
+# linear regression nothing is "settling" at the start — the limit is set by the curvature alone.
+# Warmup earns its place where the early steps are the risky ones: Adam's moment estimates from a
+# handful of batches, and a network's activations before its weights have moved; this module does
+# not measure that case.
 #
 # ## 4. The Keras way
 #
@@ -443,8 +447,10 @@ print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class pro
 # %% [markdown] nbgrader={"grade": false, "grade_id": "pitfall_reading", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # With $\eta = 1$ the first epoch's loss explodes, and the network then collapses to a constant
 # guess — the loss sits at $\ln 3$ and the accuracy at the share of the largest class. The fix is a
-# sensible rate (Adam's default 0.001, or 0.01 here, found by a range test) — and, on a new model, a
-# warmup.
+# sensible rate (Adam's default 0.001, or 0.01 here, found by a range test). A warmup is often added
+# as well, for Adam on large models, where the first steps are the risky ones; this course has not
+# measured a case where it helps (section 3 found no benefit on the regression, and section 5 tries
+# it on a network).
 #
 # ## 5. Clipping gradients: a ceiling on the step
 #
@@ -498,14 +504,22 @@ checks.clip_by_global_norm(clip_by_global_norm, seed=7, shapes=[[(2, 2), (5,)], 
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "clip_experiment_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ### Experiment: a network rescued by clipping — and what warmup does
+# ### Experiment: a network rescued by clipping — how, and what warmup does
 #
 # A small Keras network (10 inputs → 32 tanh units → 1 output) learns the regression of section 1
 # with its targets multiplied by 10, as unnormalised targets often are. SGD with momentum 0.9 at
 # $\eta = 0.05$ trains it for 2 epochs from 3 random starts, three ways: as it is, with **your**
 # clipping (`clipnorm` 1) applied to the gradients of every step, and with a 16-step linear warmup
 # from 0 to $\eta$ written with **your** `cosine_decay` (with `alpha=1.0` the rate then stays at its
-# peak). A run counts as diverged when its last ten batch losses average above its first.
+# peak). Every run records the global norm of each step's gradient before clipping, so you can see how
+# often the clipping acted.
+#
+# Two controls ask *how* clipping helps. If it shortens every step, it may just be a lower learning
+# rate in disguise: the first control trains without clipping at the rate that makes a gradient of
+# typical size push as far as a clipped one,
+# $0.05 \times 1 / (\text{median norm of the clipped runs})$. The second clips only the spikes: its
+# threshold is the 90th percentile of the norms seen in the first control's runs, which train without
+# trouble. A run counts as diverged when its last ten batch losses average above its first.
 
 # %% tags=["skip-when-grading"]
 from optcourse.constants import diverged
@@ -515,7 +529,8 @@ net_batches = [order[i:i + 32] for order in (np.random.default_rng(0).permutatio
                for i in range(0, len(data.y), 32)]                       # 2 epochs, the same batches for every run
 
 def network_run(seed, *, clipnorm=None, warmup_steps=0, peak=0.05):
-    """Batch losses of one run of the tanh network, with your clipping and your warmup schedule if asked."""
+    """Batch losses and global gradient norms (before any clipping) of one run of the tanh network,
+    with your clipping and your warmup schedule if asked."""
     tf.keras.utils.set_random_seed(seed)
     model = tf.keras.Sequential([tf.keras.Input(shape=(10,)), tf.keras.layers.Dense(32, activation="tanh"), tf.keras.layers.Dense(1)])
     optimizer = tf.keras.optimizers.SGD(learning_rate=peak, momentum=0.9)
@@ -524,12 +539,14 @@ def network_run(seed, *, clipnorm=None, warmup_steps=0, peak=0.05):
     def loss_and_gradients(X, y):
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean((model(X)[:, 0] - y) ** 2)
-        return loss, tape.gradient(loss, model.trainable_variables)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        return loss, gradients, tf.linalg.global_norm(gradients)
 
-    losses = []
+    losses, norms = [], []
     for step, batch in enumerate(net_batches):
-        loss, gradients = loss_and_gradients(tf.gather(X_net, batch), tf.gather(y_net, batch))
+        loss, gradients, norm = loss_and_gradients(tf.gather(X_net, batch), tf.gather(y_net, batch))
         losses.append(float(loss))
+        norms.append(float(norm))
         gradients = [g.numpy() for g in gradients]
         if clipnorm is not None:
             gradients = clip_by_global_norm(gradients, clipnorm)
@@ -537,40 +554,88 @@ def network_run(seed, *, clipnorm=None, warmup_steps=0, peak=0.05):
             optimizer.learning_rate = float(cosine_decay(step, initial_learning_rate=0.0, decay_steps=len(net_batches), alpha=1.0,
                                                          warmup_target=peak, warmup_steps=warmup_steps))
         optimizer.apply_gradients(zip([tf.constant(g, tf.float32) for g in gradients], model.trainable_variables))
-    return np.array(losses)
+    return np.array(losses), np.array(norms)
 
 net_seeds = (0, 1, 2)
-net_curves = {name: [network_run(seed, **options) for seed in net_seeds]
-              for name, options in [("no clipping", {}), ("clipnorm 1", {"clipnorm": 1.0}), ("16-step warmup", {"warmup_steps": 16})]}
-net_diverged = {name: [bool(diverged(c[0], c[-10:].mean())) for c in curves] for name, curves in net_curves.items()}
+net_runs = {}
+for name, options in [("no clipping", {}), ("clipnorm 1", {"clipnorm": 1.0}), ("16-step warmup", {"warmup_steps": 16})]:
+    net_runs[name] = [network_run(seed, **options) for seed in net_seeds]
+clipped_norms = np.concatenate([norms for _, norms in net_runs["clipnorm 1"]])
+# Control 1, no clipping at a lower rate: clipping at 1 makes each push into the momentum 0.05 × 1 long instead
+# of 0.05 × norm, so a gradient of the clipped runs' median norm pushes as far at 0.05 × 1 / (median norm).
+lower_rate = 0.05 * 1.0 / np.median(clipped_norms)
+net_runs["lower rate, no clipping"] = [network_run(seed, peak=lower_rate) for seed in net_seeds]
+# Control 2, clipping that catches only the spikes: a threshold at a high percentile of the norms of those
+# unclipped runs at the lower rate, which train without trouble.
+spike_percentile = 90
+lower_rate_norms = np.concatenate([norms for _, norms in net_runs["lower rate, no clipping"]])
+spike_threshold = np.percentile(lower_rate_norms, spike_percentile)
+net_runs["clipnorm at spikes"] = [network_run(seed, clipnorm=spike_threshold) for seed in net_seeds]
+thresholds = {"clipnorm 1": 1.0, "clipnorm at spikes": spike_threshold}
 
-fig, ax = plt.subplots(figsize=(8, 3.5))
-for (name, curves), color in zip(net_curves.items(), ["#D55E00", "#0072B2", "#009E73"]):
+net_curves = {name: [losses for losses, _ in seed_runs] for name, seed_runs in net_runs.items()}
+net_norms = {name: [norms for _, norms in seed_runs] for name, seed_runs in net_runs.items()}
+net_diverged = {name: [bool(diverged(c[0], c[-10:].mean())) for c in curves] for name, curves in net_curves.items()}
+clipped_share = {name: [float(np.mean(norms > threshold)) for norms in net_norms[name]] for name, threshold in thresholds.items()}
+
+fig, (ax, ax_norm) = plt.subplots(1, 2, figsize=(11, 3.8))
+for (name, curves), color in zip(net_curves.items(), ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#555555"]):
     for k, curve in enumerate(curves):
-        ax.semilogy(curve, color=color, alpha=0.8, linestyle=["-", "--", ":"][k], label=f"{name}, start {k}")
-ax.set(xlabel="step", ylabel="batch loss (log scale)", title="SGD + momentum at η = 0.05 on a small tanh network")
-ax.legend(ncol=3, fontsize=7)
+        ax.semilogy(curve, color=color, alpha=0.8, linestyle=["-", "--", ":"][k], label=name if k == 0 else None)
+ax.set(xlabel="step", ylabel="batch loss (log scale)", title="SGD + momentum on a small tanh network (3 starts each)")
+ax.legend(fontsize=7)
+for k, norms in enumerate(net_norms["clipnorm 1"]):
+    ax_norm.semilogy(norms, color="#0072B2", alpha=0.8, linestyle=["-", "--", ":"][k], label="clipnorm 1 runs" if k == 0 else None)
+ax_norm.axhline(1.0, color="black", linestyle="--", label="threshold 1")
+ax_norm.axhline(spike_threshold, color="#555555", linestyle="--", label=f"spike threshold {spike_threshold:.1f}")
+ax_norm.set(xlabel="step", ylabel="global gradient norm before clipping", title="What the clipping at 1 saw")
+ax_norm.legend(fontsize=7)
+plt.tight_layout()
 plt.show()
+print(f"lower rate = 0.05 × 1 / {np.median(clipped_norms):.1f} (median gradient norm of the clipped runs) = {lower_rate:.4f}; "
+      f"spike threshold = {spike_threshold:.1f} ({spike_percentile}th percentile of the lower-rate runs' norms, "
+      f"{spike_threshold / np.median(lower_rate_norms):.1f}× their median)")
 for name, curves in net_curves.items():
-    print(f"{name:15s} diverged in {sum(net_diverged[name])} of {len(curves)} runs; first loss "
+    print(f"{name:23s} diverged in {sum(net_diverged[name])} of {len(curves)} runs; first loss "
           f"{np.round([c[0] for c in curves], 1)}, highest {np.round([c.max() for c in curves], 0)}, "
           f"mean of the last ten {np.round([c[-10:].mean() for c in curves], 2)}; highest at step {[int(np.argmax(c)) for c in curves]}")
+    clipped = f"; steps clipped {[f'{share:.0%}' for share in clipped_share[name]]}" if name in clipped_share else ""
+    print(f"{'':23s} median gradient norm {np.round([np.median(n) for n in net_norms[name]], 1)}{clipped}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "clip_reading", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Without clipping, 2 of the 3 runs diverged: their loss climbed to 25 and 16 times its first value and
 # was still far above it at the end; the third start happened to survive. With your clipping at 1, none
 # of the 3 diverged: the highest loss of each run came within its first few steps (at most 53), and
-# the last ten batches averaged below 4, against first losses near 40. Clipping did not lower the
-# learning rate. While the gradients are small it changes nothing; it only shortens the rare steps
-# whose gradient is huge, exactly the ones that threw the other runs off.
+# the last ten batches averaged below 4, against first losses near 40.
+#
+# *How* did it rescue them? The right panel answers: the clipping acted on every step. In each of the
+# 3 runs, all 64 steps had a global gradient norm above the threshold of 1 — the median norm was
+# between 10.1 and 13.5. So clipping at 1 never let a gradient through unchanged: it kept only its
+# direction, and every push into the momentum had the length $\eta \times 1$ instead of
+# $\eta \times \lVert g\rVert$, about 12 times shorter at the median norm. That is SGD with
+# normalised gradients and, in effect, a lower learning rate. The first control gets the same
+# without any clipping: at $\eta = 0.0041$, none of the 3 runs diverged either, and their last ten
+# batches averaged 2.6 against 3.1 with clipping (means over the 3 starts).
+#
+# Clipping only the spikes did not make $\eta = 0.05$ safe. With the threshold at 34.4, 3.0 times
+# the median norm of the healthy lower-rate runs, 2 of the 3 runs diverged, as many as without any
+# clipping. Their gradients grew as they went wrong, so even this high threshold ended up clipping
+# between 20% and 66% of the steps. The runs were not thrown off by a rare huge gradient: the rate
+# was too large for the ordinary ones.
+#
+# The practical lesson: a threshold below the typical gradient norm cuts every gradient to the same
+# length, `clipnorm`, so every step is a normalised step, rescaled — clipping then works by lowering
+# the rate, and a lower rate is the plainer way to get that. To make clipping the safety net for rare
+# spikes it is meant to be, look at the gradient norms of your runs and put the threshold above the
+# typical one (a high percentile); and if the runs still diverge, lower the rate.
 #
 # And warmup? It did not help here: all 3 warmup runs diverged, each loss peaking between step 21 and
 # step 53, after the 16 warmup steps, once the rate had reached its peak. Warmup protects the first
 # steps, and on this network the first steps are not the problem: $\eta = 0.05$ is too large whenever
 # the gradients grow, and a gentle start does not change that. Warmup earns its place where the early
 # steps themselves are the dangerous ones — Adam's moment estimates from a handful of batches, a large
-# network's first updates — which this run does not have, so it shows no benefit. Here the fixes are
-# clipping or a smaller peak rate.
+# network's first updates — which this run does not have, so it shows no benefit. Here the fix is a
+# smaller rate, given directly or, as the clipping at 1 did, in disguise.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "takeaways", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Key takeaways
@@ -588,8 +653,13 @@ for name, curves in net_curves.items():
 # * The condition number sets plain SGD's band: about $\log_{10}(2N/\kappa)$ decades at most in $N$ steps.
 #   Standardising the features here cut $\kappa$ from 583 to 1.4 and widened the band from 0.1 to 1.3 decades.
 # * Clipping by global norm scales all the gradients by one factor, clipnorm / (global norm), only when that
-#   norm is above clipnorm (`global_clipnorm=` in Keras). It rescued 2 diverging runs of 3; a 16-step
-#   warmup rescued none, because the trouble was the peak rate, not the first steps.
+#   norm is above clipnorm (`global_clipnorm=` in Keras). Clipping at 1 rescued 2 diverging runs of 3, but
+#   it clipped every step (median gradient norms 10.1 to 13.5): it acted as a lower rate, and the same
+#   network without clipping at a rate about 12 times lower trained as well. With a threshold above the
+#   typical norm, catching only spikes, 2 runs of 3 diverged. Choose the threshold from the norms you
+#   observe, above the typical one; below it, every gradient is cut to length clipnorm, a lower rate in disguise.
+# * A 16-step warmup rescued none of the network's runs, because the trouble was the peak rate, not the
+#   first steps; on the regression, the same cosine with and without warmup survived the same peak.
 
 # %% [markdown] include="quiz_intro" nbgrader={"grade": false, "grade_id": "quiz_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # *(Shared text: `make release` puts solutions/_shared/quiz_intro.md here; edit it there.)*
