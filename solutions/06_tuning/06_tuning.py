@@ -95,7 +95,7 @@ plt.show()
 # SGD's $2/a$ at $\mu = 0.9$ (on this grid the measured ratio is 1.4, one grid step off). The
 # often-quoted "momentum makes the steps $1/(1-\mu) = 10$ times larger" holds only along *flat*
 # directions, where the gradient hardly changes from step to step and the velocity piles up. That is
-# a measurement on one problem, not a law — Module 7 repeats it on a neural network.
+# a measurement on one problem, not a law — Module 7 compares SGD + momentum and Adam on a neural network.
 #
 # ### Why plain SGD's band is so narrow: the condition number
 #
@@ -447,7 +447,7 @@ print(f"ln 3 = {math.log(3):.3f}: the loss of a model that gives every class pro
 # %% [markdown] nbgrader={"grade": false, "grade_id": "pitfall_reading", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # With $\eta = 1$ the first epoch's loss explodes, and the network then collapses to a constant
 # guess — the loss sits at $\ln 3$ and the accuracy at the share of the largest class. The fix is a
-# sensible rate (Adam's default 0.001, or 0.01 here, found by a range test). A warmup is often added
+# sensible rate (Adam's default 0.001, or a tenth of where a range test's loss is lowest; Module 7 runs one on a network like this). A warmup is often added
 # as well, for Adam on large models, where the first steps are the risky ones; this course has not
 # measured a case where it helps (section 3 found no benefit on the regression, and section 5 tries
 # it on a network).
