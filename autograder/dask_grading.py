@@ -12,6 +12,8 @@ however many workers grade.
 
 A worker that dies mid-task costs nothing but time: Dask gives the task to another worker (its
 own work folder is gone with it, and nothing of it reached the gradebook), and the summary says so.
+A scheduler that dies mid-run cancels what is still out: the notebooks merged so far are kept, each
+other one is reported in one sentence.
 Workers need the course at the same path as the instructor's copy, with the same environment
 (a shared container image, say), and bubblewrap for the sandbox.
 """
