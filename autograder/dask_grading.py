@@ -12,6 +12,8 @@ however many workers grade.
 
 A worker that dies mid-task costs nothing but time: Dask gives the task to another worker (its
 own work folder is gone with it, and nothing of it reached the gradebook), and the summary says so.
+A scheduler that dies mid-run cancels what is still out: the notebooks merged so far are kept, each
+other one is reported in one sentence.
 Workers need the course at the same path as the instructor's copy, with the same environment
 (a shared container image, say), and bubblewrap for the sandbox.
 """
@@ -217,13 +219,17 @@ def _attempts(client, future) -> int:
     return max(1, sum(1 for entry in story if len(entry) > 2 and entry[0] == future.key and entry[2] == "processing"))
 
 
-def _lost(error: BaseException, workers_seen: int) -> str:
+def _lost(error: BaseException, workers_seen: int, scheduler_lost: bool) -> str:
     """One sentence for a task that never came back."""
+    if scheduler_lost:
+        return ("the Dask scheduler stopped before this notebook came back, so nothing of it is in the gradebook; "
+                "grade it again (the notebooks already graded are kept)")
     name = type(error).__name__
     if name == "KilledWorker":
         return (f"the Dask workers grading it stopped {workers_seen or 'several'} times, so the scheduler gave up; "
                 "nothing of it is in the gradebook")
-    return f"the Dask cluster did not return it ({name}: {str(error)[:120]}); nothing of it is in the gradebook"
+    said = " ".join(str(error).split())[:120]  # one line, whatever the error's text
+    return f"the Dask cluster did not return it ({name}: {said}); nothing of it is in the gradebook"
 
 
 def grade_on_cluster(client, notebooks: list[tuple[str, str]], *, work: Path, limits: grade.Limits, options: tuple,
@@ -245,12 +251,15 @@ def grade_on_cluster(client, notebooks: list[tuple[str, str]], *, work: Path, li
         futures[future] = (assignment, student)
     for future in as_completed(futures, loop=client.loop):
         assignment, student = futures[future]
-        attempts = _attempts(client, future)
         try:
             result = future.result()
         except Exception as error:  # noqa: BLE001 - a lost task is reported, the rest goes on
-            yield grade.Outcome(student, assignment, False, _lost(error, attempts), 0.0)
+            # A client that lost its scheduler cancels every task it still waits for, at once.
+            scheduler_lost = client.status != "running"
+            attempts = 1 if scheduler_lost else _attempts(client, future)
+            yield grade.Outcome(student, assignment, False, _lost(error, attempts, scheduler_lost), 0.0)
             continue
+        attempts = _attempts(client, future)
         try:
             merge(work, result)
         except Exception as error:  # noqa: BLE001 - the transaction was rolled back: nothing of it is in the gradebook
@@ -265,13 +274,16 @@ def grade_on_cluster(client, notebooks: list[tuple[str, str]], *, work: Path, li
 
 
 @contextlib.contextmanager
-def local_cluster(folder: Path, workers: int = 2):
+def local_cluster(folder: Path, workers: int = 2, allowed_failures: int | None = None):
     """``dask scheduler`` and ``workers`` ``dask worker`` processes (one thread each) on 127.0.0.1, for tests and
     benchmarks; yields (scheduler address, scheduler file, worker processes). Logs go to ``folder``; every
-    process started here is killed afterwards, with its process group (each has a session of its own)."""
+    process started here is killed afterwards, with its process group (each has a session of its own).
+    ``allowed_failures``: how many dead workers the scheduler accepts per task before it gives up (default 3)."""
     dask = str(Path(sys.executable).parent / "dask")
     scheduler_file = folder / "scheduler.json"
     environment = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+    if allowed_failures is not None:
+        environment["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = str(allowed_failures)
     started = []
 
     def start(*args, log):

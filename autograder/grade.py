@@ -258,11 +258,15 @@ class Limits(NamedTuple):
     memory_gb: float = 3.0      # address-space limit of a sandboxed kernel
     cell_timeout: int = 120     # seconds per cell (nbgrader interrupts the kernel after it)
     notebook_timeout: float = 600.0  # wall-clock seconds per notebook, all cells together
+    # What a busy machine may need (nbclient's defaults, 60 s and 4 s, fail whole notebooks under load):
+    kernel_start_timeout: int = 180  # seconds for a kernel to start and answer
+    iopub_timeout: int = 30     # seconds for a cell's last output after its reply (nbgrader fails the notebook after it)
 
 
 def autograde(assignment: str, work: Path, limits: Limits, *selection: str) -> subprocess.CompletedProcess:
     """``nbgrader autograde`` with the limits; ``selection`` narrows it (``--student``, a name)."""
-    options = [f"--Execute.timeout={limits.cell_timeout}"]
+    options = [f"--Execute.timeout={limits.cell_timeout}", f"--Execute.startup_timeout={limits.kernel_start_timeout}",
+               f"--Execute.iopub_timeout={limits.iopub_timeout}"]
     env = {}
     runtime = tempfile.mkdtemp(prefix="grade-")  # short: Unix socket paths are limited
     try:
@@ -277,20 +281,43 @@ def autograde(assignment: str, work: Path, limits: Limits, *selection: str) -> s
         subprocess.run(["rm", "-rf", "--", runtime], check=False)
 
 
+# nbgrader's log lines that mean the machine failed, not the submission: the kernel did not start, or
+# answered too late, before any student code ran, or a cell's last output came late on a busy machine.
+NOT_THE_SUBMISSION = ("Kernel didn't respond in", "Kernel didn't respond to heartbeats",
+                      "Kernel died before replying to kernel_info", "Timeout waiting for IOPub output")
+
+
 def grade_notebook(assignment: str, student: str, work: Path, limits: Limits, options: tuple[str, ...] = ()) -> Outcome:
-    """``options``: more ``nbgrader autograde`` options (the late policy's)."""
+    """``options``: more ``nbgrader autograde`` options (the late policy's).
+
+    A notebook whose grading failed on the grading machine's side (``NOT_THE_SUBMISSION``) is graded
+    once more, and its reason says so; the submission's own failures (its time limit, a crashed
+    kernel) are not retried.
+    """
+    outcome, machine_failed = _autograde_once(assignment, student, work, limits, options)
+    if not machine_failed:
+        return outcome
+    again, _ = _autograde_once(assignment, student, work, limits, options)
+    retried = f"graded a second time, because the first attempt failed on the grading machine's side ({outcome.reason})"
+    return again._replace(reason="; ".join(filter(None, [again.reason, retried])), seconds=outcome.seconds + again.seconds)
+
+
+def _autograde_once(assignment: str, student: str, work: Path, limits: Limits, options: tuple[str, ...]) -> tuple[Outcome, bool]:
+    """One ``nbgrader autograde`` of one notebook; True when it failed for a reason in ``NOT_THE_SUBMISSION``."""
     start = time.perf_counter()
     try:
         result = autograde(assignment, work, limits, "--student", student, *options)
     except subprocess.TimeoutExpired:
         return Outcome(student, assignment, False, f"grading took longer than {limits.notebook_timeout:.0f} s and was stopped",
-                       time.perf_counter() - start)
+                       time.perf_counter() - start), False
     except Exception as error:  # noqa: BLE001 - one notebook's trouble must not stop the class
         return Outcome(student, assignment, False, f"grading failed: {type(error).__name__}: {str(error)[:200]}",
-                       time.perf_counter() - start)
-    if result.returncode != 0 or not (work / "autograded" / student / assignment).is_dir():
-        return Outcome(student, assignment, False, _reason(result.stdout + result.stderr), time.perf_counter() - start)
-    return Outcome(student, assignment, True, "", time.perf_counter() - start)
+                       time.perf_counter() - start), False
+    log = result.stdout + result.stderr
+    if result.returncode == 0 and (work / "autograded" / student / assignment).is_dir():
+        return Outcome(student, assignment, True, "", time.perf_counter() - start), False
+    return (Outcome(student, assignment, False, _reason(log), time.perf_counter() - start),
+            any(marker in log for marker in NOT_THE_SUBMISSION))
 
 
 def hidden_from_students(work: Path, submissions: Path) -> list[Path]:

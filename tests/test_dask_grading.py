@@ -162,3 +162,87 @@ def test_a_worker_killed_mid_task_costs_a_retry_and_every_grade_is_kept(tmp_path
         assert sorted(row["student_id"] for row in csv.DictReader(table)) == [f"student{n}" for n in range(5)]
     for n in range(5):
         assert (work / "feedback" / f"student{n}" / MODULE / f"{MODULE}.html").is_file()
+
+
+def _graded_students(work: Path) -> set[str]:
+    """The students whose graded notebook grade.py has put in place (after their grades were merged)."""
+    return {folder.parent.name for folder in (work / "autograded").glob(f"*/{MODULE}")}
+
+
+def _kill_the_scheduler_after_a_merge(scheduler_file: Path, work: Path, killed: list) -> None:
+    """Wait until one notebook's grades are merged, then kill the `dask scheduler` process."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not _graded_students(work):
+        time.sleep(0.2)
+    for process in psutil.process_iter(["cmdline"]):
+        if "scheduler" in (process.info["cmdline"] or []) and str(scheduler_file) in process.info["cmdline"]:
+            killed.append(sorted(_graded_students(work)))
+            process.kill()
+
+
+EXPECTED = {"student0": 9.0, "student1": 0.0, "student2": 3.0, "student3": 6.3}  # a_class's grades, late penalty applied
+
+
+def test_a_scheduler_that_dies_mid_run_keeps_the_merged_grades_and_reports_the_rest(tmp_path, capsys):
+    submissions = a_class(tmp_path / "class", size=4)
+    work = tmp_path / "work"
+    with dask_grading.local_cluster(tmp_path, workers=1) as (address, scheduler_file, _):
+        killed = []
+        killer = threading.Thread(target=_kill_the_scheduler_after_a_merge, args=(scheduler_file, work, killed))
+        killer.start()
+        assert grade.main([MODULE, str(submissions), "--work", str(work), "--scheduler", address, *LATE_POLICY]) == 0
+        killer.join()
+    captured = capsys.readouterr()
+    summary = captured.out
+    assert killed and "Traceback" not in summary + captured.err, summary
+    graded = {line.split()[1].rstrip(":") for line in summary.splitlines() if line.startswith("[") and ": graded" in line}
+    assert set(killed[0]) <= graded < set(EXPECTED), summary
+    assert f"{len(graded)} of 4 students graded" in summary
+    # What was merged before the scheduler died is kept, and right; the rest has nothing in the gradebook.
+    assert {who: score for who, score in grade.read_grades(work, MODULE).items() if who in graded} == \
+        {who: EXPECTED[who] for who in graded}
+    assert {who for who, _ in gradebook_rows(work)} == graded
+    for who in set(EXPECTED) - graded:
+        assert (f"  {who}: the Dask scheduler stopped before this notebook came back, so nothing of it is in the "
+                "gradebook; grade it again (the notebooks already graded are kept)") in summary.splitlines(), summary
+        assert not (work / "autograded" / who).exists()
+
+
+def _keep_killing_the_worker_grading(student: str, processes, stop: threading.Event, kills: list) -> None:
+    """Whenever a worker runs `nbgrader autograde --student STUDENT`, kill that worker process and everything it
+    started (its nanny, `dask worker`, starts a new one), until ``stop``."""
+    while not stop.is_set():
+        for nanny in processes:
+            with contextlib.suppress(psutil.Error):
+                for worker in psutil.Process(nanny.pid).children():
+                    tree = worker.children(recursive=True)
+                    if any("autograde" in (command := " ".join(p.cmdline())) and f"--student {student}" in command for p in tree):
+                        for process in [worker, *tree]:
+                            with contextlib.suppress(psutil.Error):
+                                process.kill()
+                        kills.append(worker.pid)
+        time.sleep(0.2)
+
+
+def test_a_notebook_that_keeps_killing_its_worker_is_reported_and_every_other_grade_kept(tmp_path, capsys):
+    submissions = a_class(tmp_path / "class", size=3)
+    work = tmp_path / "work"
+    # The scheduler gives up on a task after 1 dead worker more than it allows (here 2 deaths; by default 4).
+    with dask_grading.local_cluster(tmp_path, allowed_failures=1) as (address, _, processes):
+        stop, kills = threading.Event(), []
+        killer = threading.Thread(target=_keep_killing_the_worker_grading, args=("student1", processes, stop, kills))
+        killer.start()
+        try:
+            assert grade.main([MODULE, str(submissions), "--work", str(work), "--scheduler", address, *LATE_POLICY]) == 0
+        finally:
+            stop.set()
+            killer.join()
+    summary = capsys.readouterr().out
+    assert len(kills) == 2, summary
+    assert "2 of 3 students graded" in summary
+    assert ("  student1: the Dask workers grading it stopped 2 times, so the scheduler gave up; nothing of it is in the "
+            "gradebook") in summary.splitlines(), summary
+    assert {who: score for who, score in grade.read_grades(work, MODULE).items() if who != "student1"} == \
+        {"student0": 9.0, "student2": 3.0}
+    assert {who for who, _ in gradebook_rows(work)} == {"student0", "student2"}
+    assert not (work / "autograded" / "student1").exists() and not (work / "feedback" / "student1").exists()

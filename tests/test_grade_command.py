@@ -114,3 +114,48 @@ def test_grading_refuses_a_submissions_folder_grade_py_itself_rewrites(tmp_path)
     for inside in (work / grade.COPIES, work / "autograded", work):
         with pytest.raises(SystemExit, match="overlaps"):
             grade.grade(MODULE, inside, work=work)
+
+
+def _count_autograde_calls(monkeypatch, first_attempt: dict | None = None) -> list[str]:
+    """The student of every `nbgrader autograde` grade.py starts; ``first_attempt`` changes the limits of the first."""
+    calls, real = [], grade.autograde
+
+    def counted(assignment, work, limits, *selection):
+        calls.append(selection[selection.index("--student") + 1])
+        if first_attempt and len(calls) == 1:
+            limits = limits._replace(**first_attempt)
+        return real(assignment, work, limits, *selection)
+
+    monkeypatch.setattr(grade, "autograde", counted)
+    return calls
+
+
+def test_a_notebook_whose_kernel_did_not_start_in_time_is_graded_a_second_time(tmp_path, monkeypatch, capsys):
+    (tmp_path / "class" / "ada").mkdir(parents=True)
+    nbformat.write(solution_with(MODULE, {}), tmp_path / "class" / "ada" / f"{MODULE}.ipynb")
+    # As on a machine too busy to start a kernel in the time allowed: the first attempt allows none.
+    calls = _count_autograde_calls(monkeypatch, first_attempt={"kernel_start_timeout": 0})
+    work = tmp_path / "work"
+    assert grade.main([MODULE, str(tmp_path / "class"), "--work", str(work), "--jobs", "1"]) == 0
+    summary = capsys.readouterr().out
+    assert calls == ["ada", "ada"]
+    assert grade.read_grades(work, MODULE) == {"ada": 9.0}
+    assert "1 of 1 students graded" in summary
+    assert ("ada: graded a second time, because the first attempt failed on the grading machine's side "
+            "(RuntimeError: Kernel didn't respond in 0 seconds)") in summary, summary
+
+
+def test_a_submission_s_own_time_limit_or_crash_is_not_graded_again(tmp_path, monkeypatch, capsys):
+    submissions = tmp_path / "class"
+    for student, step in (("slow", "import time\ntime.sleep(600)"), ("crash", "import os\nos._exit(1)")):
+        (submissions / student).mkdir(parents=True)
+        nbformat.write(solution_with(MODULE, {"gd_step": step}), submissions / student / f"{MODULE}.ipynb")
+    calls = _count_autograde_calls(monkeypatch)
+    work = tmp_path / "work"
+    assert grade.main([MODULE, str(submissions), "--work", str(work), "--jobs", "2", "--timeout", "45"]) == 0
+    summary = capsys.readouterr().out
+    assert sorted(calls) == ["crash", "slow"]
+    assert "0 of 2 students graded" in summary and "second time" not in summary
+    assert "slow: grading took longer than 45 s and was stopped" in summary
+    # (a machine under heavy load may reach the time limit before the crash: that is not retried either)
+    assert "crash: nbclient.exceptions.DeadKernelError: Kernel died" in summary or "crash: grading took longer" in summary

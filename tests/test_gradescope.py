@@ -131,6 +131,8 @@ def test_results_json_follows_gradescope_s_format_and_scores_as_the_gradebook(tm
     results = json.loads((root / "results" / "results.json").read_text())
 
     jsonschema.validate(results, RESULTS_SCHEMA)
+    # Why, when it fails: a submission that could not be graded scores 0 on every test.
+    assert results["output"].startswith("Graded"), f"{results['output']}\n{finished.stdout[-3000:]}"
     assert {t["name"]: (t["score"], t["max_score"]) for t in results["tests"]} == in_gradebook
     assert in_gradebook["gd_step_tests"] == (0.0, 2.0) and in_gradebook["quiz_gd_q2_check"] == (0.0, 1.0)
     assert results["score"] == sum(score for score, _ in in_gradebook.values()) == 3.0
