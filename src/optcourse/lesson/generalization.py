@@ -293,8 +293,11 @@ def paired_test_set_error(correct_a: np.ndarray, correct_b: np.ndarray) -> float
     difference is the mean of these per-example numbers over the examples, so a fresh draw of test
     examples would move it by about their standard deviation (``ddof=1``) divided by √(number of
     examples). It is a paired error, as in McNemar's test: only examples on which the two disagree
-    contribute, so it is usually much smaller than the two binomial errors combined — but with a
-    disagreement rate d it is still about √(d / n), e.g. 0.02 when one example in ten differs of 200.
+    contribute, so it is usually much smaller than the two binomial errors combined. For one pair of
+    models that disagree on a fraction d of the n examples it is about √(d / n): 0.02 when they
+    disagree on one example in ten of 200. Averaged over seeds it is smaller again, as far as
+    different seeds' models disagree on different examples (their ±1's then average towards 0);
+    what stays is the part of the disagreement that every seed shares.
     """
     per_example = (np.asarray(correct_a, dtype=float) - np.asarray(correct_b, dtype=float)).mean(axis=0)
     return _standard_error(per_example)
@@ -336,7 +339,8 @@ def summary(record: dict) -> dict:
 
 
 def verdict_table(record: dict) -> str:
-    """The record as a markdown table: per budget, what validation chose and the test accuracy it gave."""
+    """The record as a markdown table: per budget, what validation chose and the test accuracy it gave, and
+    the difference SGD + momentum − Adam with its error over seeds, its test-set error and ``summary``'s verdict."""
     rows = ["| epochs | optimizer | chosen on validation | validation acc | test acc, mean ± s.e. over seeds | "
             "test set's own error (±1 s.e.) | SGD + momentum − Adam | its s.e. over seeds | its test-set s.e. (paired) | "
             "verdict (ahead: beyond twice both errors combined) |", "|---|---|---|---|---|---|---|---|---|---|"]
