@@ -691,7 +691,7 @@ display(Markdown("\n".join(rows)))
 # |---|---|---|---|
 # | new network, little time to tune | Adam as Keras ships it, then a range test | this network, untuned: after 10 epochs Adam's training loss 0.974, `"sgd"`'s 1.075 (section 3) | one seed, untuned only; tuned, the gap closes (section 5) |
 # | a learning rate you have not tested | small rates: Adam; large: SGD + momentum | this network, 5 epochs: Adam trains from 0.01 to 0.1 and collapses at 0.3; SGD + momentum trains from 0.03 to 0.3 (section 5) | one seed, seven rates, five epochs |
-# | the last bit of held-out accuracy, time to tune | tune both on a validation set, with a schedule or early stopping | the record, this network: level at six of seven budgets; SGD + momentum ahead only at 320 epochs, by 0.022 (section 5) | ten seeds, but one test set of 200: its own error of the gap (± 0.007 to ± 0.013) is as large as the gaps (0.00 to 0.02) |
+# | the last bit of held-out accuracy, time to tune | tune both on a validation set, with a schedule or early stopping | the record, this network: level at six of seven budgets; SGD + momentum ahead only at 320 epochs, by 0.022 (section 5) | ten seeds, but one test set of 200: its own error of the gap (± 0.007 to ± 0.013) is about half the largest gap (0.02) |
 # | a fixed training budget | a schedule or early stopping, not a constant rate | the record: validation never chose a constant rate (section 5) | one network, three ways to end a run |
 # | small, noisy mini-batches | any optimizer with a decaying rate | Module 6's regression with batches of 4: cosine decay brings Adam from 1.34 to 1.09 times the best loss (section 8) | a linear model only; not measured on this network |
 # | sparse features (text, rare categories) | AdaGrad, or Adam | Module 4's sparse problem: rare features keep large steps | a two-feature toy problem; not measured on a network |
@@ -705,8 +705,9 @@ display(Markdown("\n".join(rows)))
 # (slowest in section 3). A constant learning rate to the end of a run with small batches. A
 # common production habit — prototype with Adam, then tune SGD + momentum with a schedule for the
 # final run — is supported here only weakly: tuned, SGD + momentum gained at most 0.02, and only
-# after the longest training was that more than chance. The two tutorials quoted at the top are each right about some problem;
-# neither rule replaces measuring your own, on a validation set, over several seeds.
+# after the longest training was that more than chance. The two tutorials quoted at the top are
+# each right about some problem; neither rule replaces measuring your own, on a validation set,
+# over several seeds.
 #
 # ### Connections
 #
