@@ -18,9 +18,14 @@ The design, so that the comparison can answer its question:
   early stopping would give; cosine runs depend on their budget and are run for each.
 * **Several seeds.** Each seed sets the initial weights and the shuffling; results are given as a
   mean ± standard error over seeds, beside the test set's own binomial error.
+* **Which test examples each run got right** at the epoch its setting stops, so that the difference
+  between the optimizers can be given with the test set's own error of a *paired* comparison (both
+  are scored on the same 200 examples; see ``summary``). Stored compactly: the 200 right/wrong flags
+  packed into bits (``np.packbits``), 25 bytes, written as base64 text (``encode_correct``).
 """
 from __future__ import annotations
 
+import base64
 import json
 import math
 import time
@@ -32,7 +37,8 @@ import numpy as np
 from . import datasets, keras_bridge
 
 __all__ = ["RECORD", "SETTINGS", "SCHEDULES", "NAMES", "Split", "three_way_split", "make_optimizer", "train_group",
-           "run_experiment", "load_record", "chosen", "summary", "verdict_table", "binomial_error"]
+           "run_experiment", "load_record", "chosen", "summary", "verdict_table", "binomial_error",
+           "encode_correct", "decode_correct", "stopping_epoch", "paired_test_set_error"]
 
 RECORD = Path(__file__).with_name("generalization_record.json")
 
@@ -76,6 +82,23 @@ def three_way_split(validation_size: int = SETTINGS["validation_size"]) -> Split
                  scale(data.X_test), data.y_test)
 
 
+def encode_correct(correct) -> str:
+    """Right/wrong flags (one per test example) as short text: packed eight to a byte, then base64."""
+    return base64.b64encode(np.packbits(np.asarray(correct, dtype=bool))).decode("ascii")
+
+
+def decode_correct(text: str, num_examples: int) -> np.ndarray:
+    """The flags ``encode_correct`` wrote, as a boolean array of ``num_examples``."""
+    packed = np.frombuffer(base64.b64decode(text), dtype=np.uint8)
+    return np.unpackbits(packed, count=num_examples).astype(bool)
+
+
+def stopping_epoch(val_accuracy, budget: int, schedule: str) -> int:
+    """The epoch (counted from 1) at which a constant-rate run stops: the budget's last, or (early stopping)
+    the first epoch within the budget with the best validation accuracy."""
+    return budget if schedule == "constant" else int(np.argmax(val_accuracy[:budget])) + 1
+
+
 def make_optimizer(name: str, learning_rate: float, schedule: str, total_steps: int):
     """A Keras optimizer of the experiment: its learning rate constant, or cosine-decayed to 0 over ``total_steps``."""
     tf = keras_bridge.import_tensorflow()
@@ -113,6 +136,9 @@ def train_group(split: Split, name: str, learning_rate: float, schedule: str, ep
     both optimizers act element by element. A ``tf.function`` runs the whole training (too slow with
     ``model.fit`` one run at a time). Constant-rate runs also record the validation and test accuracy
     after every epoch (``per_epoch``), what early stopping would see and what a shorter budget gives.
+    ``test_correct`` maps an epoch (as text) to which test examples were right after it (``encode_correct``):
+    for a cosine run its last epoch; for a constant-rate run every epoch at which a budget of
+    ``SETTINGS["budgets"]`` stops, constant or early-stopped (``stopping_epoch``).
     """
     tf = keras_bridge.import_tensorflow()
     seeds = list(seeds)
@@ -164,6 +190,11 @@ def train_group(split: Split, name: str, learning_rate: float, schedule: str, ep
         if schedule == "constant":
             row["per_epoch"] = {"val_accuracy": [round(float(a), 4) for a in correct_per_epoch[:, r, :num_val].mean(axis=1)],
                                 "test_accuracy": [round(float(a), 4) for a in correct_per_epoch[:, r, num_val:].mean(axis=1)]}
+            stops = sorted({stopping_epoch(row["per_epoch"]["val_accuracy"], budget, way)
+                            for budget in SETTINGS["budgets"] if budget <= epochs for way in ("constant", "early stopping")})
+        else:
+            stops = [epochs]
+        row["test_correct"] = {str(epoch): encode_correct(correct_per_epoch[epoch - 1, r, num_val:] > 0.5) for epoch in stops}
         out.append(row)
     return out
 
@@ -201,14 +232,18 @@ def load_record(path: Path = RECORD) -> dict:
 
 
 def _at_budget(run: dict, budget: int, schedule: str) -> dict | None:
-    """A run's result at ``budget`` epochs under ``schedule`` (``None`` when the run cannot say)."""
+    """A run's result at ``budget`` epochs under ``schedule`` (``None`` when the run cannot say), with
+    which test examples it got right then (``correct``: the encoded flags, ``None`` if not recorded)."""
     if run["schedule"] == "cosine":
-        return run if schedule == "cosine" and run["epochs"] == budget else None
+        if schedule != "cosine" or run["epochs"] != budget:
+            return None
+        return {"val_accuracy": run["val_accuracy"], "test_accuracy": run["test_accuracy"], "stopped_at": budget,
+                "correct": run.get("test_correct", {}).get(str(budget))}
     if schedule == "cosine":
         return None
-    val, test = run["per_epoch"]["val_accuracy"][:budget], run["per_epoch"]["test_accuracy"][:budget]
-    epoch = budget - 1 if schedule == "constant" else int(np.argmax(val))
-    return {"val_accuracy": val[epoch], "test_accuracy": test[epoch], "stopped_at": epoch + 1}
+    epoch = stopping_epoch(run["per_epoch"]["val_accuracy"], budget, schedule)
+    return {"val_accuracy": run["per_epoch"]["val_accuracy"][epoch - 1], "test_accuracy": run["per_epoch"]["test_accuracy"][epoch - 1],
+            "stopped_at": epoch, "correct": run.get("test_correct", {}).get(str(epoch))}
 
 
 def binomial_error(accuracy: float, num_examples: int) -> float:
@@ -225,7 +260,9 @@ def chosen(record: dict, name: str, budget: int) -> dict:
     """The setting (learning rate, schedule) validation picks for ``name`` at ``budget`` epochs, and its runs' results.
 
     The best mean validation accuracy over the seeds wins (ties: the first in the grid). The test
-    accuracy reported is that of the same runs, each seed's at the epoch its setting stops.
+    accuracy reported is that of the same runs, each seed's at the epoch its setting stops;
+    ``correct`` is which test examples each seed's run got right then, ``(seeds, test examples)``
+    (``None`` for a record without them).
     """
     candidates = {}
     for run in record["runs"]:
@@ -238,37 +275,81 @@ def chosen(record: dict, name: str, budget: int) -> dict:
     (learning_rate, schedule), results = max(candidates.items(), key=lambda item: np.mean([r["val_accuracy"] for r in item[1].values()]))
     seeds = sorted(results)
     test = np.array([results[seed]["test_accuracy"] for seed in seeds])
-    return {"learning_rate": learning_rate, "schedule": schedule, "seeds": seeds,
+    size = record["settings"]["test_size"]
+    flags = [results[seed]["correct"] for seed in seeds]
+    correct = np.array([decode_correct(f, size) for f in flags]) if all(f is not None for f in flags) else None
+    return {"learning_rate": learning_rate, "schedule": schedule, "seeds": seeds, "correct": correct,
             "val_mean": float(np.mean([results[seed]["val_accuracy"] for seed in seeds])),
             "test": test, "test_mean": float(test.mean()), "test_se": _standard_error(test),
             "test_binomial": binomial_error(float(test.mean()), record["settings"]["test_size"])}
 
 
+def paired_test_set_error(correct_a: np.ndarray, correct_b: np.ndarray) -> float:
+    """The test set's own standard error of the seed-averaged accuracy difference a − b.
+
+    ``correct_a`` and ``correct_b`` are ``(seeds, examples)`` right/wrong flags of the two optimizers
+    on the *same* test examples. Per example, average a's right (1) or wrong (0) minus b's over the
+    seeds: a number between −1 and 1, zero wherever the two optimizers' models agree. The accuracy
+    difference is the mean of these per-example numbers over the examples, so a fresh draw of test
+    examples would move it by about their standard deviation (``ddof=1``) divided by √(number of
+    examples). It is a paired error, as in McNemar's test: only examples on which the two disagree
+    contribute, so it is usually much smaller than the two binomial errors combined. For one pair of
+    models that disagree on a fraction d of the n examples it is about √(d / n): 0.02 when they
+    disagree on one example in ten of 200. Averaged over seeds it is smaller again, as far as
+    different seeds' models disagree on different examples (their ±1's then average towards 0);
+    what stays is the part of the disagreement that every seed shares.
+    """
+    per_example = (np.asarray(correct_a, dtype=float) - np.asarray(correct_b, dtype=float)).mean(axis=0)
+    return _standard_error(per_example)
+
+
 def summary(record: dict) -> dict:
     """Per budget: each optimizer's choice and test accuracy, and the paired difference SGD + momentum − Adam.
 
-    ``verdict`` names the one ahead when the difference is more than twice its standard error over
-    seeds, else "level".
+    The difference has two errors, from two sources of chance:
+
+    * ``difference_se``, **over seeds**: the standard error of the per-seed differences (the same
+      seed gives both optimizers the same data order): how much other seeds could move it, on this
+      test set;
+    * ``difference_test_se``, **the test set's own**: ``paired_test_set_error`` of the seed-averaged
+      models' right/wrong flags: how much another 200 test examples could move it.
+
+    Treating the two as independent, the difference's error is ``combined_se`` =
+    √(``difference_se``² + ``difference_test_se``²) (slightly generous: the part of the noise that is
+    specific to one seed *and* one example enters both). ``verdict`` names the optimizer ahead only
+    when the difference is more than twice ``combined_se``. Otherwise it is level: "level" when even
+    the seeds alone cannot tell them apart (within twice ``difference_se``), "level within the test
+    set's error" when the seeds would but another test set could reverse it. A record without
+    per-example flags gives ``difference_test_se`` = ``None`` and judges on the seeds alone.
     """
     out = {}
     for budget in record["settings"]["budgets"]:
         sgd, adam = (chosen(record, name, budget) for name in NAMES)
         difference = sgd["test"] - adam["test"]          # paired: the same seed gives both the same data order
-        mean, error = float(difference.mean()), _standard_error(difference)
-        verdict = "level" if abs(mean) <= 2 * error else (NAMES[0] if mean > 0 else NAMES[1]) + " ahead"
-        out[budget] = {NAMES[0]: sgd, NAMES[1]: adam, "difference": mean, "difference_se": error, "verdict": verdict}
+        mean, seed_error = float(difference.mean()), _standard_error(difference)
+        test_error = None if sgd["correct"] is None or adam["correct"] is None else paired_test_set_error(sgd["correct"], adam["correct"])
+        combined = math.hypot(seed_error, test_error or 0.0)
+        if abs(mean) > 2 * combined:
+            verdict = (NAMES[0] if mean > 0 else NAMES[1]) + " ahead"
+        else:
+            verdict = "level" if abs(mean) <= 2 * seed_error else "level within the test set's error"
+        out[budget] = {NAMES[0]: sgd, NAMES[1]: adam, "difference": mean, "difference_se": seed_error,
+                       "difference_test_se": test_error, "combined_se": combined, "verdict": verdict}
     return out
 
 
 def verdict_table(record: dict) -> str:
-    """The record as a markdown table: per budget, what validation chose and the test accuracy it gave."""
+    """The record as a markdown table: per budget, what validation chose and the test accuracy it gave, and
+    the difference SGD + momentum − Adam with its error over seeds, its test-set error and ``summary``'s verdict."""
     rows = ["| epochs | optimizer | chosen on validation | validation acc | test acc, mean ± s.e. over seeds | "
-            "test set's own error (±1 s.e.) | SGD + momentum − Adam | verdict |", "|---|---|---|---|---|---|---|---|"]
+            "test set's own error (±1 s.e.) | SGD + momentum − Adam | its s.e. over seeds | its test-set s.e. (paired) | "
+            "verdict (ahead: beyond twice both errors combined) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for budget, result in summary(record).items():
         for name in NAMES:
             r = result[name]
-            comparison = (f"{result['difference']:+.3f} ± {result['difference_se']:.3f} | {result['verdict']}"
-                          if name == NAMES[0] else " | ")
+            test_error = "—" if result["difference_test_se"] is None else f"± {result['difference_test_se']:.3f}"
+            comparison = (f"{result['difference']:+.3f} | ± {result['difference_se']:.3f} | {test_error} | {result['verdict']}"
+                          if name == NAMES[0] else " | | | ")
             rows.append(f"| {budget} | {name} | η = {r['learning_rate']:g}, {r['schedule']} | {r['val_mean']:.3f} | "
                         f"{r['test_mean']:.3f} ± {r['test_se']:.3f} | ± {r['test_binomial']:.3f} | {comparison} |")
     return "\n".join(rows)
