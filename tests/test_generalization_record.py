@@ -121,6 +121,16 @@ def test_early_stopping_keeps_the_epoch_with_the_best_validation_accuracy():
     assert choice["test_binomial"] == pytest.approx(np.sqrt(0.77 * 0.23 / 200))
 
 
+def test_the_endings_are_compared_on_the_test_set_at_one_rate():
+    """Constant to the end, early-stopped and cosine, each the mean test accuracy over the seeds."""
+    record = _fake_record([0.5, 0.7], [0.5, 0.5])
+    for seed, run in enumerate(r for r in record["runs"] if r["schedule"] == "constant" and r["optimizer"] == "SGD + momentum"):
+        run["per_epoch"] = {"val_accuracy": [0.3, 0.9, 0.4, 0.3, 0.3], "test_accuracy": [0.1, 0.6 + seed / 10, 0.2, 0.2, 0.4]}
+    # constant: the last epoch, (0.4 + 0.4) / 2; early stopping: the best-validation epoch, (0.6 + 0.7) / 2; cosine: (0.5 + 0.7) / 2
+    assert generalization.endings(record, "SGD + momentum", 5, 0.1) == pytest.approx(
+        {"constant": 0.4, "early stopping": 0.65, "cosine": 0.6})
+
+
 def test_the_test_sets_own_error_of_the_difference_comes_from_the_examples_the_two_disagree_on():
     # Two seeds, four test examples. Per seed SGD + momentum gets one more example right than Adam
     # (difference 0.25 on both seeds: no spread over seeds at all), but on different examples.

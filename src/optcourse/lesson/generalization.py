@@ -38,7 +38,8 @@ from . import datasets, keras_bridge
 
 __all__ = ["RECORD", "SETTINGS", "SCHEDULES", "NAMES", "Split", "three_way_split", "make_optimizer", "train_group",
            "run_experiment", "load_record", "chosen", "summary", "verdict_table", "binomial_error",
-           "encode_correct", "decode_correct", "stopping_epoch", "paired_test_set_error"]
+           "encode_correct", "decode_correct", "stopping_epoch", "paired_test_set_error",
+           "endings"]
 
 RECORD = Path(__file__).with_name("generalization_record.json")
 
@@ -254,6 +255,19 @@ def binomial_error(accuracy: float, num_examples: int) -> float:
 def _standard_error(values) -> float:
     values = np.asarray(values, dtype=float)
     return float(values.std(ddof=1) / math.sqrt(len(values)))
+
+
+def endings(record: dict, name: str, budget: int, learning_rate: float) -> dict:
+    """Mean test accuracy over the seeds of ``name`` at ``learning_rate`` and ``budget`` epochs, per way to end
+    the run (``SCHEDULES``): the fair comparison of the endings, since validation cannot choose between
+    a constant rate and early stopping (the early-stopped run is the constant one cut at its best
+    validation epoch, so its validation accuracy is never lower)."""
+    out = {}
+    for schedule in SCHEDULES:
+        results = [_at_budget(run, budget, schedule) for run in record["runs"]
+                   if run["optimizer"] == name and run["learning_rate"] == learning_rate]
+        out[schedule] = float(np.mean([r["test_accuracy"] for r in results if r is not None]))
+    return out
 
 
 def chosen(record: dict, name: str, budget: int) -> dict:
