@@ -74,8 +74,8 @@ lint: $(STAMP)
 # Timed tests (the browser's slider latencies) run on their own: beside notebook executions on two
 # cores they would measure the load, not the course. Both runs always run; either failing fails.
 test: $(STAMP) system-deps lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not timed"; parallel=$$?; \
-	$(BIN)/python -m pytest -m timed -rP; timed=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not timed and not alone"; parallel=$$?; \
+	$(BIN)/python -m pytest -m "timed or alone" -rP; timed=$$?; \
 	[ $$parallel = 0 ] && [ $$timed = 0 ]
 
 test-fast: $(STAMP) lint

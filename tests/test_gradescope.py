@@ -107,6 +107,7 @@ def _run_autograder(root: Path) -> tuple[subprocess.CompletedProcess, float]:
 
 
 @pytest.mark.tensorflow
+@pytest.mark.alone
 def test_results_json_follows_gradescope_s_format_and_scores_as_the_gradebook(tmp_path):
     notebook = solution_with(MODULE, WRONG)
 
@@ -133,7 +134,9 @@ def test_results_json_follows_gradescope_s_format_and_scores_as_the_gradebook(tm
     jsonschema.validate(results, RESULTS_SCHEMA)
     # Why, when it fails: a submission that could not be graded scores 0 on every test.
     assert results["output"].startswith("Graded"), f"{results['output']}\n{finished.stdout[-3000:]}"
-    assert {t["name"]: (t["score"], t["max_score"]) for t in results["tests"]} == in_gradebook
+    differing = {t["name"]: t["output"] for t in results["tests"] if (t["score"], t["max_score"]) != in_gradebook.get(t["name"])}
+    assert {t["name"]: (t["score"], t["max_score"]) for t in results["tests"]} == in_gradebook, \
+        f"results.json's outputs where it differs: {differing}\n{finished.stdout[-3000:]}"
     assert in_gradebook["gd_step_tests"] == (0.0, 2.0) and in_gradebook["quiz_gd_q2_check"] == (0.0, 1.0)
     assert results["score"] == sum(score for score, _ in in_gradebook.values()) == 3.0
     by_name = {t["name"]: t for t in results["tests"]}
