@@ -458,9 +458,10 @@ for budget, v in verdicts.items():
           f"± {v['difference_test_se']:.3f} test set, ± {v['combined_se']:.3f} combined → {v['verdict']}")
 print(f"Recorded with TensorFlow {record['tensorflow']}: {len(record['runs'])} runs, {record['seconds']} s on 2 cores.")
 # Early stopping against running the same rate to the end, on the test set (validation cannot judge it).
-early_gain = {name: np.array([generalization.endings(record, name, b, verdicts[b][name]["learning_rate"])["early stopping"]
-                              - generalization.endings(record, name, b, verdicts[b][name]["learning_rate"])["constant"]
-                              for b in budgets]) for name in generalization.NAMES}
+ended = {(name, b): generalization.endings(record, name, b, verdicts[b][name]["learning_rate"])
+         for name in generalization.NAMES for b in budgets}
+early_gain = {name: np.array([ended[name, b]["early stopping"] - ended[name, b]["constant"] for b in budgets])
+              for name in generalization.NAMES}
 for name, gains in early_gain.items():
     print(f"{name}: early stopping − constant rate to the end, test accuracy at the chosen rate: "
           + ", ".join(f"{b}: {g:+.3f}" for b, g in zip(budgets, gains)))
