@@ -39,7 +39,7 @@ from . import datasets, keras_bridge
 __all__ = ["RECORD", "SETTINGS", "SCHEDULES", "NAMES", "Split", "three_way_split", "make_optimizer", "train_group",
            "run_experiment", "load_record", "chosen", "summary", "verdict_table", "binomial_error",
            "encode_correct", "decode_correct", "stopping_epoch", "paired_test_set_error",
-           "endings"]
+           "endings", "validation_by_rate"]
 
 RECORD = Path(__file__).with_name("generalization_record.json")
 
@@ -51,7 +51,7 @@ SETTINGS = {
     "budgets": [5, 10, 20, 40, 80, 160, 320],
     "optimizers": {
         "SGD + momentum": {"momentum": 0.9, "learning_rates": [0.003, 0.01, 0.03, 0.1, 0.3]},
-        "Adam": {"learning_rates": [0.0003, 0.001, 0.003, 0.01, 0.03]},
+        "Adam": {"learning_rates": [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]},
     },
 }
 # How a run's learning rate is handled: kept constant to the end of the budget, kept constant and the
@@ -267,6 +267,20 @@ def endings(record: dict, name: str, budget: int, learning_rate: float) -> dict:
         results = [_at_budget(run, budget, schedule) for run in record["runs"]
                    if run["optimizer"] == name and run["learning_rate"] == learning_rate]
         out[schedule] = float(np.mean([r["test_accuracy"] for r in results if r is not None]))
+    return out
+
+
+def validation_by_rate(record: dict, name: str, budget: int) -> dict[float, float]:
+    """For each learning rate in ``name``'s grid, its best mean validation accuracy over the seeds at
+    ``budget`` epochs, whichever way of ending the run (``SCHEDULES``) gave it: what ``chosen`` compares."""
+    out = {}
+    for learning_rate in record["settings"]["optimizers"][name]["learning_rates"]:
+        for schedule in SCHEDULES:
+            results = [_at_budget(run, budget, schedule) for run in record["runs"]
+                       if run["optimizer"] == name and run["learning_rate"] == learning_rate]
+            values = [r["val_accuracy"] for r in results if r is not None]
+            if values:
+                out[learning_rate] = max(out.get(learning_rate, 0.0), float(np.mean(values)))
     return out
 
 
