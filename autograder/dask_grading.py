@@ -274,11 +274,13 @@ def grade_on_cluster(client, notebooks: list[tuple[str, str]], *, work: Path, li
 
 
 @contextlib.contextmanager
-def local_cluster(folder: Path, workers: int = 2, allowed_failures: int | None = None):
+def local_cluster(folder: Path, workers: int = 2, allowed_failures: int | None = None, pin: bool = False):
     """``dask scheduler`` and ``workers`` ``dask worker`` processes (one thread each) on 127.0.0.1, for tests and
     benchmarks; yields (scheduler address, scheduler file, worker processes). Logs go to ``folder``; every
     process started here is killed afterwards, with its process group (each has a session of its own).
-    ``allowed_failures``: how many dead workers the scheduler accepts per task before it gives up (default 3)."""
+    ``allowed_failures``: how many dead workers the scheduler accepts per task before it gives up (default 3).
+    ``pin``: worker n and everything it starts (nbgrader, the sandboxed kernel) run on core n only
+    (``taskset``), as on machines of one core each; unpinned, one worker may also use the other cores."""
     dask = str(Path(sys.executable).parent / "dask")
     scheduler_file = folder / "scheduler.json"
     environment = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
@@ -286,9 +288,9 @@ def local_cluster(folder: Path, workers: int = 2, allowed_failures: int | None =
         environment["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = str(allowed_failures)
     started = []
 
-    def start(*args, log):
+    def start(*args, log, prefix=()):
         with open(folder / log, "w") as output:
-            process = subprocess.Popen([dask, *args], stdout=output, stderr=subprocess.STDOUT, env=environment,
+            process = subprocess.Popen([*prefix, dask, *args], stdout=output, stderr=subprocess.STDOUT, env=environment,
                                        start_new_session=True)
         started.append(process)
         return process
@@ -303,7 +305,8 @@ def local_cluster(folder: Path, workers: int = 2, allowed_failures: int | None =
             time.sleep(0.1)
         address = json.loads(scheduler_file.read_text())["address"]
         processes = [start("worker", address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--name", f"w{n}",
-                           log=f"worker{n}.log") for n in range(workers)]
+                           log=f"worker{n}.log", prefix=("taskset", "--cpu-list", str(n % os.cpu_count())) if pin else ())
+                     for n in range(workers)]
         from distributed import Client
         with Client(address, timeout=30, set_as_default=False) as client:
             client.wait_for_workers(workers, timeout=120)

@@ -210,11 +210,15 @@ def dask_grading_times(students: int = 8, module: str = "03_momentum") -> list[s
         for n in range(students):
             (class_folder / f"student{n}").mkdir(parents=True)
             shutil.copy(release.source_notebook(module), class_folder / f"student{n}" / f"{module}.ipynb")
-        for early, how in ((True, "TensorFlow loaded early, as graded"), (False, "without loading TensorFlow early")):
+        # Pinned: each worker (and all it starts) on a core of its own, as on one-core machines: there one
+        # worker cannot also use the idle second core to load TensorFlow early, as it does unpinned.
+        for early, pin, how in ((True, False, "TensorFlow loaded early, as graded"),
+                                (False, False, "without loading TensorFlow early"),
+                                (True, True, "TensorFlow loaded early, each worker pinned to a core of its own")):
             for workers in (1, 2):
-                folder = tmp / f"cluster{workers}_{early}"
+                folder = tmp / f"cluster{workers}_{early}_{pin}"
                 folder.mkdir()
-                with referee_loads_keras_early(early), dask_grading.local_cluster(folder, workers) as (address, _, _):
+                with referee_loads_keras_early(early), dask_grading.local_cluster(folder, workers, pin=pin) as (address, _, _):
                     client = dask_grading.connect(address)
                     try:
                         before = os.getloadavg()[0]

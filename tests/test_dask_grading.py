@@ -246,3 +246,15 @@ def test_a_notebook_that_keeps_killing_its_worker_is_reported_and_every_other_gr
         {"student0": 9.0, "student2": 3.0}
     assert {who for who, _ in gradebook_rows(work)} == {"student0", "student2"}
     assert not (work / "autograded" / "student1").exists() and not (work / "feedback" / "student1").exists()
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores to pin two workers apart")
+def test_pinned_workers_each_run_on_a_core_of_their_own(tmp_path):
+    """The benchmark's one-core-per-worker configuration: worker n, and what it starts, may use core n only."""
+    with dask_grading.local_cluster(tmp_path, workers=2, pin=True) as (_, _, processes):
+        assert [os.sched_getaffinity(p.pid) for p in processes] == [{0}, {1}]
+        for process in processes:
+            assert psutil.Process(process.pid).name().startswith(("dask", "python")), "taskset must exec the worker"
+    (tmp_path / "unpinned").mkdir()
+    with dask_grading.local_cluster(tmp_path / "unpinned", workers=1) as (_, _, processes):
+        assert os.sched_getaffinity(processes[0].pid) == os.sched_getaffinity(0)
