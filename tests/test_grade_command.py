@@ -116,6 +116,29 @@ def test_grading_refuses_a_submissions_folder_grade_py_itself_rewrites(tmp_path)
             grade.grade(MODULE, inside, work=work)
 
 
+@pytest.mark.parametrize("role", ["work", "submissions"])
+def test_grading_refuses_a_folder_to_hide_that_holds_what_the_sandbox_runs_from(tmp_path, monkeypatch, role):
+    """The sandbox hides the work and submissions folders whole: one holding the course (here) or its Python
+    would leave the kernel unable to start or to import the course, and every answer would read as None."""
+    def not_reached(*args, **kwargs):
+        raise AssertionError("grading went on")
+
+    monkeypatch.setattr(grade.sandbox, "write_kernel_spec", not_reached)  # nothing is written into the course
+    monkeypatch.setattr(grade, "_nbgrader", not_reached)
+    (tmp_path / "class").mkdir()
+    work, submissions = (ROOT, tmp_path / "class") if role == "work" else (tmp_path / "work", ROOT)
+    with pytest.raises(SystemExit) as refused:
+        grade.grade(MODULE, submissions, work=work)
+    script = ROOT / "autograder" / "sandbox.py"
+    assert str(refused.value) == {
+        "work": f"The work folder {ROOT} holds the grading sandbox's kernel script ({script}), which the grading "
+                "sandbox would hide with it; give --work a folder outside the course and its Python.",
+        "submissions": f"The submissions folder {ROOT} holds the grading sandbox's kernel script ({script}), which the "
+                       "grading sandbox would hide with it; give a folder of submissions that holds neither the course "
+                       "nor its Python."}[role]
+    assert not (tmp_path / "work").exists()
+
+
 def _count_autograde_calls(monkeypatch, first_attempt: dict | None = None) -> list[str]:
     """The student of every `nbgrader autograde` grade.py starts; ``first_attempt`` changes the limits of the first."""
     calls, real = [], grade.autograde
