@@ -325,7 +325,7 @@ def hidden_from_students(work: Path, submissions: Path) -> list[Path]:
     course's tests and benchmarks, every gradebook and grading folder, and the original submissions
     of the whole class."""
     given = submissions if submissions.is_dir() else submissions.parent  # a download zip: the folder it is in
-    near_python = [ROOT, Path(sys.prefix), Path(sys.base_prefix)]
+    near_python = [ROOT, Path(sys.prefix), Path(sys.base_prefix), *(path for path, _ in sandbox.kernel_needs())]
     if any(given.resolve() == p.resolve() or given.resolve() in p.resolve().parents for p in near_python):
         given = submissions  # never the course or Python itself (a zip cannot be hidden alone: see the README)
     # tests/ and benchmarks/ hold correct answers too; build/ may hold a student release with the reference rules.
@@ -372,12 +372,14 @@ def grade(assignment: str, submissions: Path, *, work: Path, jobs: int = 2, limi
         late_policy = saved_policy.read_text().strip() if saved_policy.is_file() else "none"
     late_policy, due_dates = late.parse_policy(late_policy), late.parse_due_dates(list(due), assignments)
     pattern = MODULE_PATTERN if assignment == ALL else assignment
-    work.mkdir(parents=True, exist_ok=True)
     hidden = hidden_from_students(work, submissions)
     if limits.sandbox:
         if not sandbox.bwrap_available():
             raise SystemExit("The grading sandbox needs bubblewrap (apt-get install bubblewrap); "
                              "--no-sandbox grades without it, with student code running with your rights.")
+        _refuse_hiding_what_kernels_need(hidden, work, submissions)
+    work.mkdir(parents=True, exist_ok=True)
+    if limits.sandbox:
         sandbox.write_kernel_spec(work / "jupyter", hide=hidden, memory_gb=limits.memory_gb)
     try:  # nbgrader reads the notebooks built from the text sources
         for name in assignments:
@@ -446,6 +448,23 @@ def _refuse_overlap(submissions: Path, work: Path) -> None:
         if given == own or own in given.parents or given in own.parents:
             raise SystemExit(f"The submissions folder {submissions} overlaps {own}, which grade.py rewrites; "
                              "give the folder the submissions came in (nbgrader collect writes autograder/work/submitted).")
+
+
+def _refuse_hiding_what_kernels_need(hidden: list[Path], work: Path, submissions: Path) -> None:
+    """Every folder student code must not see is hidden whole: none may hold what the sandboxed kernel runs from
+    (it would not start, or could not import the course, and every answer would read as None)."""
+    clash = sandbox.hidden_need(hidden)
+    if clash is None:
+        return
+    folder, needed, what = clash
+    if folder == work.resolve():
+        raise SystemExit(f"The work folder {work} holds {what} ({needed}), which the grading sandbox would hide "
+                         "with it; give --work a folder outside the course and its Python.")
+    if folder in (submissions.resolve(), submissions.resolve().parent):
+        raise SystemExit(f"The submissions folder {folder} holds {what} ({needed}), which the grading sandbox would "
+                         "hide with it; give a folder of submissions that holds neither the course nor its Python.")
+    raise SystemExit(f"{folder} holds {what} ({needed}), but student code must not see that folder; "
+                     "install the course and its Python outside it.")
 
 
 def _with_feedback_checked(outcome: Outcome, work: Path, result: subprocess.CompletedProcess) -> Outcome:

@@ -88,7 +88,10 @@ class Worker:
             return RemoteFunction(self, name, str(reply.get("module", ""))[:200], keep)
         if "not_plain" in reply:
             return channel.decode({"t": "opaque", "type": "object"})
-        return self._decode(reply.get("value"), name, ())
+        if "value" not in reply:  # no answer at all (a kernel that cannot import the channel): not a None
+            raise RefereeStop(f"the grader could not read `{name}` from your notebook's kernel: the kernel did not "
+                              "answer the grader's request.")
+        return self._decode(reply["value"], name, ())
 
     def call(self, name: str, args: tuple, kwargs: dict, *, kept: str | None = None):
         try:

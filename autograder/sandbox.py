@@ -11,10 +11,14 @@ and selects it with ``--Execute.kernel_name``). Inside the sandbox the student's
 * starts from an empty environment plus the few variables a kernel needs (``KEPT_ENVIRONMENT``),
   so nothing of the grader's environment (tokens, passwords) reaches it,
 * sees the whole file system read-only, with ``solutions/``, ``.git``, the grading folder
-  (gradebook, other students' work) and the submissions folder replaced by empty read-only folders,
+  (gradebook, other students' work) and the submissions folder replaced by empty read-only folders
+  (none of which may hold what the kernel runs from: ``hidden_need``, which grade.py checks),
 * sees none of the grader's home folders or password hashes, and none of the shipped answers to
   the module it grades (reference rules, Keras where a rule is graded, the checks' oracles, the
   quiz keys: autograder/worker_view.py),
+* sees the course, its Python and the course's package (wherever Python imports it from: an editable
+  install can point into another checkout, under ``/tmp`` too) although they may live under ``/tmp``
+  or a home folder,
 * can write only to a private ``/tmp`` (its notebook's folder is read-only) and its kernel's
   socket folder,
 * has no network (a network namespace with nothing in it), so the kernel talks to nbgrader over
@@ -99,8 +103,11 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
     for name, value in [("PATH", path), *((name, os.environ[name]) for name in KEPT_ENVIRONMENT if name in os.environ)]:
         command += ["--setenv", name, value]
     # The private /tmp and the hidden home folders must not hide the course and its Python (a CI clone
-    # lives under /tmp; pyenv's Python under /root).
-    needed = {Path(path).resolve() for path in (HERE.parents[1], sys.prefix, sys.base_prefix)}
+    # lives under /tmp; pyenv's Python under /root), nor the course's package where the kernel imports
+    # it from: an editable install can point into another checkout, under /tmp too. Hidden, the
+    # kernel could not import it, the referee's questions would go unanswered, and every answer
+    # would read as None.
+    needed = {Path(path).resolve() for path in (HERE.parents[1], sys.prefix, sys.base_prefix)} | set(_course_package())
     for path in sorted(needed):
         if not any(other in path.parents for other in needed):
             command += ["--ro-bind", str(path), str(path)]
@@ -120,11 +127,35 @@ def bwrap_command(connection_file: Path, work_folder: Path, hide: list[Path], me
     return command
 
 
+def _course_package() -> list[Path]:
+    """The folder the kernel imports the course's package from (none if it is not installed)."""
+    from autograder.worker_view import imported_package
+
+    return [path for path in [imported_package()] if path is not None]
+
+
+def kernel_needs() -> list[tuple[Path, str]]:
+    """What a sandboxed kernel runs from, with what each is: no folder the sandbox hides may hold one."""
+    needs = [(HERE, "the grading sandbox's kernel script"), (Path(sys.prefix), "the Python that grades"),
+             (Path(sys.base_prefix), "the Python that grades"),
+             *((path, "the course's package that notebooks import") for path in _course_package())]
+    return [(path.resolve(), what) for path, what in needs]
+
+
+def hidden_need(hide: list[Path]) -> tuple[Path, Path, str] | None:
+    """(hidden folder, what it holds, what that is) if hiding ``hide`` would hide something the kernel runs from."""
+    for folder in sorted(Path(path).resolve() for path in hide):
+        for needed, what in kernel_needs():
+            if folder == needed or folder in needed.parents:
+                return folder, needed, what
+    return None
+
+
 def _view_arguments(module: str) -> list[str]:
     """Leave out of the sandbox the shipped answers to ``module``'s exercises (autograder/worker_view.py)."""
     from autograder.worker_view import worker_view
 
-    view, arguments = worker_view(module), []
+    view, arguments = worker_view(module, course=HERE.parents[1]), []
     for path in view.empty_folders:
         arguments += ["--tmpfs", str(path), "--remount-ro", str(path)]
     for path in view.empty_files:
@@ -154,6 +185,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.inside:
         start_kernel_inside(args.connection_file, args.memory_gb)
         return
+    # The view of the course is computed by this copy of the course's grading code, not by another one
+    # this Python may have installed (Gradescope's image has a copy in site-packages, without solutions/).
+    sys.path.insert(0, str(HERE.parents[1]))
     command = bwrap_command(Path(args.connection_file).resolve(), Path.cwd().resolve(), args.hide, args.memory_gb)
     # Interrupts arrive as messages (see the kernel spec), but a stray SIGINT to this process group
     # must not kill bwrap and the kernel with it: bwrap ignores SIGINT; the kernel inside restores it.

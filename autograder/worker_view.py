@@ -12,7 +12,11 @@ worker's file system at all (an identity test could be fooled; a missing file ca
   ``checks`` and ``quiz`` do nothing, since every graded cell is judged by the referee;
 * the quiz keys: always replaced by an empty table.
 
-What is graded and what needs Keras is read from the module's source, not listed here.
+The course's package may be in the worker's file system twice, and both copies are treated alike:
+the one Python imports (an editable install can point into another checkout; on Gradescope it is
+installed in site-packages) and the one under the course's own ``src/``, which the sandbox shows
+with the rest of the course. What is graded and what needs Keras is read from the module's source,
+not listed here.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STUBS = Path(__file__).resolve().parent / "worker_stub"
+COURSE = Path(__file__).resolve().parents[1]
+PACKAGE = "optcourse"  # what the notebooks import (pyproject.toml)
 
 
 @dataclass
@@ -38,6 +44,17 @@ def _package_folder(name: str) -> Path | None:
         return None
     locations = list(spec.submodule_search_locations or []) if spec else []
     return Path(locations[0]).resolve() if locations else None
+
+
+def imported_package() -> Path | None:
+    """The folder of the course's package as this Python imports it: the copy the grading kernel imports too."""
+    return _package_folder(PACKAGE)
+
+
+def course_packages(course: Path = COURSE) -> list[Path]:
+    """Every copy of the course's package a worker can see: the imported one, and the one in ``course``/src."""
+    copies = [imported_package(), course / "src" / PACKAGE]
+    return list(dict.fromkeys(path.resolve() for path in copies if path is not None and path.is_dir()))
 
 
 def graded_functions(nb) -> set[str]:
@@ -64,8 +81,11 @@ def needs_keras(nb) -> bool:
     return False
 
 
-def worker_view(module: str) -> WorkerView:
-    """The view of the course for the worker that grades ``module`` (any unknown name: the strictest view)."""
+def worker_view(module: str, course: Path = COURSE) -> WorkerView:
+    """The view of the course for the worker that grades ``module`` (any unknown name: the strictest view).
+
+    ``course`` is the course folder the sandbox shows (the one its kernel script is in).
+    """
     from optcourse.lesson import reference
 
     from . import release
@@ -74,15 +94,17 @@ def worker_view(module: str) -> WorkerView:
     view = WorkerView()
     keras_module = nb is not None and needs_keras(nb)
     graded = graded_functions(nb) if nb is not None else set(reference.HOMES)
-    folder = Path(reference.__file__).parent
-    view.empty_files += sorted({folder / f"{reference.HOMES[name]}.py" for name in graded if name in reference.HOMES})
-    if view.empty_files and (folder / "__pycache__").is_dir():  # compiled copies of those files
-        view.empty_folders.append(folder / "__pycache__")
-    grading = _package_folder("optcourse.grading")
     if not keras_module:
         view.empty_folders += [path for path in map(_package_folder, ("tensorflow", "keras", "tf_keras")) if path]
-        if grading:
+    for package in course_packages(course):
+        folder = package / "lesson" / "reference"
+        answers = sorted({folder / f"{reference.HOMES[name]}.py" for name in graded if name in reference.HOMES})
+        view.empty_files += [path for path in answers if path.is_file()]
+        if answers and (folder / "__pycache__").is_dir():  # compiled copies of those files
+            view.empty_folders.append(folder / "__pycache__")
+        grading = package / "grading"
+        if not keras_module and grading.is_dir():
             view.replaced.append((STUBS / "grading", grading))
-    elif grading:
-        view.replaced.append((STUBS / "quiz_keys.json", grading / "quiz_keys.json"))
+        elif (grading / "quiz_keys.json").is_file():
+            view.replaced.append((STUBS / "quiz_keys.json", grading / "quiz_keys.json"))
     return view

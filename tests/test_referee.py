@@ -160,6 +160,21 @@ def test_each_misbehaving_function_fails_only_its_own_cell(tmp_path):
     nbformat.validate(notebook)
 
 
+@pytest.mark.kernel
+def test_a_kernel_that_does_not_answer_the_referee_is_not_read_as_answers_of_none(tmp_path):
+    """As a sandboxed kernel that could not import the course (issue 18): the quiz answers read as None,
+    and the learner was told "you gave nothing (None)" about a correct answer."""
+    from autograder.referee import RefereedExecute
+
+    notebook = new_notebook(cells=[
+        _cell("answer_gd_q1 = 'a'", "answer_gd_q1", test=False),
+        new_code_cell("import sys\nsys.modules['optcourse.learner_code.channel'] = None"),  # the channel cannot be imported
+        _cell("quiz.check('gd_q1', answer_gd_q1)", "quiz_test", test=True)])
+    RefereedExecute(timeout=60, call_timeout=3, kernel_name="python3").preprocess(notebook, {"metadata": {"path": str(tmp_path)}})
+    assert [output.evalue for output in notebook.cells[-1].outputs] == [
+        "the grader could not read `answer_gd_q1` from your notebook's kernel: the kernel did not answer the grader's request."]
+
+
 def test_every_landscape_of_the_course_can_be_sent_as_a_recipe():
     for name in landscapes.__all__:
         if name != "Landscape":

@@ -6,8 +6,10 @@ runtime folder), and code is run in it the way a notebook cell would be.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -257,3 +259,86 @@ def test_the_shipped_answers_to_a_module_are_not_in_its_sandbox(kernel, module, 
         printed = run(client, SHIPPED_ANSWERS)  # TensorFlow may log to stderr first
         assert "FOUND" in printed, printed
         assert json.loads(printed.split("FOUND")[-1]) == expected
+
+
+INSTALLED_ELSEWHERE = """
+import json, os, sys
+sys.path.insert(0, {site!r})  # as the kernel's Python would import the course in such a layout
+from optcourse.learner_code import channel
+from optcourse.grading import quiz
+found = {{"channel": channel.__file__, "quiz keys": bool(getattr(quiz, "KEYS", {{}}))}}
+def readable(path):
+    try:
+        with open(path, "rb") as file:
+            return "readable" if file.read() else "empty"
+    except FileNotFoundError:
+        return "absent"
+    except OSError:
+        return "unreadable"
+for copy in ({site!r}, {course!r}):
+    found[copy] = {{name: readable(os.path.join(copy, "optcourse", name))
+                   for name in ("lesson/reference/adam.py", "grading/quiz_keys.json", "grading/rule_checks.py")}}
+found["tensorflow"] = bool(os.listdir({tensorflow!r}))
+print("FOUND" + json.dumps(found), end="")
+"""
+
+
+@pytest.fixture
+def course_installed_under_tmp(tmp_path):
+    """Grading as on Gradescope (a clone under /tmp, or its image): the course's grading code runs from the
+    course folder, while Python imports the course's packages (optcourse, autograder) from another folder,
+    here one under /tmp (which the sandbox makes private) and without solutions next to it."""
+    if not sandbox.bwrap_available():
+        pytest.skip("bubblewrap is not installed: apt-get install bubblewrap")
+    with tempfile.TemporaryDirectory(dir="/tmp", prefix="site-") as site:
+        ignore = shutil.ignore_patterns("__pycache__", "work", "*.pyc")
+        for package in (ROOT / "src" / "optcourse", ROOT / "autograder"):
+            shutil.copytree(package, Path(site) / package.name, ignore=ignore)
+        grading, submissions = tmp_path / "grading", tmp_path / "class"
+        submissions.mkdir()
+        sandbox.write_kernel_spec(grading / "jupyter", hide=grade.hidden_from_students(grading, submissions),
+                                  memory_gb=grade.Limits().memory_gb)
+        with tempfile.TemporaryDirectory(prefix="sbx-") as runtime, pytest.MonkeyPatch.context() as patch:
+            patch.setenv("JUPYTER_PATH", str(grading / "jupyter"))
+            patch.setenv("JUPYTER_RUNTIME_DIR", runtime)
+            patch.setenv("PYTHONPATH", site)  # what the kernel's launcher imports, as from site-packages
+
+            def seen_by(module: str) -> dict:
+                own = grading / "autograded" / "ada" / module
+                own.mkdir(parents=True)
+                tensorflow = Path(importlib.util.find_spec("tensorflow").submodule_search_locations[0])
+                code = INSTALLED_ELSEWHERE.format(site=site, course=str(ROOT / "src"), tensorflow=str(tensorflow))
+                with started_kernel(runtime, own) as client:
+                    printed = run(client, code)
+                assert "FOUND" in printed, printed
+                return json.loads(printed.split("FOUND")[-1])
+
+            yield site, seen_by
+
+
+def test_the_course_s_package_is_imported_where_python_installed_it_even_under_tmp(course_installed_under_tmp):
+    """Hidden by the private /tmp, the package could not be imported: the referee's questions went unanswered
+    and a Gradescope run of a clone under /tmp read every quiz answer as None (issue 18)."""
+    site, seen_by = course_installed_under_tmp
+    found = seen_by("01_gradient_descent")
+    assert found["channel"] == f"{site}/optcourse/learner_code/channel.py"
+    assert found["quiz keys"] is False  # the grading stub, not the checks' oracles
+
+
+def test_every_copy_of_the_course_s_package_leaves_out_the_answers(course_installed_under_tmp):
+    """Gradescope's image holds the course twice: installed (what the kernel imports) and unpacked in the
+    course folder (which the sandbox shows). Neither copy may hand out a reference rule or the quiz keys."""
+    site, seen_by = course_installed_under_tmp
+    found = seen_by("05_adam")
+    assert found[site] == found[str(ROOT / "src")] == {
+        "lesson/reference/adam.py": "unreadable", "grading/quiz_keys.json": "absent", "grading/rule_checks.py": "absent"}
+    assert found["tensorflow"] is False
+
+
+def test_the_view_of_the_course_is_read_from_the_course_being_graded(course_installed_under_tmp):
+    """The installed copy of the grading code has no solutions/ beside it: had the sandbox read the module's
+    needs there, it would not know Module 7 and would hide Keras from a module about Keras."""
+    _, seen_by = course_installed_under_tmp
+    found = seen_by("07_tradeoffs")
+    assert found["tensorflow"] is True
+    assert found["quiz keys"] is False
