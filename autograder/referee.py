@@ -39,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 from nbclient.util import ensure_async, run_sync
 from nbformat.v4 import new_output
-from traitlets import Integer
+from traitlets import Enum, Integer
 
 from optcourse.learner_code import channel
 
@@ -288,6 +288,10 @@ class RefereedExecute(ExecuteWithOutputBudget):
 
     call_timeout = Integer(30, help="Seconds one call of a learner's function may take during a test.").tag(config=True)
     restart_timeout = Integer(60, help="Seconds to restart the kernel and run the learner's cells again.").tag(config=True)
+    # Once the last cell is judged the kernel has nothing left to do: stopped at once, rather than asked
+    # to shut down and waited for (about 1 s with TensorFlow loaded, with the learner's atexit code run).
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
+                           help="How the kernel is stopped after the last cell.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._ran: list = []          # code cells run so far and functions kept, to redo after a restart
