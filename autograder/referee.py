@@ -249,7 +249,7 @@ def check_calls(source: str) -> list[CheckCall]:
 
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     calls = []
     for statement in tree.body:
@@ -260,7 +260,7 @@ def check_calls(source: str) -> list[CheckCall]:
             continue
         try:
             options = {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords}
-        except ValueError:
+        except Exception:  # noqa: BLE001 - not a literal (ValueError, TypeError, …): this call is left out
             continue
         calls.append(CheckCall(call.func.attr, call.args[0].id, options))
     return calls
@@ -273,11 +273,14 @@ def _work_ahead(source: str, found: dict | None = None) -> None:
     from optcourse.grading import checks, oracles
 
     for call in check_calls(source):
-        if found is None:
-            task = checks.oracle_runs(call.check, call.options)
-        elif call.argument in found and not isinstance(found[call.argument], RemoteFunction):
-            task = checks.oracle_runs(call.check, call.options, answer=found[call.argument], answer_known=True)
-        else:
+        try:
+            if found is None:
+                task = checks.oracle_runs(call.check, call.options)
+            elif call.argument in found and not isinstance(found[call.argument], RemoteFunction):
+                task = checks.oracle_runs(call.check, call.options, answer=found[call.argument], answer_known=True)
+            else:
+                task = None
+        except Exception:  # noqa: BLE001 - working ahead only saves time: without it the check computes its runs itself
             task = None
         if task is not None:
             oracles.work_ahead(task)
