@@ -34,11 +34,12 @@ import os
 import re
 import time
 from queue import Empty
+from typing import NamedTuple
 
 import numpy as np
 from nbclient.util import ensure_async, run_sync
 from nbformat.v4 import new_output
-from traitlets import Integer
+from traitlets import Enum, Integer
 
 from optcourse.learner_code import channel
 
@@ -202,19 +203,90 @@ def judge(source: str, found: dict | RefereeStop, worker: Worker) -> list:
 
 
 EARLY_KERAS_SWITCH = "OPTCOURSE_EARLY_KERAS"
+# Oracle runs worked out ahead (optcourse/grading/oracles.py) unless the environment sets this to 0
+# (benchmarks/run.py measures both); they need TensorFlow early, so EARLY_KERAS_SWITCH=0 switches them off too.
+AHEAD_SWITCH = "OPTCOURSE_ORACLES_AHEAD"
 
 
-def _load_keras_early_if_needed(nb) -> None:
+def _load_keras_early_if_needed(nb) -> bool:
     """Start loading TensorFlow now if a test cell calls a check whose oracle is Keras: it loads while
-    the learner's cells run, instead of after them (unless the environment sets EARLY_KERAS_SWITCH=0)."""
+    the learner's cells run, instead of after them (unless the environment sets EARLY_KERAS_SWITCH=0).
+    True when it does."""
     from optcourse.grading import checks
     from optcourse.lesson.keras_bridge import start_importing_tensorflow
 
     if os.environ.get(EARLY_KERAS_SWITCH) == "0":  # benchmarks/run.py: how workers scale without it
-        return
+        return False
     called = {name for cell in nb.cells if is_test_cell(cell) for name in re.findall(r"\bchecks\.(\w+)", cell.source)}
     if any(checks.compares_with_keras(name) for name in called):
         start_importing_tensorflow()
+        return True
+    return False
+
+
+def _background_work_stopped(timeout: float = 60.0) -> None:
+    """Once the notebook is judged: oracle runs not started are dropped, and the one running (or TensorFlow
+    still loading) is waited for, so that no thread is at work in TensorFlow while this process exits."""
+    import sys
+
+    oracles = sys.modules.get("optcourse.grading.oracles")
+    if oracles is not None:
+        oracles.finished_ahead(timeout, drop_waiting=True)
+    keras_bridge = sys.modules.get("optcourse.lesson.keras_bridge")
+    loading = getattr(keras_bridge, "_early_import", None)
+    if loading is not None:
+        loading.join(timeout)
+
+
+class CheckCall(NamedTuple):
+    """A statement ``checks.<check>(<argument>, option=literal, …)`` of a test cell."""
+
+    check: str
+    argument: str          # the name the check is given (the learner's function or value)
+    options: dict
+
+
+def check_calls(source: str) -> list[CheckCall]:
+    """The test cell's check calls whose options are all literals, in order (others are left out)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    calls = []
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+                and call.func.value.id == "checks" and len(call.args) == 1 and isinstance(call.args[0], ast.Name)
+                and all(keyword.arg for keyword in call.keywords)):
+            continue
+        try:
+            options = {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords}
+        except Exception:  # noqa: BLE001 - not a literal (ValueError, TypeError, …): this call is left out
+            continue
+        calls.append(CheckCall(call.func.attr, call.args[0].id, options))
+    return calls
+
+
+def _work_ahead(source: str, found: dict | None = None) -> None:
+    """Hand the oracle runs of a test cell's checks to the thread that works them out ahead: those that
+    do not depend on what the learner wrote (``found`` None), or those that depend on a value the learner
+    wrote, looked up (``found``) when the notebook reached the cell. Never a learner's function."""
+    from optcourse.grading import checks, oracles
+
+    for call in check_calls(source):
+        try:
+            if found is None:
+                task = checks.oracle_runs(call.check, call.options)
+            elif call.argument in found and not isinstance(found[call.argument], RemoteFunction):
+                task = checks.oracle_runs(call.check, call.options, answer=found[call.argument], answer_known=True)
+            else:
+                task = None
+        except Exception:  # noqa: BLE001 - working ahead only saves time: without it the check computes its runs itself
+            task = None
+        if task is not None:
+            oracles.work_ahead(task)
 
 
 class RefereedExecute(ExecuteWithOutputBudget):
@@ -222,16 +294,34 @@ class RefereedExecute(ExecuteWithOutputBudget):
 
     call_timeout = Integer(30, help="Seconds one call of a learner's function may take during a test.").tag(config=True)
     restart_timeout = Integer(60, help="Seconds to restart the kernel and run the learner's cells again.").tag(config=True)
+    # Once the last cell is judged the kernel has nothing left to do: stopped at once, rather than asked
+    # to shut down and waited for (about 1 s with TensorFlow loaded, with the learner's atexit code run).
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
+                           help="How the kernel is stopped after the last cell.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         self._ran: list = []          # code cells run so far and functions kept, to redo after a restart
         self._broken: str | None = None
         self._waiting: list = []      # test cells with what they need, judged after the last cell
+        self._ahead = False           # whether oracle runs are worked out ahead
         self.judged, self.judging_seconds = 0, 0.0  # what the referee cost (benchmarks/run.py reports it)
-        _load_keras_early_if_needed(nb)
-        result = super().preprocess(nb, resources, km)
+        try:
+            result = super().preprocess(nb, resources, km)
+        finally:
+            _background_work_stopped()
         self.log.info("Referee: %d test cells judged in %.2f s", self.judged, self.judging_seconds)
         return result
+
+    def start_new_kernel(self, **kwargs):
+        """Start the learner's kernel; while it starts and runs the learner's cells, this process loads
+        TensorFlow (when a check needs it) and works out the oracle runs that need no learner's answer.
+        Both begin once the kernel is on its way, so that they do not delay its start."""
+        super().start_new_kernel(**kwargs)
+        if _load_keras_early_if_needed(self.nb) and os.environ.get(AHEAD_SWITCH) != "0":
+            self._ahead = True
+            for cell in self.nb.cells:
+                if is_test_cell(cell):
+                    _work_ahead(cell.source)
 
     def preprocess_cell(self, cell, resources, index):
         """Run a learner's cell; for a test cell, look up what it needs now and judge it after the last cell.
@@ -244,6 +334,8 @@ class RefereedExecute(ExecuteWithOutputBudget):
             start = time.monotonic()
             found = learner_names(cell.source, Worker(self), keep=str(index))
             self._waiting.append((cell, found))
+            if self._ahead and isinstance(found, dict):  # a value the learner wrote: its oracle runs can start now
+                _work_ahead(cell.source, found)
             if isinstance(found, dict):  # after a restart, these are kept again at the same point
                 self._ran.append([{"op": "describe", "name": f.__name__, "keep": f._kept}
                                   for f in found.values() if isinstance(f, RemoteFunction)])

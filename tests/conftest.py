@@ -1,5 +1,6 @@
 """Shared fixtures."""
 import contextlib
+import gc
 import os
 
 import pytest
@@ -38,3 +39,14 @@ def learner_release(tmp_path_factory):
     folder = tmp_path_factory.mktemp("student") / "release"
     student_release.write_folder(folder)
     return folder
+
+
+def pytest_sessionfinish(session):
+    """Free the session's garbage before a pytest-xdist worker reports that it has finished.
+
+    Hundreds of checks leave Keras models and TensorFlow graphs in reference cycles; pytest frees them in
+    one last collection after the worker has reported, which can take several seconds, and execnet
+    interrupts a worker still busy 5 s after the end of the session (SIGINT: a KeyboardInterrupt inside a
+    TensorFlow ``__del__``, printed as a warning). Collected here, it is waited for like any test.
+    """
+    gc.collect()

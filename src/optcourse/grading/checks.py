@@ -9,6 +9,7 @@ in a test cell as zero, and a RuntimeWarning from a diverging run must not cost 
 """
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Callable, Iterable, NamedTuple
 
@@ -37,6 +38,31 @@ def compares_with_keras(name: str) -> bool:
     check = globals().get(name)
     module = getattr(check, "__module__", "")
     return callable(check) and module.startswith(f"{__package__}.") and module != __name__
+
+
+# Checks whose oracle runs can be worked out before the check runs (grading/oracles.py): the runs of the
+# first group do not depend on what the check is given (a learner's function, which they call); those of
+# the second depend on the learner's value itself (plain data), so they can start once it is known.
+_ORACLES_WITHOUT_THE_ANSWER = {"fit_with_rule": "fit_with_rule_oracles", "keras_range_test": "keras_range_test_oracles"}
+_ORACLES_OF_THE_ANSWER = {"budget_choice": "budget_choice_oracles"}
+
+
+def oracle_runs(name: str, options: dict, *, answer=None, answer_known: bool = False) -> Callable[[], None] | None:
+    """A task that computes (and remembers) the oracle runs ``checks.<name>(x, **options)`` will compare
+    with, or None when there are none to compute ahead (or they depend on ``x`` and it is not known yet).
+
+    ``answer``: ``x`` as plain data (``answer_known``), for a check that judges a value. The task never
+    calls learner code; the check itself stays as it is, and reuses the runs (grading/oracles.py).
+    """
+    from . import training_checks
+
+    if name in _ORACLES_WITHOUT_THE_ANSWER:
+        work = getattr(training_checks, _ORACLES_WITHOUT_THE_ANSWER[name])
+        return functools.partial(work, **options)
+    if name in _ORACLES_OF_THE_ANSWER and answer_known:
+        work = getattr(training_checks, _ORACLES_OF_THE_ANSWER[name])
+        return functools.partial(work, copy.deepcopy(answer), **options)
+    return None
 
 
 class _Mistake(NamedTuple):

@@ -18,8 +18,10 @@ from ..constants import MODEL_ATOL, MODEL_RTOL, scientific
 from ..learner_code.calling import call_learner, describe
 from ..learner_code.feedback import CheckFailed, fail
 from ..lesson.keras_bridge import BUDGET, budget_run, choice_problem
+from . import oracles
 
-__all__ = ["fit_with_rule", "keras_range_test", "budget_choice", "course_range_test"]
+__all__ = ["fit_with_rule", "keras_range_test", "budget_choice", "course_range_test", "fit_with_rule_oracles",
+           "keras_range_test_oracles", "budget_choice_oracles"]
 
 
 # ---------------------------------------------------------------- the training loop (fit_with_rule)
@@ -159,6 +161,40 @@ def _call_loop(fn: Callable, args: tuple, hyperparameters: dict, case: str):
         raise
 
 
+def _fit_cases(seed: int, num_examples: int, batch_size: int, rules):
+    """``fit_with_rule``'s cases: (rule's name, rule, X, y, batches, the seed of the model's starting weights)."""
+    known = _rules()
+    for index, name in enumerate(rules):
+        rng = np.random.default_rng(seed + 101 * index)
+        X = rng.uniform(0, 1, size=(num_examples, 10)).astype(np.float32)
+        y = rng.integers(0, 3, size=num_examples)
+        order = rng.permutation(num_examples)
+        batches = [order[i:i + batch_size] for i in range(0, num_examples, batch_size)]
+        yield name, known[name], X, y, batches, seed + index
+
+
+def _expected_fit(name: str, rule: _Rule, start: list, X, y, batches: list, *, ahead: bool = False):
+    """The oracle's (losses, final weights), computed once for these inputs (grading/oracles.py)."""
+    return oracles.remembered(("fit_with_rule: model.fit", name, rule.hyperparameters, start, X, y, batches),
+                              lambda: _keras_fit(start, X, y, batches, rule.keras()), ahead=ahead)
+
+
+def _expected_states(name: str, rule: _Rule, start: list, X, y, batches: list, *, ahead: bool = False):
+    """The final state of every variable after the course's own loop, computed once for these inputs."""
+    return oracles.remembered(("fit_with_rule: own loop", name, rule.hyperparameters, start, X, y, batches),
+                              lambda: _own_loop(start, X, y, batches, rule)[2], ahead=ahead)
+
+
+def fit_with_rule_oracles(*, seed: int = 0, num_examples: int = 20, batch_size: int = 8, rules=("momentum", "adam")) -> None:
+    """Compute (and remember) the oracle runs ``fit_with_rule`` with these options compares with."""
+    from ..lesson.keras_bridge import small_classifier
+
+    for name, rule, X, y, batches, model_seed in _fit_cases(seed, num_examples, batch_size, rules):
+        start = small_classifier(10, 3, hidden=8, seed=model_seed).get_weights()
+        _expected_fit(name, rule, start, X, y, batches, ahead=True)
+        _expected_states(name, rule, start, X, y, batches, ahead=True)
+
+
 def fit_with_rule(fn: Callable, *, seed: int = 0, num_examples: int = 20, batch_size: int = 8,
                   rules=("momentum", "adam")) -> None:
     """Check ``fn(model, X, y, batches, init, step, **hyperparameters) -> (losses, states)``.
@@ -170,15 +206,8 @@ def fit_with_rule(fn: Callable, *, seed: int = 0, num_examples: int = 20, batch_
     __tracebackhide__ = True
     from ..lesson.keras_bridge import small_classifier
 
-    known = _rules()
-    for index, name in enumerate(rules):
-        rule = known[name]
-        rng = np.random.default_rng(seed + 101 * index)
-        X = rng.uniform(0, 1, size=(num_examples, 10)).astype(np.float32)
-        y = rng.integers(0, 3, size=num_examples)
-        order = rng.permutation(num_examples)
-        batches = [order[i:i + batch_size] for i in range(0, num_examples, batch_size)]
-        model = small_classifier(10, 3, hidden=8, seed=seed + index)
+    for name, rule, X, y, batches, model_seed in _fit_cases(seed, num_examples, batch_size, rules):
+        model = small_classifier(10, 3, hidden=8, seed=model_seed)
         start = model.get_weights()
         given = (X.copy(), y.copy(), [b.copy() for b in batches])
         case = describe(f"the {rule.label} rule, {num_examples} examples in batches of {batch_size}")
@@ -202,7 +231,7 @@ def fit_with_rule(fn: Callable, *, seed: int = 0, num_examples: int = 20, batch_
         if len(states) != variables:
             fail(f"`fit_with_rule` returned {len(states)} state{'' if len(states) == 1 else 's'} for {variables} trainable variables: every variable needs "
                  "a state of its own, `init(variable.numpy())`, kept from step to step.")
-        expected_losses, expected_weights = _keras_fit(start, X, y, batches, rule.keras())
+        expected_losses, expected_weights = _expected_fit(name, rule, start, X, y, batches)
         if _close(weights, start):
             initial = [rule.init(w) for w in start]
             if _states_match(states, initial):
@@ -213,7 +242,7 @@ def fit_with_rule(fn: Callable, *, seed: int = 0, num_examples: int = 20, batch_
         if _close(weights, expected_weights):
             if not _close(losses, expected_losses):
                 _explain_losses(losses, expected_losses, start, X, y, batches, rule, case)
-            _, _, expected_states = _own_loop(start, X, y, batches, rule)
+            expected_states = _expected_states(name, rule, start, X, y, batches)
             if not _states_match(states, expected_states):
                 fail(f"`fit_with_rule` trains the model right, but the states it returns are not the last ones: return, "
                      f"for each variable, the state its last step gave back ({case}).")
@@ -274,6 +303,19 @@ def _shown(choice: dict) -> str:
     return f"{choice['optimizer'].lower()}, learning_rate={float(choice['learning_rate']):g}, {choice['schedule'].lower()} schedule"
 
 
+def _budget_result(choice: dict, seed: int, *, ahead: bool = False):
+    """``budget_run(choice, seed=seed)``, computed once for this choice and seed (grading/oracles.py)."""
+    return oracles.remembered(("budget_choice: budget_run", dict(choice), seed, tuple(BUDGET)),
+                              lambda: budget_run(choice, seed=seed), ahead=ahead)
+
+
+def budget_choice_oracles(choice, *, seeds=(0,)) -> None:
+    """Compute (and remember) the training runs ``budget_choice(choice, seeds=seeds)`` judges."""
+    if choice_problem(choice) is None:
+        for seed in seeds:
+            _budget_result(choice, seed, ahead=True)
+
+
 def budget_choice(choice, *, seeds=(0,)) -> None:
     """Check a choice of optimizer, learning rate and schedule: trained by the grader for ``BUDGET.steps``
     steps from each seed's weights, it must reach ``BUDGET.target`` validation accuracy every time."""
@@ -282,7 +324,7 @@ def budget_choice(choice, *, seeds=(0,)) -> None:
     if problem:
         fail(problem)
     for seed in seeds:
-        result = budget_run(choice, seed=seed)
+        result = _budget_result(choice, seed)
         start = describe(f"from the weights of seed {seed}", hidden="from other starting weights")
         if not np.all(np.isfinite(result.losses)):
             fail(f"With your choice ({_shown(choice)}) the training loss blows up to NaN or infinity within "
@@ -334,6 +376,41 @@ def _range_test_fit(start: list, optimizer, X, y, *, min_lr, max_lr, num_steps, 
 _RANGE_CASES = (("SGD", 1e-2, 1e3, 20, 8), ("Adam", 1e-4, 10.0, 20, 8))
 
 
+def _range_cases(seed: int, cases):
+    """``keras_range_test``'s cases: (optimizer class, settings, X, y, the seed of the model's starting weights)."""
+    from ..lesson import datasets
+
+    data = datasets.classification_data()
+    for index, (kind, min_lr, max_lr, num_steps, batch_size) in enumerate(cases):
+        rows = np.random.default_rng(seed + index).permutation(len(data.y_train))[:num_steps * batch_size]
+        X, y = data.X_train[rows].astype(np.float32), data.y_train[rows]
+        settings = {"min_lr": min_lr, "max_lr": max_lr, "num_steps": num_steps, "batch_size": batch_size}
+        yield kind, settings, X, y, seed + index
+
+
+def _expected_range(kind: str, config: dict, start: list, X, y, settings: dict, *, ahead: bool = False):
+    """The course's range test with a new ``kind`` optimizer of ``config`` from ``start``, computed once for
+    these inputs (grading/oracles.py). The optimizer's name is left out: it labels, it does not compute."""
+    from ..lesson.keras_bridge import import_tensorflow
+
+    def run():
+        optimizer = getattr(import_tensorflow().keras.optimizers, kind).from_config(config)
+        return _range_test_fit(start, optimizer, X, y, **settings)
+
+    shown = {key: value for key, value in config.items() if key != "name"}
+    return oracles.remembered(("keras_range_test: the course's callback", kind, shown, start, X, y, settings), run, ahead=ahead)
+
+
+def keras_range_test_oracles(*, seed: int = 0, cases=_RANGE_CASES) -> None:
+    """Compute (and remember) the range tests ``keras_range_test`` with these options compares with."""
+    from ..lesson.keras_bridge import import_tensorflow, small_classifier
+
+    optimizers = import_tensorflow().keras.optimizers
+    for kind, settings, X, y, model_seed in _range_cases(seed, cases):
+        start = small_classifier(10, 3, hidden=8, seed=model_seed).get_weights()
+        _expected_range(kind, getattr(optimizers, kind)().get_config(), start, X, y, settings, ahead=True)
+
+
 def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None:
     """Check ``fn(model, optimizer, X, y, *, min_lr, max_lr, num_steps, batch_size) -> (rates, losses)``.
 
@@ -343,18 +420,14 @@ def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None
     """
     __tracebackhide__ = True
     from ..constants import RANGE_TEST_BLOW_UP, RULE_ATOL, RULE_RTOL
-    from ..lesson import datasets
     from ..lesson.keras_bridge import import_tensorflow, small_classifier
 
     optimizers = import_tensorflow().keras.optimizers
-    data = datasets.classification_data()
-    for index, (kind, min_lr, max_lr, num_steps, batch_size) in enumerate(cases):
-        rows = np.random.default_rng(seed + index).permutation(len(data.y_train))[:num_steps * batch_size]
-        X, y = data.X_train[rows].astype(np.float32), data.y_train[rows]
-        model = small_classifier(10, 3, hidden=8, seed=seed + index)
+    for kind, settings, X, y, model_seed in _range_cases(seed, cases):
+        min_lr, max_lr, num_steps, batch_size = (settings[key] for key in ("min_lr", "max_lr", "num_steps", "batch_size"))
+        model = small_classifier(10, 3, hidden=8, seed=model_seed)
         start = model.get_weights()
         optimizer = getattr(optimizers, kind)()
-        settings = {"min_lr": min_lr, "max_lr": max_lr, "num_steps": num_steps, "batch_size": batch_size}
         config = optimizer.get_config()  # as handed over (the learner's callback changes its rate in place)
 
         def fresh(kind=kind, config=config):
@@ -373,7 +446,7 @@ def keras_range_test(fn: Callable, *, seed: int = 0, cases=_RANGE_CASES) -> None
         if len(got_rates) != len(got_losses):
             fail(f"`keras_range_test` returned {len(got_rates)} rates but {len(got_losses)} losses: record one loss per "
                  f"rate tried ({label}).")
-        rates, losses = _range_test_fit(start, fresh(), X, y, **settings)
+        rates, losses = _expected_range(kind, config, start, X, y, settings)
 
         def same(a, b, rtol=MODEL_RTOL, atol=MODEL_ATOL):  # a run that blew up to NaN ends in NaN in both
             return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))

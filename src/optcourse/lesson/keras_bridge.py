@@ -119,15 +119,23 @@ def keras_momentum_run(params, grads_sequence, velocity, *, learning_rate: float
     return np.array(params_after), np.array(velocity_after)
 
 
+# Seeding sets process-wide generators (Python's ``random``, which Keras's initializers draw their seeds
+# from, numpy's and TensorFlow's): a model is seeded and built under this lock, so that two threads
+# building models (the referee's checks and the oracle runs it works out ahead, grading/oracles.py)
+# never interleave and every seed gives the same weights.
+_SEEDED_BUILD = threading.RLock()
+
+
 def small_regression_model(num_features: int, *, hidden: int = 16, seed: int = 0):
     """A small Keras model for regression: input → Dense(ReLU) → Dense(1), seeded weights."""
     tf = import_tensorflow()
-    tf.keras.utils.set_random_seed(seed)
-    return tf.keras.Sequential([
-        tf.keras.Input(shape=(num_features,)),
-        tf.keras.layers.Dense(hidden, activation="relu"),
-        tf.keras.layers.Dense(1),
-    ])
+    with _SEEDED_BUILD:
+        tf.keras.utils.set_random_seed(seed)
+        return tf.keras.Sequential([
+            tf.keras.Input(shape=(num_features,)),
+            tf.keras.layers.Dense(hidden, activation="relu"),
+            tf.keras.layers.Dense(1),
+        ])
 
 
 def small_classifier(num_features: int, num_classes: int, *, hidden: int = 32, seed: int = 0):
@@ -137,12 +145,13 @@ def small_classifier(num_features: int, num_classes: int, *, hidden: int = 32, s
     hand it to a learner's function as plain data: the recipe and the weights (learner_code/channel.py).
     """
     tf = import_tensorflow()
-    tf.keras.utils.set_random_seed(seed)
-    model = tf.keras.Sequential([
-        tf.keras.Input(shape=(num_features,)),
-        tf.keras.layers.Dense(hidden, activation="relu"),
-        tf.keras.layers.Dense(num_classes, activation="softmax"),
-    ])
+    with _SEEDED_BUILD:
+        tf.keras.utils.set_random_seed(seed)
+        model = tf.keras.Sequential([
+            tf.keras.Input(shape=(num_features,)),
+            tf.keras.layers.Dense(hidden, activation="relu"),
+            tf.keras.layers.Dense(num_classes, activation="softmax"),
+        ])
     # Set past Keras's attribute tracking: a plain tuple, not a tracked structure.
     object.__setattr__(model, "optcourse_recipe",
                        ("small_classifier", {"num_features": int(num_features), "num_classes": int(num_classes), "hidden": int(hidden)}))
