@@ -262,25 +262,32 @@ def endings(record: dict, name: str, budget: int, learning_rate: float) -> dict:
     the run (``SCHEDULES``): the fair comparison of the endings, since validation cannot choose between
     a constant rate and early stopping (the early-stopped run is the constant one cut at its best
     validation epoch, so its validation accuracy is never lower)."""
-    out = {}
-    for schedule in SCHEDULES:
-        results = [_at_budget(run, budget, schedule) for run in record["runs"]
-                   if run["optimizer"] == name and run["learning_rate"] == learning_rate]
-        out[schedule] = float(np.mean([r["test_accuracy"] for r in results if r is not None]))
-    return out
+    settings = _settings(record, name, budget)
+    return {schedule: float(np.mean([r["test_accuracy"] for r in settings.get((learning_rate, schedule), {}).values()]))
+            for schedule in SCHEDULES}
 
 
 def validation_by_rate(record: dict, name: str, budget: int) -> dict[float, float]:
     """For each learning rate in ``name``'s grid, its best mean validation accuracy over the seeds at
     ``budget`` epochs, whichever way of ending the run (``SCHEDULES``) gave it: what ``chosen`` compares."""
     out = {}
-    for learning_rate in record["settings"]["optimizers"][name]["learning_rates"]:
+    for (learning_rate, _), results in _settings(record, name, budget).items():
+        mean = float(np.mean([r["val_accuracy"] for r in results.values()]))
+        out[learning_rate] = max(out.get(learning_rate, mean), mean)
+    return out
+
+
+def _settings(record: dict, name: str, budget: int) -> dict[tuple[float, str], dict[int, dict]]:
+    """Every setting (learning rate, way of ending) of ``name`` that reaches ``budget`` epochs, in the grid's
+    order, with each seed's result there (``_at_budget``)."""
+    out = {}
+    for run in record["runs"]:
+        if run["optimizer"] != name:
+            continue
         for schedule in SCHEDULES:
-            results = [_at_budget(run, budget, schedule) for run in record["runs"]
-                       if run["optimizer"] == name and run["learning_rate"] == learning_rate]
-            values = [r["val_accuracy"] for r in results if r is not None]
-            if values:
-                out[learning_rate] = max(out.get(learning_rate, 0.0), float(np.mean(values)))
+            result = _at_budget(run, budget, schedule)
+            if result is not None:
+                out.setdefault((run["learning_rate"], schedule), {})[run["seed"]] = result
     return out
 
 
@@ -292,15 +299,8 @@ def chosen(record: dict, name: str, budget: int) -> dict:
     ``correct`` is which test examples each seed's run got right then, ``(seeds, test examples)``
     (``None`` for a record without them).
     """
-    candidates = {}
-    for run in record["runs"]:
-        if run["optimizer"] != name:
-            continue
-        for schedule in SCHEDULES:
-            result = _at_budget(run, budget, schedule)
-            if result is not None:
-                candidates.setdefault((run["learning_rate"], schedule), {})[run["seed"]] = result
-    (learning_rate, schedule), results = max(candidates.items(), key=lambda item: np.mean([r["val_accuracy"] for r in item[1].values()]))
+    (learning_rate, schedule), results = max(_settings(record, name, budget).items(),
+                                             key=lambda item: np.mean([r["val_accuracy"] for r in item[1].values()]))
     seeds = sorted(results)
     test = np.array([results[seed]["test_accuracy"] for seed in seeds])
     size = record["settings"]["test_size"]
