@@ -209,18 +209,23 @@ AHEAD_SWITCH = "OPTCOURSE_ORACLES_AHEAD"
 
 
 def _load_keras_early_if_needed(nb) -> bool:
-    """Start loading TensorFlow now if a test cell calls a check whose oracle is Keras: it loads while
-    the learner's cells run, instead of after them (unless the environment sets EARLY_KERAS_SWITCH=0).
-    True when it does."""
-    from optcourse.grading import checks
-    from optcourse.lesson.keras_bridge import start_importing_tensorflow
+    """Start loading TensorFlow now if a test cell calls a check whose oracle is Keras and whose answers
+    the release did not record (optcourse/grading/keras_record.py): it loads while the learner's cells
+    run, instead of after them (unless the environment sets EARLY_KERAS_SWITCH=0). True when it does."""
+    from optcourse.grading import checks, keras_record
 
     if os.environ.get(EARLY_KERAS_SWITCH) == "0":  # benchmarks/run.py: how workers scale without it
         return False
-    called = {name for cell in nb.cells if is_test_cell(cell) for name in re.findall(r"\bchecks\.(\w+)", cell.source)}
-    if any(checks.compares_with_keras(name) for name in called):
-        start_importing_tensorflow()
-        return True
+    for cell in nb.cells:
+        if not is_test_cell(cell):
+            continue
+        keras_calls = [name for name in re.findall(r"\bchecks\.(\w+)", cell.source) if checks.compares_with_keras(name)]
+        recorded = [call for call in check_calls(cell.source) if keras_record.covers(call.check, call.options)]
+        if len(recorded) < len(keras_calls):  # a call the record does not answer, or one not read as literals
+            from optcourse.lesson.keras_bridge import start_importing_tensorflow
+
+            start_importing_tensorflow()
+            return True
     return False
 
 

@@ -1,6 +1,7 @@
 """Build the course from its text sources: ``solutions/NN_topic/NN_topic.py`` → notebooks → ``course/``.
 
-    python -m autograder.release            # check every source, build, regenerate course/ and the quiz keys
+    python -m autograder.release            # check every source, build, regenerate course/, the quiz keys
+                                            # and the record of Keras's answers to the step checks
     python -m autograder.release --check    # only check the sources (no file written)
     python -m autograder.release --build    # check and build the notebooks in solutions/.build/ only
 
@@ -329,6 +330,53 @@ def release(course: Path | None = None, keys_file: Path | None = None) -> None:
     _write_if_changed(keys_file, json.dumps(keys, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def keras_answers() -> tuple[dict, list]:
+    """Keras's answers to every step check the course's test cells call (grading/keras_record.py), computed
+    now with the installed Keras, and the calls they cover. Only the cases matter: each check is handed a
+    stand-in that returns nothing, after Keras has answered all its cases."""
+    from optcourse.grading import checks, keras_record, rule_checks
+
+    from .referee import check_calls, is_test_cell
+
+    calls = [(call.check, call.options) for module in modules() for cell in read_source(module).cells if is_test_cell(cell)
+             for call in check_calls(cell.source) if call.check in rule_checks.RECORDED_CHECKS]
+    rule_checks._KERAS_RUNS.clear()
+    with keras_record.live():
+        for check, options in calls:
+            try:
+                getattr(checks, check)(lambda *args, **kwargs: None, **options)
+            except Exception:  # noqa: BLE001 - the stand-in is refused once Keras has answered
+                pass
+    answers = dict(rule_checks._KERAS_RUNS)
+    rule_checks._KERAS_RUNS.clear()
+    return answers, calls
+
+
+def record_keras_answers(path: Path | None = None) -> bool:
+    """Write the record of ``keras_answers()`` (to the package's keras_record.npz), unless it holds them
+    already; True when written."""
+    from optcourse.grading import keras_record
+
+    path = keras_record.PATH if path is None else path
+    answers, calls = keras_answers()
+    wanted = {digest: keras_record.fields(*answer) for digest, answer in answers.items()}
+    try:
+        made_with, stored, covered = keras_record.read(path)
+        same = (made_with == keras_record.versions() and covered == {keras_record.call_key(*call) for call in calls}
+                and stored.keys() == wanted.keys()
+                and all(stored[d].keys() == wanted[d].keys() and all(_identical(stored[d][f], wanted[d][f]) for f in wanted[d])
+                        for d in wanted))
+    except Exception:  # noqa: BLE001 - no record yet, or one that cannot be read: written anew
+        same = False
+    if not same:
+        keras_record.write(path, answers, calls)
+    return not same
+
+
+def _identical(a, b) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
@@ -344,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             build_all()
         else:
             release()
+            record_keras_answers()
     except SourceError as error:
         print(error, file=sys.stderr)
         return 1

@@ -10,7 +10,8 @@ worker's file system at all (an identity test could be fooled; a missing file ca
 * ``optcourse.grading`` (the checks' oracles), unless the module needs it in the kernel (Module 7
   reuses the Module 5 Adam through its checks): replaced by ``worker_stub/grading``, whose
   ``checks`` and ``quiz`` do nothing, since every graded cell is judged by the referee;
-* the quiz keys: always replaced by an empty table.
+* the quiz keys: always replaced by an empty table; the record of Keras's answers to the step checks'
+  cases (``grading/keras_record.npz``): always gone or emptied, so no function can look an answer up.
 
 The course's package may be in the worker's file system twice, and both copies are treated alike:
 the one Python imports (an editable install can point into another checkout; on Gradescope it is
@@ -105,6 +106,9 @@ def worker_view(module: str, course: Path = COURSE) -> WorkerView:
         grading = package / "grading"
         if not keras_module and grading.is_dir():
             view.replaced.append((STUBS / "grading", grading))
-        elif (grading / "quiz_keys.json").is_file():
-            view.replaced.append((STUBS / "quiz_keys.json", grading / "quiz_keys.json"))
+        else:
+            if (grading / "quiz_keys.json").is_file():
+                view.replaced.append((STUBS / "quiz_keys.json", grading / "quiz_keys.json"))
+            if (grading / "keras_record.npz").is_file():  # Keras's answers to the step checks' cases
+                view.empty_files.append(grading / "keras_record.npz")
     return view

@@ -230,6 +230,12 @@ for name in ("optcourse.grading.rule_checks", "optcourse.grading.schedule_checks
         found[name] = False
 from optcourse.grading import checks, quiz
 found["quiz keys"] = bool(getattr(quiz, "KEYS", {}))
+import optcourse, os
+try:
+    with open(os.path.join(os.path.dirname(optcourse.__file__), "grading", "keras_record.npz"), "rb") as record:
+        found["keras record"] = bool(record.read())
+except OSError:
+    found["keras record"] = False
 from optcourse.lesson import reference
 for rule in ("adam_step", "adamw_step", "momentum_step"):
     try:
@@ -249,12 +255,13 @@ print("FOUND" + json.dumps(found), end="")
 ])
 def test_the_shipped_answers_to_a_module_are_not_in_its_sandbox(kernel, module, present, tmp_path):
     """Absent from the file system, not refused by a test: Keras (unless the module is about Keras), the
-    checks' oracles, the quiz keys and the reference rule of each graded exercise (autograder/worker_view.py)."""
+    checks' oracles, the quiz keys, Keras's recorded answers and the reference rule of each graded exercise
+    (autograder/worker_view.py)."""
     _, paths = kernel
     own = Path(paths["own"]).parents[1] / f"ada-{module}" / module
     own.mkdir(parents=True, exist_ok=True)
     expected = {"tensorflow": False, "optcourse.grading.rule_checks": False, "optcourse.grading.schedule_checks": False,
-                "quiz keys": False, "adam_step": True, "adamw_step": True, "momentum_step": True, **present}
+                "quiz keys": False, "keras record": False, "adam_step": True, "adamw_step": True, "momentum_step": True, **present}
     with started_kernel(paths["runtime"], own) as client:
         printed = run(client, SHIPPED_ANSWERS)  # TensorFlow may log to stderr first
         assert "FOUND" in printed, printed
@@ -277,7 +284,8 @@ def readable(path):
         return "unreadable"
 for copy in ({site!r}, {course!r}):
     found[copy] = {{name: readable(os.path.join(copy, "optcourse", name))
-                   for name in ("lesson/reference/adam.py", "grading/quiz_keys.json", "grading/rule_checks.py")}}
+                   for name in ("lesson/reference/adam.py", "grading/quiz_keys.json", "grading/rule_checks.py",
+                                 "grading/keras_record.npz")}}
 found["tensorflow"] = bool(os.listdir({tensorflow!r}))
 print("FOUND" + json.dumps(found), end="")
 """
@@ -331,14 +339,18 @@ def test_every_copy_of_the_course_s_package_leaves_out_the_answers(course_instal
     site, seen_by = course_installed_under_tmp
     found = seen_by("05_adam")
     assert found[site] == found[str(ROOT / "src")] == {
-        "lesson/reference/adam.py": "unreadable", "grading/quiz_keys.json": "absent", "grading/rule_checks.py": "absent"}
+        "lesson/reference/adam.py": "unreadable", "grading/quiz_keys.json": "absent", "grading/rule_checks.py": "absent",
+        "grading/keras_record.npz": "absent"}
     assert found["tensorflow"] is False
 
 
 def test_the_view_of_the_course_is_read_from_the_course_being_graded(course_installed_under_tmp):
     """The installed copy of the grading code has no solutions/ beside it: had the sandbox read the module's
     needs there, it would not know Module 7 and would hide Keras from a module about Keras."""
-    _, seen_by = course_installed_under_tmp
+    site, seen_by = course_installed_under_tmp
     found = seen_by("07_tradeoffs")
     assert found["tensorflow"] is True
     assert found["quiz keys"] is False
+    for copy in (site, str(ROOT / "src")):  # the checks are there (Module 7 needs them), Keras's recorded answers are not
+        assert found[copy]["grading/rule_checks.py"] == "readable"
+        assert found[copy]["grading/keras_record.npz"] == "unreadable"

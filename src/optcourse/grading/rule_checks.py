@@ -34,6 +34,7 @@ from ..constants import (
 from ..learner_code.calling import call_learner, close, describe
 from ..learner_code.feedback import CheckFailed, fail
 from ..lesson.optim import AdagradState, AdamState, MomentumState, RMSpropState, momentum_init, rmsprop_init
+from . import keras_record
 from .results import as_numbers as as_array
 
 __all__ = ["momentum_step", "nesterov_step", "adagrad_init", "adagrad_step", "rmsprop_step", "adam_init", "adam_step",
@@ -223,25 +224,31 @@ def _known_mistake(fn: Callable, rule: Rule, cases, case: Case, got_params, got_
 
 _KERAS_RUNS: dict = {}  # the oracle's answers by case: the checks' cases are fixed, so a rerun (a hidden test, a bank) reuses them
 
+# The checks whose only Keras runs are those of ``_run_keras``, on cases built from their options alone:
+# ``make release`` records Keras's answers to the course's calls of them (grading/keras_record.py).
+RECORDED_CHECKS = ("momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step", "adamw_step")
 
-def _case_key(rule: Rule, case: Case):
-    def key(value):
-        array = np.asarray(value)
-        return array.dtype.str, array.shape, array.tobytes()
 
-    return (rule.name, key(case.params), tuple(key(v) for v in case.state), tuple(key(g) for g in case.grads),
-            tuple(sorted(case.hyper.items())), case.fresh)
+def _case_key(rule: Rule, case: Case) -> str:
+    return keras_record.case_digest(rule.name, case)
 
 
 def _run_keras(rule: Rule, cases) -> None:
-    """Fill ``_KERAS_RUNS`` for ``cases``. Keras's rules act element by element, so cases that share
-    hyperparameters, a step count and a step counter run as one variable (their arrays side by side,
-    in float64 as each would alone): one ``apply_gradients`` per step for the group, not per case."""
+    """Fill ``_KERAS_RUNS`` for ``cases``, from the release's record where it has them (grading/keras_record.py).
+    Keras's rules act element by element, so the other cases that share hyperparameters, a step count
+    and a step counter run as one variable (their arrays side by side, in float64 as each would alone):
+    one ``apply_gradients`` per step for the group, not per case."""
     groups: dict = {}
     for case in cases:
-        if _case_key(rule, case) not in _KERAS_RUNS:
-            t = None if case.fresh else getattr(case.state, "t", None)
-            groups.setdefault((tuple(sorted(case.hyper.items())), case.fresh, len(case.grads), t), []).append(case)
+        key = _case_key(rule, case)
+        if key in _KERAS_RUNS:
+            continue
+        recorded = keras_record.answer(key)
+        if recorded is not None:
+            _KERAS_RUNS[key] = recorded
+            continue
+        t = None if case.fresh else getattr(case.state, "t", None)
+        groups.setdefault((tuple(sorted(case.hyper.items())), case.fresh, len(case.grads), t), []).append(case)
     for members in groups.values():
         flat = lambda arrays: np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])  # noqa: E731
         first = members[0]
@@ -361,6 +368,7 @@ def _check_momentum(fn, nesterov, seed, options):
     cases = list(_momentum_cases(seed, **options))
     zero = [case for case in cases if case.hyper["momentum"] == 0]
     rule = _momentum_rule(nesterov)
+    _run_keras(rule, cases)  # before any call of the learner's function, as in every check here (release.keras_answers)
     for case in zero:  # the invariant first: with momentum 0 the rule is plain SGD
         got_params, _ = _run_learner(fn, rule, case)
         expected = case.params.astype(float) - case.hyper["learning_rate"] * np.cumsum(np.array(case.grads, dtype=float), axis=0)
