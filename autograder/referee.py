@@ -204,7 +204,7 @@ def judge(source: str, found: dict | RefereeStop, worker: Worker) -> list:
 
 EARLY_KERAS_SWITCH = "OPTCOURSE_EARLY_KERAS"
 # Oracle runs worked out ahead (optcourse/grading/oracles.py) unless the environment sets this to 0
-# (benchmarks/run.py measures both); they need TensorFlow early, so EARLY_KERAS_SWITCH=0 switches them off too.
+# (to measure what they save); they need TensorFlow early, so EARLY_KERAS_SWITCH=0 switches them off too.
 AHEAD_SWITCH = "OPTCOURSE_ORACLES_AHEAD"
 
 

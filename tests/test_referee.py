@@ -192,7 +192,7 @@ def test_the_referee_starts_loading_tensorflow_only_for_notebooks_checked_agains
     from optcourse.grading import checks
     from optcourse.lesson import keras_bridge
 
-    assert [checks.compares_with_keras(name) for name in ("gd_step", "sgd_epoch", "run_learner", "adam_init", "no_such_check")] == [False] * 5
+    assert [checks.compares_with_keras(name) for name in ("gd_step", "sgd_epoch", "run_learner", "adam_init", "adagrad_init", "no_such_check")] == [False] * 6
     assert all(checks.compares_with_keras(name) for name in ("adam_step", "cosine_decay", "fit_with_rule", "clip_by_global_norm"))
     started = []
     monkeypatch.setattr(keras_bridge, "start_importing_tensorflow", lambda: started.append(True))
