@@ -238,8 +238,9 @@ print(f"{len(rates)} steps; lowest loss at η = {rates[np.argmin(losses)]:.3g}; 
 # * **Exponential decay:** $\eta_t = \eta_0 \cdot r^{\,t/T}$, multiplied by the rate $r$ every $T$
 #   steps; with `staircase=True` the exponent is $\lfloor t/T \rfloor$, so it drops in steps.
 # * **Cosine decay with linear warmup:** first a straight ramp from `initial_learning_rate` to
-#   `warmup_target` over `warmup_steps` (large learning rates are risky while Adam's moments and the
-#   network's activations are still settling), then half a cosine down to `alpha × warmup_target`
+#   `warmup_target` over `warmup_steps` (the usual reason: large steps are thought risky while Adam's
+#   moments and the network's activations are still settling; the experiments of sections 3 and 5
+#   try it, and on their problems it does not help), then half a cosine down to `alpha × warmup_target`
 #   over `decay_steps`, then flat. Without a warmup target, the cosine starts at
 #   `initial_learning_rate`.
 # * **Cosine decay with warm restarts (SGDR):** cosine cycles that jump back up; each cycle lasts
