@@ -214,7 +214,7 @@ def _load_keras_early_if_needed(nb) -> bool:
     run, instead of after them (unless the environment sets EARLY_KERAS_SWITCH=0). True when it does."""
     from optcourse.grading import checks, keras_record
 
-    if os.environ.get(EARLY_KERAS_SWITCH) == "0":  # benchmarks/run.py: how workers scale without it
+    if os.environ.get(EARLY_KERAS_SWITCH) == "0":  # to measure what loading early saves
         return False
     for cell in nb.cells:
         if not is_test_cell(cell):

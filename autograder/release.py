@@ -359,22 +359,10 @@ def record_keras_answers(path: Path | None = None) -> bool:
 
     path = keras_record.PATH if path is None else path
     answers, calls = keras_answers()
-    wanted = {digest: keras_record.fields(*answer) for digest, answer in answers.items()}
-    try:
-        made_with, stored, covered = keras_record.read(path)
-        same = (made_with == keras_record.versions() and covered == {keras_record.call_key(*call) for call in calls}
-                and stored.keys() == wanted.keys()
-                and all(stored[d].keys() == wanted[d].keys() and all(_identical(stored[d][f], wanted[d][f]) for f in wanted[d])
-                        for d in wanted))
-    except Exception:  # noqa: BLE001 - no record yet, or one that cannot be read: written anew
-        same = False
-    if not same:
-        keras_record.write(path, answers, calls)
-    return not same
-
-
-def _identical(a, b) -> bool:
-    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if keras_record.holds(answers, calls, path):
+        return False
+    keras_record.write(path, answers, calls)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["PATH", "case_digest", "call_key", "answer", "covers", "live", "read", "fields", "versions", "write"]
+__all__ = ["PATH", "case_digest", "call_key", "answer", "covers", "live", "read", "fields", "versions", "holds", "write"]
 
 PATH = Path(__file__).with_name("keras_record.npz")
 _VERSIONS, _CALLS, _INDEX = "versions", "calls", "index"  # the record's entries besides the arrays ("data.<dtype>")
@@ -107,17 +107,32 @@ def fields(params, states: dict) -> dict:
     return {"params": np.asarray(params), **{f"state.{field}": np.asarray(value) for field, value in states.items()}}
 
 
+def holds(answers: dict, calls: list[tuple[str, dict]], path: Path | None = None) -> bool:
+    """Whether the record in ``path`` holds exactly ``answers`` (the same bits) for ``calls``, made with the
+    installed TensorFlow and Keras; False too when it cannot be read."""
+    try:
+        made_with, stored, covered = read(path)
+    except Exception:  # noqa: BLE001 - no record yet, or a damaged one
+        return False
+    wanted = {digest: fields(*answer) for digest, answer in answers.items()}
+    same = lambda a, b: (a.dtype, a.shape, a.tobytes()) == (b.dtype, b.shape, b.tobytes())  # noqa: E731
+    return (made_with == versions() and covered == {call_key(*call) for call in calls} and stored.keys() == wanted.keys()
+            and all(stored[d].keys() == wanted[d].keys() and all(same(stored[d][f], wanted[d][f]) for f in wanted[d])
+                    for d in wanted))
+
+
 def write(path: Path, answers: dict, calls: list[tuple[str, dict]]) -> None:
     """Record ``answers`` (digest → (params, states)) and the ``calls`` they cover in ``path``: the arrays
     of one dtype end to end in one array, and an index of where each answer's fields are."""
     data: dict[str, list] = {}
+    ends: dict[str, int] = {}  # where the next array of each dtype starts
     index: dict[str, dict] = {}
     for digest in sorted(answers):
         for field, value in fields(*answers[digest]).items():
-            kept = data.setdefault(value.dtype.str, [])
-            start = sum(part.size for part in kept)
-            kept.append(value.ravel())
-            index.setdefault(digest, {})[field] = [value.dtype.str, list(value.shape), start]
+            dtype = value.dtype.str
+            index.setdefault(digest, {})[field] = [dtype, list(value.shape), ends.get(dtype, 0)]
+            data.setdefault(dtype, []).append(value.ravel())
+            ends[dtype] = ends.get(dtype, 0) + value.size
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as file:
         np.savez_compressed(file, **{_VERSIONS: np.array(versions()), _CALLS: np.array(json.dumps(sorted(call_key(*c) for c in calls))),
